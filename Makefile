@@ -1,0 +1,36 @@
+# finprod — the README's two commands are `make run` and `make test`.
+GO      ?= go
+OUT     ?= out
+PKGS    ?= ./...
+
+.PHONY: run test build lint bench clean
+
+## run: the main job against the embedded local mock (no credentials, no network)
+run:
+	$(GO) run ./cmd/finprod run --out $(OUT)
+
+## test: every test, with the race detector
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
+
+build:
+	mkdir -p bin
+	$(GO) build -o bin/finprod ./cmd/finprod
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS)
+
+clean:
+	rm -rf $(OUT) bin
+
+## bench: every benchmark, each side by side with the peer tool a user would otherwise reach for
+bench: bench-mock bench-generate
+
+bench-mock:
+	bash bench/mock/run.sh
+
+bench-generate:
+	bash bench/generate/run.sh

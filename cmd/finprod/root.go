@@ -1,0 +1,34 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "finprod",
+		Short: "Contract and load test harness for Skatteetaten's Innrapportering finansprodukter API (RF-1301)",
+		Long: `finprod tests reporting software against Skatteetaten's "Innrapportering finansprodukter"
+API (form RF-1301), the API through which banks and brokers report their customers' shares,
+funds, gains, losses and wealth for an income year (inntektsår).
+
+It carries its own faithful local stand-ins for the API, Maskinporten and Dialogporten, so
+everything runs on this machine without credentials or network; the same checks run against
+the TT02 test environment with your own Maskinporten client and systembruker.
+
+Start here:
+  finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
+  finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
+
+Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageErr("%v (see %s --help)", err, c.CommandPath())
+	})
+	root.AddCommand(
+		newContractCmd(),
+	)
+	return root
+}

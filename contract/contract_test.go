@@ -1,0 +1,106 @@
+package contract
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEmbeddedExampleIsValid(t *testing.T) {
+	doc, err := DecodeJSON(Eksempel())
+	require.NoError(t, err)
+	assert.Empty(t, Default().ValidateInnsending(doc))
+
+	var inn Innsending
+	require.NoError(t, json.Unmarshal(Eksempel(), &inn))
+	assert.Equal(t, 2024, inn.Leveranse.Inntektsaar)
+	assert.Len(t, inn.Leveranse.Oppgave[0].Konto.Finansprodukt, 2)
+}
+
+func TestViolationsNameEveryPathAndValue(t *testing.T) {
+	body := strings.Replace(string(Eksempel()), `"leveransetype": "ordinaer"`, `"leveransetype": "ukjent"`, 1)
+	body = strings.Replace(body, `"antall": "77"`, `"antall": 77`, 1)
+	body = strings.Replace(body, `"kildesystem": "Kildesystemet v2.0.5",`, ``, 1)
+	doc, err := DecodeJSON([]byte(body))
+	require.NoError(t, err)
+	vs := Default().ValidateInnsending(doc)
+	byPath := map[string]Violation{}
+	for _, v := range vs {
+		byPath[v.Sti] = v
+	}
+	require.Contains(t, byPath, "$.leveranse.leveransetype")
+	assert.Equal(t, "ukjent", byPath["$.leveranse.leveransetype"].AngittVerdi)
+	require.Contains(t, byPath, "$.leveranse.oppgave[0].konto.finansprodukt[0].antall")
+	assert.Equal(t, "77", byPath["$.leveranse.oppgave[0].konto.finansprodukt[0].antall"].AngittVerdi)
+	require.Contains(t, byPath, "$.leveranse")
+	assert.Contains(t, byPath["$.leveranse"].Melding, "kildesystem")
+}
+
+func TestCatalogueIsComplete(t *testing.T) {
+	all := Catalogue()
+	var general, specific int
+	for _, e := range all {
+		if e.Specific() {
+			specific++
+			h, ok := Lookup(e.Hovedkode)
+			require.True(t, ok, "%s has unknown hovedkode %s", e.Kode, e.Hovedkode)
+			assert.Equal(t, h.Status, e.Status, "%s must share its hovedkode's status", e.Kode)
+		} else {
+			general++
+		}
+		assert.NotEmpty(t, e.Omraade, e.Kode)
+	}
+	assert.Equal(t, 12, general)
+	assert.Equal(t, 14, specific)
+}
+
+func TestNewFeilCarriesSpecificCodeUnderGeneral(t *testing.T) {
+	status, f := NewFeil(GLD1052, "k", Feilspesifisering{Sti: "$.leveranse.inntektsaar", AngittVerdi: "2023"})
+	assert.Equal(t, 400, status)
+	assert.Equal(t, GLD011, f.Kode)
+	assert.True(t, f.Has(GLD1052))
+	assert.Equal(t, "$.leveranse.inntektsaar", f.Feilspesifisering[0].Sti)
+
+	b, err := json.Marshal(f)
+	require.NoError(t, err)
+	back, err := ParseFeil(b)
+	require.NoError(t, err)
+	assert.Equal(t, &f, back)
+	doc, err := DecodeJSON(b)
+	require.NoError(t, err)
+	assert.Empty(t, Default().ValidateFeil(doc))
+}
+
+func TestParseFeilAcceptsOtherSpellings(t *testing.T) {
+	f, err := ParseFeil([]byte(`{"kode":"GLD_010","melding":"m","korrelasjonsid":"x","detaljer":{"code":"GLD_1022","path":"$.a","value":3}}`))
+	require.NoError(t, err)
+	assert.True(t, f.Has(GLD1022))
+	assert.Equal(t, "3", f.Feilspesifisering[0].AngittVerdi)
+	_, err = ParseFeil([]byte(`<html>`))
+	assert.Error(t, err)
+}
+
+func TestLoadRejectsBadDocuments(t *testing.T) {
+	for name, doc := range map[string]string{
+		"not yaml":      "{{{",
+		"not openapi":   "swagger: '2.0'\npaths: {}",
+		"no submission": "openapi: 3.1.0\npaths:\n  /x:\n    get: {}",
+		"bad schema": `openapi: 3.1.0
+paths:
+  /v1/{aar}:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: 12}`,
+	} {
+		_, err := Load([]byte(doc), "test.yaml")
+		assert.Error(t, err, name)
+		if err != nil {
+			assert.Contains(t, err.Error(), "test.yaml", name)
+		}
+	}
+}
