@@ -1,0 +1,56 @@
+package contract
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Maskinporten's systembruker vocabulary, shared by the token client and the
+// local Maskinporten (FACTS §3).
+const (
+	// AuthorizationTypeSystemuser is the authorization_details type of a systembruker.
+	AuthorizationTypeSystemuser = "urn:altinn:systemuser"
+	// AuthorityISO6523 is the authority of Norwegian organisation identifiers.
+	AuthorityISO6523 = "iso6523-actorid-upis"
+	// OrgPrefix precedes an organisasjonsnummer in an ISO 6523 identifier.
+	OrgPrefix = "0192:"
+	// DialogportenScope is the scope Dialogporten accepts a systembruker token with.
+	DialogportenScope = "digdir:dialogporten"
+)
+
+// Org is an organisation as Maskinporten names it: {"authority", "ID"}.
+// Skatteetaten's examples spell the key "ID", Altinn's "id"; both are read,
+// "ID" is written.
+type Org struct {
+	Authority string `json:"authority"`
+	ID        string `json:"ID"`
+}
+
+// UnmarshalJSON accepts both "ID" and "id".
+func (o *Org) UnmarshalJSON(b []byte) error {
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	o.Authority, _ = raw["authority"].(string)
+	if id, ok := raw["ID"].(string); ok {
+		o.ID = id
+	} else {
+		o.ID, _ = raw["id"].(string)
+	}
+	return nil
+}
+
+// NewOrg names an organisation by its organisasjonsnummer.
+func NewOrg(orgnr string) Org { return Org{Authority: AuthorityISO6523, ID: OrgPrefix + orgnr} }
+
+// Orgnr returns the organisasjonsnummer without the "0192:" prefix.
+func (o Org) Orgnr() string { return strings.TrimPrefix(o.ID, OrgPrefix) }
+
+// AuthorizationDetail is one entry of a grant's or token's authorization_details.
+type AuthorizationDetail struct {
+	Type          string   `json:"type"`
+	SystemuserOrg Org      `json:"systemuser_org"`
+	SystemuserID  []string `json:"systemuser_id,omitempty"`
+	SystemID      string   `json:"system_id,omitempty"`
+}

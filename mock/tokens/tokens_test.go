@@ -1,0 +1,60 @@
+package tokens
+
+import (
+	"testing"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestMintVerifyRoundTrip(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	iss, err := NewIssuer("http://127.0.0.1:1/maskinporten/", clock)
+	require.NoError(t, err)
+	tok, minted, err := iss.Mint(Claims{
+		ClientID: "c1", Consumer: contract.NewOrg("310000001"), Scope: contract.Scope + " other",
+		AuthorizationDetails: []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg("310000002")}},
+	}, 120*time.Second)
+	require.NoError(t, err)
+	v := NewVerifier(iss.URL(), iss.KeySet(), clock)
+	got, err := v.Verify(tok)
+	require.NoError(t, err)
+	assert.Equal(t, minted.JTI, got.JTI)
+	assert.True(t, got.HasScope(contract.Scope))
+	assert.False(t, got.HasScope("skatteetaten"))
+	assert.Equal(t, "310000002", got.SystemuserOrgnr())
+	assert.Equal(t, "310000001", got.Consumer.Orgnr())
+
+	now = now.Add(121 * time.Second)
+	_, err = v.Verify(tok)
+	assert.ErrorIs(t, err, ErrExpired, "a cached token must still expire")
+}
+
+func TestVerifyRejectsForeignAndTamperedTokens(t *testing.T) {
+	a, err := NewIssuer("http://a/", nil)
+	require.NoError(t, err)
+	b, err := NewIssuer("http://a/", nil)
+	require.NoError(t, err)
+	tok, _, err := b.Mint(Claims{ClientID: "x"}, time.Minute)
+	require.NoError(t, err)
+	_, err = NewVerifier(a.URL(), a.KeySet(), nil).Verify(tok)
+	assert.ErrorIs(t, err, ErrInvalid, "a token signed by another key")
+
+	tok, _, err = a.Mint(Claims{ClientID: "x"}, time.Minute)
+	require.NoError(t, err)
+	_, err = NewVerifier("http://other/", a.KeySet(), nil).Verify(tok)
+	assert.ErrorIs(t, err, ErrInvalid, "a token from another issuer")
+	_, err = NewVerifier(a.URL(), a.KeySet(), nil).Verify(tok[:len(tok)-4] + "AAAA")
+	assert.ErrorIs(t, err, ErrInvalid, "a tampered signature")
+	_, err = NewVerifier(a.URL(), a.KeySet(), nil).Verify("not.a.jwt")
+	assert.ErrorIs(t, err, ErrInvalid)
+}
+
+func TestOrgReadsBothSpellings(t *testing.T) {
+	var o contract.Org
+	require.NoError(t, o.UnmarshalJSON([]byte(`{"authority":"iso6523-actorid-upis","id":"0192:310000003"}`)))
+	assert.Equal(t, "310000003", o.Orgnr())
+}
