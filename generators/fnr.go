@@ -189,4 +189,6 @@ func breakLastDigit(s string) string {
 	return s[:len(s)-1] + string(repl)
 }
 
-func formatDate(t time.Time) string { return fmt.Sprintf("%04d-%02d-%02d", t.Year(), int(t.Month()), t.Day()) }
+func formatDate(t time.Time) string {
+	return fmt.Sprintf("%04d-%02d-%02d", t.Year(), int(t.Month()), t.Day())
+}
