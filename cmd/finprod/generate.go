@@ -202,7 +202,7 @@ type streamSink struct {
 }
 
 func (s *streamSink) Begin(int64) (io.Writer, error) { return s.w, nil }
-func (s *streamSink) End(int64) error               { return s.w.WriteByte('\n') }
+func (s *streamSink) End(int64) error                { return s.w.WriteByte('\n') }
 
 func (s *streamSink) commit() error {
 	if err := s.w.Flush(); err != nil {
