@@ -81,7 +81,7 @@ func encodeLeveranse(buf []byte, l contract.Leveranse, ds []defect) []byte {
 		} else {
 			o = applyFirst(o, ds)
 		}
-		buf = appendJSON(buf, o)
+		buf = appendOppgave(buf, &o)
 	}
 	s := l.Oppgaveoppsummering
 	applySummary(&s, ds)

@@ -1,7 +1,6 @@
 package generators
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -190,5 +189,12 @@ func breakLastDigit(s string) string {
 }
 
 func formatDate(t time.Time) string {
-	return fmt.Sprintf("%04d-%02d-%02d", t.Year(), int(t.Month()), t.Day())
+	var b [10]byte
+	y := t.Year()
+	put2(b[0:], y/100)
+	put2(b[2:], y%100)
+	b[4], b[7] = '-', '-'
+	put2(b[5:], int(t.Month()))
+	put2(b[8:], t.Day())
+	return string(b[:])
 }

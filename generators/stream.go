@@ -157,7 +157,7 @@ func (g *Generator) encodeBatch(n, total int64) *batch {
 	b.buf = make([]byte, 0, int(end-b.first)*900)
 	for i := b.first; i < end; i++ {
 		o, s := g.oppgave(i)
-		b.buf = appendJSON(b.buf, o)
+		b.buf = appendOppgave(b.buf, &o)
 		b.ends = append(b.ends, len(b.buf))
 		b.sums = append(b.sums, s)
 	}
@@ -225,7 +225,7 @@ func (w *streamWriter) add(i int64, enc []byte, s sums) error {
 		}
 		if w.firstDefect {
 			o := applyFirst(w.g.Oppgave(i), w.g.defects)
-			w.tmp = appendJSON(w.tmp[:0], o)
+			w.tmp = appendOppgave(w.tmp[:0], &o)
 			enc = w.tmp
 		}
 		if w.max > 0 && w.size+len(enc)+w.tail > w.max {
