@@ -185,6 +185,15 @@ func openSink(stdout io.Writer, out string, leveranser int64) (outputSink, error
 		}
 		return &dirSink{dir: out}, nil
 	}
+	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
+		// A device or pipe such as /dev/null: renaming a file over it would
+		// replace it, so write straight into it.
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, usageErr("cannot write %s: %v", out, err)
+		}
+		return &streamSink{w: bufio.NewWriterSize(f, 1<<20), file: f}, nil
+	}
 	dir := filepath.Dir(out)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
@@ -211,6 +220,9 @@ func (s *streamSink) commit() error {
 	if s.file == nil {
 		return nil
 	}
+	if s.target == "" {
+		return s.file.Close()
+	}
 	if err := s.file.Close(); err != nil {
 		return errors.Join(fmt.Errorf("closing %s: %w", s.file.Name(), err), s.abort())
 	}
@@ -223,6 +235,9 @@ func (s *streamSink) commit() error {
 func (s *streamSink) abort() error {
 	if s.file == nil {
 		return s.w.Flush()
+	}
+	if s.target == "" {
+		return s.file.Close()
 	}
 	_ = s.file.Close()
 	if err := os.Remove(s.file.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -122,3 +122,11 @@ func TestGenerateListDefectsAndHelp(t *testing.T) {
 	assert.Contains(t, out, "Examples:")
 	assert.Contains(t, out, "--defect")
 }
+
+func TestGenerateToDeviceWritesInPlace(t *testing.T) {
+	_, _, err := runCLI(t, "generate", "--oppgaver", "5", "--out", os.DevNull)
+	require.NoError(t, err)
+	st, err := os.Stat(os.DevNull)
+	require.NoError(t, err)
+	assert.False(t, st.Mode().IsRegular(), "%s must still be a device", os.DevNull)
+}
