@@ -29,6 +29,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 	})
 	root.AddCommand(
 		newContractCmd(),
+		newGenerateCmd(),
 	)
 	return root
 }

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/generators"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func TestGenerateBadArgs(t *testing.T) {
+	cases := map[string][]string{
+		"zero oppgaver":       {"generate", "--oppgaver", "0"},
+		"negative leveranser": {"generate", "--leveranser", "-1"},
+		"zero workers":        {"generate", "--workers", "0"},
+		"unknown defect":      {"generate", "--defect", "feil-sum,finnes-ikke"},
+		"conflicting defects": {"generate", "--defect", "feil-kontrollsiffer-fnr", "--defect", "feil-kontrollsiffer-orgnr"},
+		"bad orgnr":           {"generate", "--oppgavegiver", "987546231"},
+		"short orgnr":         {"generate", "--oppgavegiver", "12345"},
+		"year":                {"generate", "--inntektsaar", "99"},
+		"unknown flag":        {"generate", "--no-such-flag"},
+		"not a number":        {"generate", "--seed", "abc"},
+		"negative body":       {"generate", "--max-body-size", "-5"},
+		"too many products":   {"generate", "--max-finansprodukter", "11"},
+		"positional":          {"generate", "extra"},
+		"missing directory":   {"generate", "--out", "/nonexistent-finprod-dir/x.json"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := runCLI(t, args...)
+			require.Error(t, err)
+			var ee *exitError
+			if name != "positional" {
+				require.True(t, errors.As(err, &ee), "%v", err)
+				assert.Equal(t, exitUsage, ee.code, "%v", err)
+			}
+			assert.Equal(t, exitUsage, exitCodeQuiet(err))
+			assert.NotContains(t, err.Error(), "\n", "one clear line")
+		})
+	}
+}
+
+// exitCodeQuiet is exitCode without printing.
+func exitCodeQuiet(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitUsage
+}
+
+func TestGenerateToFileMatchesLibrary(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "lev.json")
+	_, _, err := runCLI(t, "generate", "--oppgaver", "30", "--seed", "11", "--defect", "aar-ulikt", "--out", file)
+	require.NoError(t, err)
+	got, err := os.ReadFile(file)
+	require.NoError(t, err)
+	g, err := generators.New(generators.Config{Seed: 11, Oppgaver: 30, Defects: []string{"aar-ulikt"}})
+	require.NoError(t, err)
+	assert.Equal(t, string(g.Body(0))+"\n", string(got))
+	entries, _ := os.ReadDir(dir)
+	assert.Len(t, entries, 1, "no temporary file is left")
+}
+
+func TestGenerateNDJSONAndDirectory(t *testing.T) {
+	out, _, err := runCLI(t, "generate", "--leveranser", "3", "--oppgaver", "4", "--workers", "3")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 3)
+	for _, l := range lines {
+		doc, err := contract.DecodeJSON([]byte(l))
+		require.NoError(t, err)
+		assert.Empty(t, contract.Default().ValidateInnsending(doc))
+	}
+
+	dir := filepath.Join(t.TempDir(), "ut") + "/"
+	_, _, err = runCLI(t, "generate", "--leveranser", "3", "--oppgaver", "4", "--out", dir)
+	require.NoError(t, err)
+	for i, l := range lines {
+		b, err := os.ReadFile(filepath.Join(dir, "leveranse-00000"+string(rune('0'+i))+".json"))
+		require.NoError(t, err)
+		assert.Equal(t, l+"\n", string(b))
+	}
+}
+
+func TestGenerateFailureLeavesNoFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "lev.json")
+	_, _, err := runCLI(t, "generate", "--oppgaver", "10", "--max-body-size", "300", "--out", file)
+	require.ErrorContains(t, err, "raise the maximum body size")
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries)
+}
+
+func TestGenerateListDefectsAndHelp(t *testing.T) {
+	out, _, err := runCLI(t, "generate", "--list-defects")
+	require.NoError(t, err)
+	for _, d := range generators.Defects() {
+		assert.Contains(t, out, d.Name)
+	}
+	out, _, err = runCLI(t, "generate", "--help")
+	require.NoError(t, err)
+	assert.Contains(t, out, "Examples:")
+	assert.Contains(t, out, "--defect")
+}
+
+func TestGenerateToDeviceWritesInPlace(t *testing.T) {
+	_, _, err := runCLI(t, "generate", "--oppgaver", "5", "--out", os.DevNull)
+	require.NoError(t, err)
+	st, err := os.Stat(os.DevNull)
+	require.NoError(t, err)
+	assert.False(t, st.Mode().IsRegular(), "%s must still be a device", os.DevNull)
+}

@@ -1,0 +1,62 @@
+package generators
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/finprod/finprod/contract"
+)
+
+// Problem names one identity in a leveranse that is not synthetic.
+type Problem struct {
+	// Sti is the JSONPath of the identity, e.g.
+	// $.leveranse.oppgave[3].oppgaveeier.person.foedselsnummer.
+	Sti   string
+	Verdi string
+	// Grunn says why it is refused, in English.
+	Grunn string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s = %q: %s", p.Sti, p.Verdi, p.Grunn) }
+
+// CheckSynthetic walks every Norwegian identity in the leveranse (the
+// oppgavegiver's organisasjonsnummer, each owner's fødselsnummer or
+// D-nummer, each owner organisation's organisasjonsnummer) and returns one
+// Problem for each that is not in Tenor's synthetic ranges. nil means the
+// leveranse may go to a test environment.
+//
+// The check is on shape, not check digits: month + 80 (fødselsnummer) and a
+// first digit 2 or 3 (organisasjonsnummer) can never be a real person or
+// organisation, so a synthetic number with a deliberately wrong check digit
+// is still safe. Foreign identifiers (TIN, alternativIdentifikator) cannot
+// be classified and are not checked.
+func CheckSynthetic(l contract.Leveranse) []Problem {
+	var out []Problem
+	org := func(sti, v string) {
+		if !IsSyntheticOrganisasjonsnummer(v) {
+			out = append(out, Problem{Sti: sti, Verdi: v,
+				Grunn: "organisasjonsnummer is not synthetic (Tenor's synthetic organisations start with 2 or 3)"})
+		}
+	}
+	org("$.leveranse.oppgavegiver.organisasjonsnummer", l.Oppgavegiver.Organisasjonsnummer)
+	for i, o := range l.Oppgave {
+		base := fmt.Sprintf("$.leveranse.oppgave[%d].oppgaveeier", i)
+		if p := o.Oppgaveeier.Person; p != nil && !IsSyntheticFoedselsnummer(p.Foedselsnummer) {
+			out = append(out, Problem{Sti: base + ".person.foedselsnummer", Verdi: p.Foedselsnummer,
+				Grunn: "foedselsnummer is not synthetic (Tenor's synthetic persons have month + 80)"})
+		}
+		if g := o.Oppgaveeier.Organisasjon; g != nil {
+			org(base+".organisasjon.organisasjonsnummer", g.Organisasjonsnummer)
+		}
+	}
+	return out
+}
+
+// CheckSyntheticBody decodes a request body and runs CheckSynthetic on it.
+func CheckSyntheticBody(body []byte) ([]Problem, error) {
+	var in contract.Innsending
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, fmt.Errorf("checking identities: the body is not a leveranse: %w", err)
+	}
+	return CheckSynthetic(in.Leveranse), nil
+}
