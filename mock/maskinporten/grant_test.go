@@ -324,4 +324,3 @@ func TestRefusalsCarryServerDate(t *testing.T) {
 	assert.True(t, d.Equal(e.clock.Now()), "the Date header follows the server's clock, so clients can measure skew")
 	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 }
-
