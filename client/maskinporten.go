@@ -31,21 +31,21 @@ const grantTypeJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 // until shortly before it expires and makes at most one grant at a time,
 // however many goroutines ask.
 type Maskinporten struct {
-	cfg      MaskinportenConfig
-	key      assertionKey
-	issuer   string
-	scopes   []string
-	ttl      time.Duration
-	http     *http.Client
-	now      func() time.Time
-	newJTI   func() string
-	getenv   func(string) string
-	flight   singleflight.Group
+	cfg    MaskinportenConfig
+	key    assertionKey
+	issuer string
+	scopes []string
+	ttl    time.Duration
+	http   *http.Client
+	now    func() time.Time
+	newJTI func() string
+	getenv func(string) string
+	flight singleflight.Group
 
 	mu       sync.Mutex
 	tokenURL string // empty until discovery when Discover is set
-	token   string
-	refresh time.Time // when the cached token is to be replaced
+	token    string
+	refresh  time.Time // when the cached token is to be replaced
 }
 
 // MaskinportenOption tunes NewMaskinporten.

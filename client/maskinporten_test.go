@@ -66,10 +66,14 @@ func TestTokenWithBusinessCertificate(t *testing.T) {
 	pwFile := e.write(t, "p12.pw", []byte(p12Password+"\n"))
 	t.Setenv("FINPROD_TEST_P12_PASSWORD", p12Password)
 	cases := map[string]func(*MaskinportenConfig){
-		"PEM cert and key":                 func(*MaskinportenConfig) {},
-		"PEM cert and key in one file":     func(c *MaskinportenConfig) { c.CertFile, c.KeyFile = combined, "" },
-		"PKCS#12, password from env":       func(c *MaskinportenConfig) { c.CertFile, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_P12_PASSWORD" },
-		"PKCS#12, password from file":      func(c *MaskinportenConfig) { c.CertFile, c.KeyFile, c.P12File, c.PasswordFile = "", "", e.p12File, pwFile },
+		"PEM cert and key":             func(*MaskinportenConfig) {},
+		"PEM cert and key in one file": func(c *MaskinportenConfig) { c.CertFile, c.KeyFile = combined, "" },
+		"PKCS#12, password from env": func(c *MaskinportenConfig) {
+			c.CertFile, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_P12_PASSWORD"
+		},
+		"PKCS#12, password from file": func(c *MaskinportenConfig) {
+			c.CertFile, c.KeyFile, c.P12File, c.PasswordFile = "", "", e.p12File, pwFile
+		},
 		"found through discovery":          func(c *MaskinportenConfig) { c.Discover = true },
 		"explicit token URL, no discovery": func(c *MaskinportenConfig) { c.TokenURL = e.url + "/maskinporten/token" },
 	}
