@@ -324,3 +324,19 @@ func TestRefusalsCarryServerDate(t *testing.T) {
 	assert.True(t, d.Equal(e.clock.Now()), "the Date header follows the server's clock, so clients can measure skew")
 	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 }
+
+func TestJTIIsRememberedUntilItsAssertionExpires(t *testing.T) {
+	e := newEnv(t)
+	c := e.claims()
+	status, _ := e.grant(sign(t, e.key, c, kidHeader(testKID)))
+	require.Equal(t, http.StatusOK, status)
+	e.clock.Add(61 * time.Second) // past the assertion's exp
+	again := e.claims()
+	again["jti"] = c["jti"]
+	status, body := e.grant(sign(t, e.key, again, kidHeader(testKID)))
+	assert.Equal(t, http.StatusOK, status, body)
+	e.srv.mu.Lock()
+	n := len(e.srv.jtis)
+	e.srv.mu.Unlock()
+	assert.Equal(t, 1, n, "expired jtis are swept")
+}

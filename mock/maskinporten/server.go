@@ -37,6 +37,7 @@ type Server struct {
 	mu      sync.RWMutex
 	clients map[string]*client
 	jtis    map[string]time.Time // client+jti → assertion exp
+	swept   time.Time
 
 	outDir string
 	def    *DefaultClient
