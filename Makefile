@@ -21,7 +21,7 @@ build:
 lint:
 	gofmt -l . | (! grep .)
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@latest $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 clean:
 	rm -rf $(OUT) bin

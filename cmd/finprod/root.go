@@ -19,6 +19,7 @@ the TT02 test environment with your own Maskinporten client and systembruker.
 Start here:
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
+  finprod token                get a Maskinporten token with your client and show its claims
 
 Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
 		SilenceUsage:  true,
@@ -30,6 +31,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 	root.AddCommand(
 		newContractCmd(),
 		newGenerateCmd(),
+		newTokenCmd(),
 	)
 	return root
 }

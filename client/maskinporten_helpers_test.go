@@ -1,0 +1,201 @@
+package client
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/maskinporten"
+	"github.com/finprod/finprod/mock/tokens"
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/stretchr/testify/require"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+const (
+	mpClient     = "finprod-test"
+	mpCertClient = "finprod-cert"
+	mpKID        = "key-2026"
+	mpOrg        = "314417224"
+	mpSB         = "315300029"
+	p12Password  = "correct horse battery staple"
+)
+
+// mpEnv is a local Maskinporten on loopback with a key client and a
+// certificate client, and their key material in files.
+type mpEnv struct {
+	clock  *fakeClock
+	issuer *tokens.Issuer
+	server *maskinporten.Server
+	url    string
+	grants atomic.Int64 // POSTs to the token endpoint
+	disco  atomic.Int64 // GETs of the discovery document
+
+	mu         sync.Mutex
+	assertions []string // every assertion received, to prove none leaks
+
+	dir      string
+	key      *rsa.PrivateKey
+	keyPEM   []byte // PKCS#8
+	keyFile  string
+	certKey  *rsa.PrivateKey
+	leaf     *x509.Certificate
+	inter    *x509.Certificate
+	certFile string // leaf + intermediate
+	certKeyF string
+	p12File  string
+}
+
+func newMPEnv(t *testing.T) *mpEnv {
+	t.Helper()
+	e := &mpEnv{clock: &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
+	mux := http.NewServeMux()
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/maskinporten/token":
+			e.grants.Add(1)
+			if r.ParseForm() == nil {
+				e.mu.Lock()
+				e.assertions = append(e.assertions, r.PostForm.Get("assertion"))
+				e.mu.Unlock()
+			}
+		case "/maskinporten/.well-known/oauth-authorization-server":
+			e.disco.Add(1)
+		}
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	e.url = hs.URL
+
+	e.key = genKey(t)
+	der, err := x509.MarshalPKCS8PrivateKey(e.key)
+	require.NoError(t, err)
+	e.keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	e.keyFile = e.write(t, "key.pem", e.keyPEM)
+	pubDER, err := x509.MarshalPKIXPublicKey(&e.key.PublicKey)
+	require.NoError(t, err)
+
+	// A business certificate: root CA → issuing CA → leaf naming the org.
+	now := e.clock.Now()
+	caKey, interKey := genKey(t), genKey(t)
+	e.certKey = genKey(t)
+	ca := issue(t, caKey, pkix.Name{CommonName: "Test Root CA"}, true, now, nil, nil)
+	e.inter = issue(t, interKey, pkix.Name{CommonName: "Test Issuing CA"}, true, now, ca, caKey)
+	e.leaf = issue(t, e.certKey, pkix.Name{CommonName: "FINPROD TEST AS", SerialNumber: mpOrg}, false, now, e.inter, interKey)
+	e.certFile = e.write(t, "cert.pem", append(certPEM(e.leaf), certPEM(e.inter)...))
+	ckDER := x509.MarshalPKCS1PrivateKey(e.certKey)
+	e.certKeyF = e.write(t, "cert-key.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: ckDER}))
+	p12, err := pkcs12.Modern.Encode(e.certKey, e.leaf, []*x509.Certificate{e.inter}, p12Password)
+	require.NoError(t, err)
+	e.p12File = e.write(t, "virksomhet.p12", p12)
+
+	e.issuer, err = tokens.NewIssuer(hs.URL+"/maskinporten/", e.clock.Now)
+	require.NoError(t, err)
+	e.server, err = maskinporten.New(maskinporten.Config{Clients: []maskinporten.ClientConfig{{
+		ID: mpClient, Org: mpOrg, Scopes: []string{contract.Scope, contract.DialogportenScope},
+		Keys:          []maskinporten.KeyConfig{{KID: mpKID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))}},
+		Systembrukere: []maskinporten.SystembrukerConfig{{Org: mpSB}},
+	}, {
+		ID: mpCertClient, Org: mpOrg, Scopes: []string{contract.Scope},
+		Certificates:  []maskinporten.CertConfig{{PEM: string(certPEM(ca))}},
+		Systembrukere: []maskinporten.SystembrukerConfig{{Org: mpSB}},
+	}}}, e.issuer, maskinporten.WithClock(e.clock.Now))
+	require.NoError(t, err)
+	mux.Handle("/maskinporten/", e.server.Handler())
+	return e
+}
+
+func (e *mpEnv) write(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(e.dir, name)
+	require.NoError(t, os.WriteFile(p, data, 0o600))
+	return p
+}
+
+// keyConfig is a client with a registered key, addressed to the mock.
+func (e *mpEnv) keyConfig() MaskinportenConfig {
+	return MaskinportenConfig{Issuer: e.issuer.URL(), ClientID: mpClient, KID: mpKID, KeyFile: e.keyFile, Systembruker: mpSB}
+}
+
+func (e *mpEnv) certConfig() MaskinportenConfig {
+	return MaskinportenConfig{Issuer: e.issuer.URL(), ClientID: mpCertClient, CertFile: e.certFile, KeyFile: e.certKeyF, Systembruker: mpSB}
+}
+
+func (e *mpEnv) source(t *testing.T, cfg MaskinportenConfig, opts ...MaskinportenOption) *Maskinporten {
+	t.Helper()
+	m, err := NewMaskinporten(cfg, append([]MaskinportenOption{MaskinportenClock(e.clock.Now)}, opts...)...)
+	require.NoError(t, err)
+	return m
+}
+
+func (e *mpEnv) sentAssertions() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.assertions...)
+}
+
+func genKey(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	return k
+}
+
+func issue(t *testing.T, key *rsa.PrivateKey, subject pkix.Name, isCA bool, now time.Time, parent *x509.Certificate, parentKey *rsa.PrivateKey) *x509.Certificate {
+	t.Helper()
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: subject, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true, IsCA: isCA}
+	if isCA {
+		tmpl.KeyUsage |= x509.KeyUsageCertSign
+	}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	require.NoError(t, err)
+	c, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	return c
+}
+
+func certPEM(c *x509.Certificate) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+}
+
+// jwkFile writes key as a private JWK with a kid.
+func jwkFile(t *testing.T, e *mpEnv, key *rsa.PrivateKey, kid string) string {
+	t.Helper()
+	k, err := jwk.Import(key)
+	require.NoError(t, err)
+	require.NoError(t, k.Set(jwk.KeyIDKey, kid))
+	b, err := json.Marshal(k)
+	require.NoError(t, err)
+	return e.write(t, "key.jwk.json", b)
+}
