@@ -1,0 +1,58 @@
+# language: no
+@payload
+Egenskap: Leveransen valideres mot JSON-skjemaet
+  API-et avviser en leveranse som ikke er gyldig JSON (GLD_008) eller som ikke
+  følger JSON-skjemaet (GLD_010), og peker på stien til feilen.
+  Feilene er de navngitte defektene fra generatorene (finprod generate --list-defects).
+
+  Bakgrunn:
+    Gitt en oppgavegiver med en systembruker som har rett til å levere for den
+
+  @tt02 @antakelse @A-SCHEMA @A-FEILSPES
+  Abstrakt Scenario: En leveranse med defekten <defekt> avvises med <feilkode> på <sti>
+    Gitt en leveranse for inntektsåret med 2 oppgaver og defekten "<defekt>"
+    Når leveransen sendes inn
+    Så avvises forespørselen med feilkode <feilkode>
+    Og feilen peker på stien "<sti>"
+    Og det finnes ingen forsendelse for leveransen
+
+    Eksempler: Brudd på JSON-skjemaet
+      | defekt       | feilkode | sti                                             |
+      | mangler-felt | GLD_010  | $.leveranse                                     |
+      | feil-type    | GLD_010  | $.leveranse.oppgaveoppsummering.sumFormuesverdi |
+      | ukjent-enum  | GLD_010  | $.leveranse.leveransetype                       |
+
+    Eksempler: Inntektsår i leveransen er ulikt inntektsåret i path
+      | defekt    | feilkode | sti                     |
+      | aar-ulikt | GLD_1052 | $.leveranse.inntektsaar |
+
+  @tt02
+  Scenario: En leveranse som ikke er gyldig JSON avvises
+    Gitt en leveranse for inntektsåret med 2 oppgaver og defekten "ugyldig-json"
+    Når leveransen sendes inn
+    Så avvises forespørselen med feilkode GLD_008
+    Og det finnes ingen forsendelse for leveransen
+
+  @tt02
+  Abstrakt Scenario: En forespørselskropp som ikke er en leveranse i JSON: <beskrivelse>
+    Gitt forespørselskroppen <kropp>
+    Når forespørselskroppen sendes inn
+    Så avvises forespørselen med feilkode GLD_008
+
+    Eksempler:
+      | beskrivelse      | kropp                   |
+      | tom kropp        | ""                      |
+      | uavsluttet objekt | "{\"leveranse\": {"     |
+      | ren tekst        | "leveranse"             |
+
+  @tt02 @antakelse @A-SCHEMA
+  Abstrakt Scenario: Gyldig JSON som ikke er en leveranse: <beskrivelse>
+    Gitt forespørselskroppen <kropp>
+    Når forespørselskroppen sendes inn
+    Så avvises forespørselen med feilkode GLD_010
+
+    Eksempler:
+      | beskrivelse         | kropp                |
+      | et tomt objekt      | "{}"                 |
+      | en liste            | "[]"                 |
+      | en tom leveranse    | "{\"leveranse\": {}}" |
