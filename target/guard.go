@@ -1,0 +1,145 @@
+package target
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/generators"
+)
+
+// ErrNotSynthetic is returned (wrapped) for a request that would have sent
+// an identity that is not synthetic to a test environment. Nothing was sent.
+var ErrNotSynthetic = errors.New("refused: the request carries identities that are not synthetic, and only synthetic data may be sent to a test environment")
+
+type vettedKey struct{}
+
+// Vetted returns a context under which a request body that cannot be read
+// as JSON (a deliberately broken leveranse) may be sent to a synthetic-only
+// target, after checking the leveranse it was made from. Bodies that parse
+// are checked by the guard whatever the context says.
+func Vetted(ctx context.Context, l contract.Leveranse) (context.Context, error) {
+	if ps := generators.CheckSynthetic(l); len(ps) > 0 {
+		return ctx, notSynthetic(ps)
+	}
+	return context.WithValue(ctx, vettedKey{}, true), nil
+}
+
+func notSynthetic(ps []generators.Problem) error {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		msgs[i] = p.String()
+	}
+	return fmt.Errorf("%w: %s", ErrNotSynthetic, strings.Join(msgs, "; "))
+}
+
+// guard is the last line before the network for a synthetic-only target: it
+// sits in the HTTP client's transport, so no step, however it builds its
+// request, can send a real identity.
+type guard struct {
+	next http.RoundTripper
+}
+
+// Guard wraps a transport so that every request body is checked for
+// identities (organisasjonsnummer, fødselsnummer) before it is sent, and
+// refused with ErrNotSynthetic unless all are synthetic (generators'
+// check: Tenor's month + 80 and first digit 2 or 3).
+func Guard(next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &guard{next: next}
+}
+
+func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return g.next.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("guard: read request body: %w", err)
+	}
+	if err := checkBody(r.Context(), body); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.Method, r.URL.Redacted(), err)
+	}
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	r2.ContentLength = int64(len(body))
+	return g.next.RoundTrip(r2)
+}
+
+// identityLike matches a run of digits long enough to be an
+// organisasjonsnummer or a fødselsnummer.
+var identityLike = regexp.MustCompile(`[0-9]{9,}`)
+
+func checkBody(ctx context.Context, body []byte) error {
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		if ctx.Value(vettedKey{}) == true || !identityLike.Match(body) {
+			return nil
+		}
+		return fmt.Errorf("%w: the body is not JSON and was not made from a checked leveranse", ErrNotSynthetic)
+	}
+	// A typed check first, as the generators define it; then a walk over
+	// every field, so a body that does not fit the schema (a deliberate
+	// defect) is still checked wherever its identities sit.
+	var ps []generators.Problem
+	if typed, err := generators.CheckSyntheticBody(body); err == nil {
+		ps = typed
+	}
+	walk(doc, "$", func(sti, key, v string) {
+		switch key {
+		case "organisasjonsnummer":
+			if !generators.IsSyntheticOrganisasjonsnummer(v) {
+				ps = append(ps, generators.Problem{Sti: sti, Verdi: v, Grunn: "organisasjonsnummer is not synthetic"})
+			}
+		case "foedselsnummer":
+			if !generators.IsSyntheticFoedselsnummer(v) {
+				ps = append(ps, generators.Problem{Sti: sti, Verdi: v, Grunn: "foedselsnummer is not synthetic"})
+			}
+		}
+	})
+	if len(ps) > 0 {
+		return notSynthetic(dedupe(ps))
+	}
+	return nil
+}
+
+func walk(v any, sti string, visit func(sti, key, value string)) {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, c := range t {
+			p := sti + "." + k
+			if s, ok := c.(string); ok {
+				visit(p, k, s)
+				continue
+			}
+			walk(c, p, visit)
+		}
+	case []any:
+		for i, c := range t {
+			walk(c, fmt.Sprintf("%s[%d]", sti, i), visit)
+		}
+	}
+}
+
+func dedupe(ps []generators.Problem) []generators.Problem {
+	seen := map[string]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		if !seen[p.Sti] {
+			seen[p.Sti] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,100 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Policy says what a target may be used for.
+type Policy struct {
+	// SyntheticOnly: every identity in a request body must be synthetic
+	// (enforced by Guard in the target's HTTP client).
+	SyntheticOnly bool
+	// Controls: the target is a mock whose levers (fault injection, token
+	// minting, reading its store) the suite may pull.
+	Controls bool
+}
+
+// Identity is who a scenario reports as.
+type Identity struct {
+	// Systembruker is the organisation the token's systembruker acts for.
+	Systembruker string
+	// Oppgavegiver is the organisation the leveranse reports for.
+	Oppgavegiver string
+}
+
+// Credentials give bearer tokens for a systembruker organisation.
+type Credentials interface {
+	// Token returns a token for the systembruker with the given scopes.
+	Token(ctx context.Context, systembruker string, scopes ...string) (string, error)
+}
+
+// Faults are the mock's injected failures, as its admin API takes them.
+type Faults struct {
+	// FailShare (0..1) of API requests get GLD_023/GLD_1053.
+	FailShare float64 `json:"failShare"`
+	// DropShare (0..1) of submissions are stored and their response lost.
+	DropShare float64 `json:"dropShare"`
+}
+
+// Controls are a mock's levers. Only a local target has them.
+type Controls interface {
+	// ExpiredToken is a token that was valid for the systembruker and the
+	// API's scope, and has expired.
+	ExpiredToken(ctx context.Context, systembruker string) (string, error)
+	// SetFaults replaces the faults in force. The mock's faults are global,
+	// so callers must hold the target's exclusive lock (Exclusive).
+	SetFaults(ctx context.Context, f Faults) error
+	// Forsendelser counts the stored forsendelser of an oppgavegiver with
+	// the given oppgavegiversLeveranseReferanse.
+	Forsendelser(ctx context.Context, oppgavegiver, referanse string) (int, error)
+}
+
+// Target is one environment. It is safe for concurrent use by scenarios.
+type Target struct {
+	// Name labels the target in reports ("local", "tt02").
+	Name string
+	// APIURL is the reporting API's base URL, without /v1.
+	APIURL string
+	// DialogportenURL is Dialogporten's GraphQL endpoint.
+	DialogportenURL string
+	// HTTP is the client every request goes through; for a synthetic-only
+	// target its transport is wrapped in Guard.
+	HTTP *http.Client
+	// Credentials give tokens; see Identity for whom.
+	Credentials Credentials
+	// Inntektsaar is an income year the target accepts; LukketInntektsaar
+	// one it refuses (GLD_1027).
+	Inntektsaar       int
+	LukketInntektsaar int
+	// Policy says what the target may be used for.
+	Policy Policy
+	// Controls are the mock's levers; nil unless Policy.Controls.
+	Controls Controls
+	// FeedbackTimeout bounds how long a step waits for asynchronous
+	// feedback in Dialogporten.
+	FeedbackTimeout time.Duration
+
+	identity func(seed uint64) Identity
+	close    func() error
+}
+
+// Identity returns who a scenario with the given seed reports as. On a
+// local target every seed gets its own synthetic organisation, which is its
+// own systembruker, so concurrent scenarios never share a dialog; a profile
+// target has one systembruker and one oppgavegiver for all.
+func (t *Target) Identity(seed uint64) Identity { return t.identity(seed) }
+
+// Close stops what the target started (the local mock).
+func (t *Target) Close() error {
+	if t.close == nil {
+		return nil
+	}
+	return t.close()
+}
+
+// ErrNoControls is returned when a scenario needs the mock's levers and the
+// target has none.
+var ErrNoControls = errors.New("this target has no mock controls (fault injection, token minting, store); run @mock scenarios against --target local")
