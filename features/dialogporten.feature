@@ -16,14 +16,14 @@ Egenskap: Oppfølging i Dialogporten
     Så har dialogen en innsending for forsendelsen
     Og dokumentet i innsendingen er byte for byte leveransen som ble sendt
 
-  @tt02
+  @tt02 @avventer
   Scenario: En gyldig leveranse får en tilbakemelding om godkjenning
     Gitt en gyldig leveranse for inntektsåret med 2 oppgaver
     Og leveransen er sendt inn og mottatt
     Når tilbakemeldingen for forsendelsen kommer i Dialogporten
     Så er tilbakemeldingen av typen ACCEPTANCE
 
-  @tt02 @antakelse @A-FORRETNINGSREGEL
+  @tt02 @antakelse @A-FORRETNINGSREGEL @avventer
   Abstrakt Scenario: En leveranse med defekten <defekt> blir mottatt, men tilbakemeldingen avviser den
     Gitt en leveranse for inntektsåret med 2 oppgaver og defekten "<defekt>"
     Og leveransen er sendt inn og mottatt

@@ -44,12 +44,12 @@ type Controls interface {
 	// ExpiredToken is a token that was valid for the systembruker and the
 	// API's scope, and has expired.
 	ExpiredToken(ctx context.Context, systembruker string) (string, error)
-	// SetFaults replaces the faults in force. The mock's faults are global,
-	// so callers must hold the target's exclusive lock (Exclusive).
+	// SetFaults replaces the faults in force. The mock's faults are global:
+	// the caller must keep every other scenario out while they are set.
 	SetFaults(ctx context.Context, f Faults) error
-	// Forsendelser counts the stored forsendelser of an oppgavegiver with
-	// the given oppgavegiversLeveranseReferanse.
-	Forsendelser(ctx context.Context, oppgavegiver, referanse string) (int, error)
+	// Forsendelser returns the ids of the stored forsendelser of an
+	// oppgavegiver with the given oppgavegiversLeveranseReferanse.
+	Forsendelser(ctx context.Context, oppgavegiver, referanse string) ([]string, error)
 }
 
 // Target is one environment. It is safe for concurrent use by scenarios.
@@ -73,6 +73,8 @@ type Target struct {
 	Policy Policy
 	// Controls are the mock's levers; nil unless Policy.Controls.
 	Controls Controls
+	// Dialogs finds forsendelser, documents and feedback in Dialogporten.
+	Dialogs Dialogs
 	// FeedbackTimeout bounds how long a step waits for asynchronous
 	// feedback in Dialogporten.
 	FeedbackTimeout time.Duration
@@ -98,3 +100,29 @@ func (t *Target) Close() error {
 // ErrNoControls is returned when a scenario needs the mock's levers and the
 // target has none.
 var ErrNoControls = errors.New("this target has no mock controls (fault injection, token minting, store); run @mock scenarios against --target local")
+
+// Transmission types of Dialogporten that the suite reads.
+const (
+	TransmissionSubmission = "SUBMISSION"
+	TransmissionAcceptance = "ACCEPTANCE"
+	TransmissionRejection  = "REJECTION"
+)
+
+// Feedback is Skatteetaten's answer to a forsendelse in Dialogporten.
+type Feedback struct {
+	// Type is TransmissionAcceptance or TransmissionRejection.
+	Type string
+	// DocumentURL is the API URL of the feedback document, as the
+	// transmission's attachment (consumerType API) gives it.
+	DocumentURL string
+}
+
+// Dialogs is the Dialogporten leg of a target.
+type Dialogs interface {
+	// SubmissionDocument returns the API URL of the document submitted in
+	// a forsendelse, as its SUBMISSION transmission's attachment gives it.
+	SubmissionDocument(ctx context.Context, dialogID, forsendelseID string) (string, error)
+	// Feedback waits, until ctx ends, for the feedback transmission of a
+	// forsendelse.
+	Feedback(ctx context.Context, dialogID, forsendelseID string) (Feedback, error)
+}

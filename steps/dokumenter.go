@@ -1,0 +1,191 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/target"
+)
+
+// documentState is what the Dialogporten steps found and fetched.
+type documentState struct {
+	url string
+	// fetched: the last answer the Så steps should read is a document
+	// fetch's, not a submission's.
+	fetched  bool
+	doc      *client.Document
+	feil     *contract.Feil
+	feedback *target.Feedback
+}
+
+func (s *scenario) dialogs() (target.Dialogs, error) {
+	if s.target.Dialogs == nil {
+		return nil, fmt.Errorf("target %s has no Dialogporten", s.target.Name)
+	}
+	return s.target.Dialogs, nil
+}
+
+func (s *scenario) kvittering() (*contract.Kvittering, error) {
+	if s.first == nil {
+		return nil, errors.New("no leveranse was received: send one first")
+	}
+	return s.last.Kvittering, nil
+}
+
+func (s *scenario) dialogenHentes(ctx context.Context) error {
+	d, err := s.dialogs()
+	if err != nil {
+		return err
+	}
+	k, err := s.kvittering()
+	if err != nil {
+		return err
+	}
+	u, err := d.SubmissionDocument(ctx, k.DialogID, k.ForsendelseID)
+	if err != nil {
+		return fmt.Errorf("find forsendelse %s in dialog %s: %w", k.ForsendelseID, k.DialogID, err)
+	}
+	s.documents.url = u
+	return nil
+}
+
+func (s *scenario) harInnsending() error {
+	if s.documents.url == "" {
+		return errors.New("the dialog has no submission with a document for the forsendelse")
+	}
+	return nil
+}
+
+// fetch follows a document URL as given; a GLD error is kept for the Så
+// steps, any other failure fails the step.
+func (s *scenario) fetch(ctx context.Context, u string) error {
+	doc, err := s.api().GetDocument(ctx, u)
+	s.documents.doc, s.documents.feil, s.documents.fetched = doc, nil, true
+	var f *contract.Feil
+	switch {
+	case err == nil:
+	case errors.As(err, &f):
+		s.documents.feil = f
+	default:
+		return fmt.Errorf("fetch document: %w", err)
+	}
+	return nil
+}
+
+func (s *scenario) byteForByte(ctx context.Context) error {
+	if err := s.fetch(ctx, s.documents.url); err != nil {
+		return err
+	}
+	if s.documents.feil != nil {
+		return fmt.Errorf("fetching the submitted document failed: %s", s.documents.feil.Error())
+	}
+	if !bytes.Equal(s.documents.doc.Body, s.body) {
+		return fmt.Errorf("the document (%d bytes) is not the leveranse that was sent (%d bytes)", len(s.documents.doc.Body), len(s.body))
+	}
+	return nil
+}
+
+func (s *scenario) tilbakemeldingenKommer(ctx context.Context) error {
+	d, err := s.dialogs()
+	if err != nil {
+		return err
+	}
+	k, err := s.kvittering()
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.target.FeedbackTimeout)
+	defer cancel()
+	fb, err := d.Feedback(wctx, k.DialogID, k.ForsendelseID)
+	if err != nil {
+		return fmt.Errorf("feedback for forsendelse %s within %s: %w", k.ForsendelseID, s.target.FeedbackTimeout, err)
+	}
+	s.documents.feedback = &fb
+	return nil
+}
+
+func (s *scenario) tilbakemeldingAvType(typ string) error {
+	if s.documents.feedback == nil {
+		return errors.New("no feedback was fetched")
+	}
+	if s.documents.feedback.Type != typ {
+		return fmt.Errorf("expected feedback of type %s, got %s", typ, s.documents.feedback.Type)
+	}
+	return nil
+}
+
+// tilbakemeldingPekerPaa fetches the feedback document and looks for the
+// sti in it. Its format is not public, so the check is that the JSONPath
+// appears in it, not where.
+func (s *scenario) tilbakemeldingPekerPaa(ctx context.Context, sti string) error {
+	if s.documents.feedback == nil {
+		return errors.New("no feedback was fetched")
+	}
+	if err := s.fetch(ctx, s.documents.feedback.DocumentURL); err != nil {
+		return err
+	}
+	if s.documents.feil != nil {
+		return fmt.Errorf("fetching the feedback document failed: %s", s.documents.feil.Error())
+	}
+	body := s.documents.doc.Body
+	if !bytes.Contains(body, []byte(strconv.Quote(sti))) {
+		return fmt.Errorf("the feedback does not point at %s: %.600s", sti, body)
+	}
+	return nil
+}
+
+// alteredDocumentURL changes one segment of the submitted document's URL,
+// whose shape is ASSUMPTION A-PATH:
+// /v1/{inntektsaar}/{organisasjonsnummer}/forsendelse/{forsendelseId}/dokument/{dokumentId}.
+func (s *scenario) alteredDocumentURL(ctx context.Context, segment int, value string) (string, error) {
+	if err := s.dialogenHentes(ctx); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(s.documents.url)
+	if err != nil {
+		return "", fmt.Errorf("document URL %q: %w", s.documents.url, err)
+	}
+	parts := strings.Split(u.Path, "/")
+	i := len(parts) - 7 // index of "v1"
+	if i < 0 || parts[i] != "v1" || parts[i+3] != "forsendelse" || parts[i+5] != "dokument" {
+		return "", fmt.Errorf("document URL %s does not have the assumed shape (ASSUMPTION A-PATH)", s.documents.url)
+	}
+	parts[i+segment] = value
+	u.Path = strings.Join(parts, "/")
+	return u.String(), nil
+}
+
+const (
+	segAar         = 1
+	segForsendelse = 4
+	segDokument    = 6
+)
+
+func (s *scenario) hentMedEndretSegment(ctx context.Context, segment int, value string) error {
+	u, err := s.alteredDocumentURL(ctx, segment, value)
+	if err != nil {
+		return err
+	}
+	return s.fetch(ctx, u)
+}
+
+func (s *scenario) ukjentDokument(ctx context.Context) error {
+	return s.hentMedEndretSegment(ctx, segDokument, uuid.NewString())
+}
+
+func (s *scenario) ukjentForsendelse(ctx context.Context) error {
+	return s.hentMedEndretSegment(ctx, segForsendelse, uuid.NewString())
+}
+
+func (s *scenario) aarUtenDialog(ctx context.Context) error {
+	return s.hentMedEndretSegment(ctx, segAar, strconv.Itoa(s.target.LukketInntektsaar))
+}

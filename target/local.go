@@ -1,0 +1,129 @@
+package target
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/tokens"
+)
+
+// Local starts the mock in-process on a loopback port and returns a target
+// for it. cfg is the mock's configuration (the zero value is the documented
+// API); the target stops the mock on Close or when ctx ends.
+func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
+	srv, err := mock.Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	year := now().Year()
+	// Many scenarios and a concurrent burst share one loopback server;
+	// keep enough idle connections that they are reused, not re-dialled.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	httpc := &http.Client{Transport: tr, Timeout: time.Minute}
+	return &Target{
+		Name:            "local",
+		APIURL:          srv.URL(),
+		DialogportenURL: srv.URL() + mock.DialogportenPrefix + "graphql",
+		HTTP:            httpc,
+		Credentials:     mockCredentials{srv},
+		// The mock's default open years are the current year and the
+		// three before it (ASSUMPTION A-AAR); last year is always open.
+		Inntektsaar:       year - 1,
+		LukketInntektsaar: year - 10,
+		Policy:            Policy{Controls: true},
+		Controls:          &mockControls{srv: srv, http: httpc, now: now},
+		Dialogs:           storeDialogs{srv},
+		FeedbackTimeout:   10 * time.Second,
+		identity:          localIdentity,
+		close:             srv.Close,
+	}, nil
+}
+
+// localIdentity gives every scenario its own synthetic organisation, which
+// reports for itself (an organisation may always report for itself), so
+// scenarios running side by side never share a dialog.
+func localIdentity(seed uint64) Identity {
+	org := generators.NewOrganisasjonsnummer(rand.New(rand.NewPCG(seed, 0x6f7267)))
+	return Identity{Systembruker: org, Oppgavegiver: org}
+}
+
+// mockCredentials mint tokens with the mock's own issuer, for any
+// systembruker: the local Maskinporten grant is exercised by the profile
+// path (see the steps' TT02-through-a-profile test).
+type mockCredentials struct{ srv *mock.Server }
+
+func (m mockCredentials) Token(_ context.Context, systembruker string, scopes ...string) (string, error) {
+	return m.srv.MintToken(systembruker, scopes...)
+}
+
+type mockControls struct {
+	srv  *mock.Server
+	http *http.Client
+	now  func() time.Time
+}
+
+func (m *mockControls) ExpiredToken(_ context.Context, systembruker string) (string, error) {
+	org := contract.NewOrg(systembruker)
+	tok, _, err := m.srv.Issuer().Mint(tokens.Claims{
+		ClientID: "finprod-test", Consumer: org, Scope: contract.Scope,
+		AuthorizationDetails: []contract.AuthorizationDetail{{
+			Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: org,
+			SystemuserID: []string{"finprod-test-" + systembruker}, SystemID: "finprod-test",
+		}},
+	}, -time.Minute)
+	if err != nil {
+		return "", fmt.Errorf("mint an expired token: %w", err)
+	}
+	return tok, nil
+}
+
+// SetFaults goes through the admin HTTP API, as a user of `finprod mock`
+// would, so the suite also proves that endpoint.
+func (m *mockControls) SetFaults(ctx context.Context, f Faults) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, m.srv.URL()+mock.AdminPrefix+"faults", bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := m.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("PUT /admin/faults: %w", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("PUT /admin/faults: HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	return nil
+}
+
+// Forsendelser reads the store in-process: a count per scenario would
+// otherwise mean listing every forsendelse of the run over HTTP.
+func (m *mockControls) Forsendelser(_ context.Context, oppgavegiver, referanse string) ([]string, error) {
+	var ids []string
+	for _, f := range m.srv.Store().Forsendelser() {
+		if f.Oppgavegiver == oppgavegiver && f.Referanse == referanse {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids, nil
+}
