@@ -20,8 +20,12 @@ require (
 )
 
 require (
+	github.com/cucumber/godog v0.16.0
 	github.com/decred/dcrd/dcrec/secp256k1/v4 v4.4.1 // indirect
 	github.com/goccy/go-json v0.11.2 // indirect
+	github.com/hashicorp/go-immutable-radix v1.3.1
+	github.com/hashicorp/go-memdb v1.3.5
+	github.com/hashicorp/golang-lru v0.5.4
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/lestrrat-go/blackmagic v1.0.4 // indirect
 	github.com/lestrrat-go/dsig v1.4.0 // indirect
