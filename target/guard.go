@@ -94,7 +94,12 @@ func checkBody(ctx context.Context, body []byte) error {
 	// defect) is still checked wherever its identities sit.
 	var ps []generators.Problem
 	if typed, err := generators.CheckSyntheticBody(body); err == nil {
-		ps = typed
+		for _, p := range typed {
+			// An absent identity decodes as ""; it identifies nobody.
+			if p.Verdi != "" {
+				ps = append(ps, p)
+			}
+		}
 	}
 	walk(doc, "$", func(sti, key, v string) {
 		switch key {

@@ -186,3 +186,10 @@ func TestGuardNeedsAVettedLeveranseForBrokenJSON(t *testing.T) {
 	require.True(t, errors.Is(err, ErrNotSynthetic), "the example is not synthetic")
 	assert.True(t, strings.Contains(err.Error(), "987546231"))
 }
+
+func TestGuardLetsBodiesWithoutIdentitiesThrough(t *testing.T) {
+	c := &http.Client{Transport: Guard(&countingTransport{})}
+	for _, body := range []string{`{}`, `[]`, `{"leveranse": {}}`, `{"leveranse": {"oppgavegiver": {}}}`} {
+		require.NoError(t, post(context.Background(), t, c, []byte(body)), body)
+	}
+}

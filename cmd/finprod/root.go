@@ -20,6 +20,7 @@ Start here:
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
   finprod token                get a Maskinporten token with your client and show its claims
+  finprod test                 run the acceptance features against the local mock or TT02
 
 Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
 		SilenceUsage:  true,
@@ -32,6 +33,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		newContractCmd(),
 		newGenerateCmd(),
 		newTokenCmd(),
+		newTestCmd(),
 	)
 	return root
 }

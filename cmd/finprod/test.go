@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/steps"
+	"github.com/finprod/finprod/target"
+)
+
+// EnvProfile names a profile file when --profile is not given.
+const EnvProfile = "FINPROD_PROFILE"
+
+// acceptanceOptions is one run of the acceptance suite; `finprod test` fills
+// it from flags, and `finprod run` (make run) from its defaults.
+type acceptanceOptions struct {
+	Target      string // "local" or "tt02"
+	Profile     string // profile YAML for a non-local target
+	Tags        string
+	Concurrency int
+	// Format is the console formatter: pretty, progress, junit or cucumber.
+	Format string
+	// Out is the folder for junit.xml and cucumber.json.
+	Out string
+	// Getenv reads the environment (os.Getenv outside tests).
+	Getenv func(string) string
+}
+
+// consoleFormats are the formatters finprod offers on the console.
+var consoleFormats = []string{"pretty", "progress", "junit", "cucumber"}
+
+func newTestCmd() *cobra.Command {
+	o := acceptanceOptions{Getenv: os.Getenv}
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Run the acceptance features against the local mock or TT02",
+		Long: `Run the acceptance features (Norwegian Gherkin, embedded in finprod) against a target and
+report a verdict per documented behaviour. Results are written as JUnit XML and Cucumber JSON
+under --out; the console shows --format (pretty on a terminal, progress otherwise).
+
+Targets:
+  local   the mock, started in-process on loopback (every scenario)
+  tt02    a test environment described by a profile (only scenarios tagged @tt02: no fault
+          injection, only synthetic data; every request body is checked to carry only
+          synthetic identities before it is sent)
+
+Tags select scenarios: "," is or, "&&" is and, "~" is not. Areas: @innsending @idempotens
+@inntektsaar @headere @auth @payload @metode @bakenforliggende @dialogporten @feilformat
+@storrelse; @antakelse with an assumption ID (e.g. @A-PATH) marks a scenario that tests an
+assumption from contract/ASSUMPTIONS.md.
+
+Examples:
+  finprod test
+  finprod test --tags @idempotens --format pretty
+  finprod test --target tt02 --profile profiles/tt02.yaml --concurrency 2
+  finprod test --tags "@antakelse" --target tt02 --profile profiles/tt02.yaml
+
+Exit codes: 0 every scenario passed, 1 a scenario failed, 2 bad usage or profile, 3 target
+or credentials unreachable.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("format") {
+				o.Format = defaultConsoleFormat(cmd.OutOrStdout())
+			}
+			return runAcceptance(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Target, "target", "local", "local (in-process mock) or tt02 (a profile)")
+	f.StringVar(&o.Profile, "profile", "", "profile YAML for --target tt02 (default $"+EnvProfile+"); see profiles/tt02.example.yaml")
+	f.StringVar(&o.Tags, "tags", "", `scenarios to run, e.g. "@idempotens,@auth" or "@tt02 && ~@storrelse"`)
+	f.IntVar(&o.Concurrency, "concurrency", 4, "scenarios run at once")
+	f.StringVar(&o.Format, "format", "pretty", "console output: "+strings.Join(consoleFormats, "|"))
+	f.StringVar(&o.Out, "out", "out", "folder for junit.xml and cucumber.json")
+	return cmd
+}
+
+func defaultConsoleFormat(w io.Writer) string {
+	if isTerminal(w) {
+		return "pretty"
+	}
+	return "progress"
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// runAcceptance runs the acceptance suite and maps the outcome to finprod's
+// exit codes. It is what `finprod test` does, and what `finprod run`
+// (make run) does with the default options.
+func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.Writer) error {
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if !slices.Contains(consoleFormats, o.Format) {
+		return usageErr("--format %q: use one of %s", o.Format, strings.Join(consoleFormats, ", "))
+	}
+	if o.Concurrency < 1 {
+		return usageErr("--concurrency must be at least 1, got %d", o.Concurrency)
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return usageErr("output folder %s: %v", o.Out, err)
+	}
+	tg, runID, err := openTarget(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer tg.Close()
+	if err := checkReachable(ctx, tg); err != nil {
+		return err
+	}
+
+	junit, cucumber := filepath.Join(o.Out, "junit.xml"), filepath.Join(o.Out, "cucumber.json")
+	so := steps.Options{
+		Tags: o.Tags, Concurrency: o.Concurrency, Output: stdout, NoColors: !isTerminal(stdout), RunID: runID,
+		Format: fmt.Sprintf("%s,junit:%s,cucumber:%s", o.Format, junit, cucumber),
+	}
+	fmt.Fprintln(stderr, steps.Describe(tg, so))
+	start := time.Now()
+	status := steps.Run(ctx, tg, so)
+	fmt.Fprintf(stderr, "finprod test: %s in %s; results in %s and %s\n",
+		verdict(status), time.Since(start).Round(time.Millisecond), junit, cucumber)
+	switch status {
+	case steps.StatusPassed:
+		return nil
+	case steps.StatusFailed:
+		return failedErr("scenarios failed against %s (see %s)", tg.Name, junit)
+	default:
+		return usageErr("the suite could not run with these options (tags %q, output %s)", o.Tags, o.Out)
+	}
+}
+
+func verdict(status int) string {
+	switch status {
+	case steps.StatusPassed:
+		return "passed"
+	case steps.StatusFailed:
+		return "FAILED"
+	}
+	return "not run"
+}
+
+func openTarget(ctx context.Context, o acceptanceOptions) (*target.Target, string, error) {
+	switch o.Target {
+	case "local":
+		if o.Profile != "" {
+			return nil, "", usageErr("--profile is for --target tt02; --target local starts its own mock")
+		}
+		tg, err := target.Local(ctx, mock.Config{})
+		if err != nil {
+			return nil, "", usageErr("start the local mock: %v", err)
+		}
+		return tg, "local", nil
+	case "tt02":
+		path := o.Profile
+		if path == "" {
+			path = o.Getenv(EnvProfile)
+		}
+		var p target.Profile
+		if path != "" {
+			var err error
+			if p, err = target.LoadProfile(path); err != nil {
+				return nil, "", usageErr("%v", err)
+			}
+		}
+		p, err := p.FromEnv(o.Getenv)
+		if err != nil {
+			return nil, "", usageErr("%v", err)
+		}
+		tg, err := target.FromProfile(p)
+		if err != nil {
+			if path == "" {
+				return nil, "", usageErr("%v (no profile: give --profile FILE or $%s)", err, EnvProfile)
+			}
+			return nil, "", usageErr("%s: %v", path, err)
+		}
+		// A run on a shared environment gets its own references, so it
+		// never counts an earlier run's forsendelser.
+		return tg, uuid.NewString()[:8], nil
+	default:
+		return nil, "", usageErr("--target %q: use local or tt02", o.Target)
+	}
+}
+
+// checkReachable gets a token and asks the API for a path that does not
+// exist: any HTTP answer shows the target is there; no answer, or no
+// token, is exit code 3 before any scenario runs.
+func checkReachable(ctx context.Context, tg *target.Target) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	id := tg.Identity(0)
+	if _, err := tg.Credentials.Token(ctx, id.Systembruker, contract.Scope); err != nil {
+		return unreachableErr("target %s: no token for systembruker %s: %w", tg.Name, id.Systembruker, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.APIURL+"/v1/", nil)
+	if err != nil {
+		return usageErr("target %s: API URL %q: %v", tg.Name, tg.APIURL, err)
+	}
+	resp, err := tg.HTTP.Do(req)
+	if err != nil {
+		return unreachableErr("target %s: the API at %s does not answer: %w", tg.Name, tg.APIURL, err)
+	}
+	_ = resp.Body.Close()
+	return nil
+}
