@@ -193,3 +193,14 @@ func TestGuardLetsBodiesWithoutIdentitiesThrough(t *testing.T) {
 		require.NoError(t, post(context.Background(), t, c, []byte(body)), body)
 	}
 }
+
+// The sample profile a QA engineer copies must be well-formed and point at
+// synthetic organisations; its key is theirs to add.
+func TestExampleProfileIsValid(t *testing.T) {
+	p, err := LoadProfile("../profiles/tt02.example.yaml")
+	require.NoError(t, err)
+	require.NoError(t, p.Validate())
+	assert.True(t, generators.IsSyntheticOrganisasjonsnummer(p.Maskinporten.Systembruker))
+	assert.True(t, generators.IsSyntheticOrganisasjonsnummer(p.Oppgavegiver))
+	assert.NoError(t, generators.ValidateOrganisasjonsnummer(p.Oppgavegiver))
+}

@@ -218,3 +218,11 @@ func checkReachable(ctx context.Context, tg *target.Target) error {
 	_ = resp.Body.Close()
 	return nil
 }
+
+// runFullSuite is the acceptance part of `finprod run` (make run): every
+// feature against the embedded mock, JUnit XML and Cucumber JSON under out.
+func runFullSuite(cmd *cobra.Command, out string) error {
+	return runAcceptance(cmd.Context(), acceptanceOptions{
+		Target: "local", Concurrency: 4, Format: defaultConsoleFormat(cmd.OutOrStdout()), Out: out,
+	}, cmd.OutOrStdout(), cmd.ErrOrStderr())
+}
