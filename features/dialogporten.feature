@@ -16,14 +16,14 @@ Egenskap: Oppfølging i Dialogporten
     Så har dialogen en innsending for forsendelsen
     Og dokumentet i innsendingen er byte for byte leveransen som ble sendt
 
-  @tt02 @avventer
+  @tt02
   Scenario: En gyldig leveranse får en tilbakemelding om godkjenning
     Gitt en gyldig leveranse for inntektsåret med 2 oppgaver
     Og leveransen er sendt inn og mottatt
     Når tilbakemeldingen for forsendelsen kommer i Dialogporten
     Så er tilbakemeldingen av typen ACCEPTANCE
 
-  @tt02 @antakelse @A-FORRETNINGSREGEL @avventer
+  @tt02 @antakelse @A-FORRETNINGSREGEL
   Abstrakt Scenario: En leveranse med defekten <defekt> blir mottatt, men tilbakemeldingen avviser den
     Gitt en leveranse for inntektsåret med 2 oppgaver og defekten "<defekt>"
     Og leveransen er sendt inn og mottatt

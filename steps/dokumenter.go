@@ -13,7 +13,6 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/target"
 )
 
 // documentState is what the Dialogporten steps found and fetched.
@@ -24,38 +23,50 @@ type documentState struct {
 	fetched  bool
 	doc      *client.Document
 	feil     *contract.Feil
-	feedback *target.Feedback
+	feedback *client.Transmission
 }
 
-func (s *scenario) dialogs() (target.Dialogs, error) {
-	if s.target.Dialogs == nil {
-		return nil, fmt.Errorf("target %s has no Dialogporten", s.target.Name)
-	}
-	return s.target.Dialogs, nil
+// dialogporten is a Dialogporten client acting as the scenario's
+// systembruker, with Dialogporten's own scope.
+func (s *scenario) dialogporten() *client.Dialogporten {
+	return client.NewDialogporten(s.target.DialogportenURL,
+		tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: []string{contract.DialogportenScope}},
+		s.target.HTTP)
 }
 
-func (s *scenario) kvittering() (*contract.Kvittering, error) {
+func (s *scenario) submission() (client.Submission, error) {
 	if s.first == nil {
-		return nil, errors.New("no leveranse was received: send one first")
+		return client.Submission{}, errors.New("no leveranse was received: send one first")
 	}
-	return s.last.Kvittering, nil
+	k := s.last.Kvittering
+	return client.Submission{DialogID: k.DialogID, ForsendelseID: k.ForsendelseID}, nil
 }
 
+// apiURL is the attachment URL meant for machines (consumerType API).
+func apiURL(t client.Transmission) (string, error) {
+	for _, a := range t.Attachments {
+		if u, ok := a.APIURL(); ok {
+			return u.URL, nil
+		}
+	}
+	return "", fmt.Errorf("the %s transmission %s has no attachment with an API URL", t.Type, t.ID)
+}
+
+// dialogenHentes waits until Dialogporten shows the forsendelse's
+// submission, since Dialogporten may lag behind the API.
 func (s *scenario) dialogenHentes(ctx context.Context) error {
-	d, err := s.dialogs()
+	sub, err := s.submission()
 	if err != nil {
 		return err
 	}
-	k, err := s.kvittering()
+	wctx, cancel := context.WithTimeout(ctx, s.target.FeedbackTimeout)
+	defer cancel()
+	_, t, err := s.dialogporten().WaitForTransmission(wctx, sub, s.target.PollInterval, client.TransmissionSubmission)
 	if err != nil {
-		return err
+		return fmt.Errorf("find forsendelse %s in Dialogporten: %w", sub.ForsendelseID, err)
 	}
-	u, err := d.SubmissionDocument(ctx, k.DialogID, k.ForsendelseID)
-	if err != nil {
-		return fmt.Errorf("find forsendelse %s in dialog %s: %w", k.ForsendelseID, k.DialogID, err)
-	}
-	s.documents.url = u
-	return nil
+	s.documents.url, err = apiURL(t)
+	return err
 }
 
 func (s *scenario) harInnsending() error {
@@ -95,21 +106,18 @@ func (s *scenario) byteForByte(ctx context.Context) error {
 }
 
 func (s *scenario) tilbakemeldingenKommer(ctx context.Context) error {
-	d, err := s.dialogs()
-	if err != nil {
-		return err
-	}
-	k, err := s.kvittering()
+	sub, err := s.submission()
 	if err != nil {
 		return err
 	}
 	wctx, cancel := context.WithTimeout(ctx, s.target.FeedbackTimeout)
 	defer cancel()
-	fb, err := d.Feedback(wctx, k.DialogID, k.ForsendelseID)
+	_, t, err := s.dialogporten().WaitForTransmission(wctx, sub, s.target.PollInterval,
+		client.TransmissionAcceptance, client.TransmissionRejection)
 	if err != nil {
-		return fmt.Errorf("feedback for forsendelse %s within %s: %w", k.ForsendelseID, s.target.FeedbackTimeout, err)
+		return fmt.Errorf("feedback for forsendelse %s within %s: %w", sub.ForsendelseID, s.target.FeedbackTimeout, err)
 	}
-	s.documents.feedback = &fb
+	s.documents.feedback = &t
 	return nil
 }
 
@@ -130,7 +138,11 @@ func (s *scenario) tilbakemeldingPekerPaa(ctx context.Context, sti string) error
 	if s.documents.feedback == nil {
 		return errors.New("no feedback was fetched")
 	}
-	if err := s.fetch(ctx, s.documents.feedback.DocumentURL); err != nil {
+	u, err := apiURL(*s.documents.feedback)
+	if err != nil {
+		return err
+	}
+	if err := s.fetch(ctx, u); err != nil {
 		return err
 	}
 	if s.documents.feil != nil {

@@ -56,11 +56,10 @@ inntektsaar: 2025
 	require.Nil(t, tg.Controls, "a profile target must not reach the mock's levers")
 
 	status := steps.Run(ctx, tg, steps.Options{
-		// Dialogporten has no GraphQL stand-in yet (dp branch); the
-		// profile target finds dialogs only through it. The 10 MB
-		// scenarios run in TestFeatures: through a profile they take the
-		// same code path, and under -race they would double the time.
-		Tags:        "~@dialogporten && ~@storrelse",
+		// The 10 MB scenarios run in TestFeatures: through a profile they
+		// take the same code path, and under -race they would double the
+		// time.
+		Tags:        "~@storrelse",
 		Concurrency: 4, Format: "progress", NoColors: true, RunID: "tt02lokal", TestingT: t,
 	})
 	if status != steps.StatusPassed {

@@ -47,10 +47,11 @@ func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
 		LukketInntektsaar: year - 10,
 		Policy:            Policy{Controls: true},
 		Controls:          &mockControls{srv: srv, http: httpc, now: now},
-		Dialogs:           storeDialogs{srv},
 		FeedbackTimeout:   10 * time.Second,
-		identity:          localIdentity,
-		close:             srv.Close,
+		// The mock gives feedback a fixed, short delay after a submission.
+		PollInterval: 20 * time.Millisecond,
+		identity:     localIdentity,
+		close:        srv.Close,
 	}, nil
 }
 

@@ -50,6 +50,7 @@ func FromProfile(p Profile) (*Target, error) {
 		LukketInntektsaar: p.LukketInntektsaar,
 		Policy:            Policy{SyntheticOnly: true},
 		FeedbackTimeout:   5 * time.Minute,
+		PollInterval:      2 * time.Second,
 		identity:          func(uint64) Identity { return id },
 	}, nil
 }

@@ -73,11 +73,10 @@ type Target struct {
 	Policy Policy
 	// Controls are the mock's levers; nil unless Policy.Controls.
 	Controls Controls
-	// Dialogs finds forsendelser, documents and feedback in Dialogporten.
-	Dialogs Dialogs
 	// FeedbackTimeout bounds how long a step waits for asynchronous
-	// feedback in Dialogporten.
+	// feedback in Dialogporten, and PollInterval is how often it looks.
 	FeedbackTimeout time.Duration
+	PollInterval    time.Duration
 
 	identity func(seed uint64) Identity
 	close    func() error
@@ -100,29 +99,3 @@ func (t *Target) Close() error {
 // ErrNoControls is returned when a scenario needs the mock's levers and the
 // target has none.
 var ErrNoControls = errors.New("this target has no mock controls (fault injection, token minting, store); run @mock scenarios against --target local")
-
-// Transmission types of Dialogporten that the suite reads.
-const (
-	TransmissionSubmission = "SUBMISSION"
-	TransmissionAcceptance = "ACCEPTANCE"
-	TransmissionRejection  = "REJECTION"
-)
-
-// Feedback is Skatteetaten's answer to a forsendelse in Dialogporten.
-type Feedback struct {
-	// Type is TransmissionAcceptance or TransmissionRejection.
-	Type string
-	// DocumentURL is the API URL of the feedback document, as the
-	// transmission's attachment (consumerType API) gives it.
-	DocumentURL string
-}
-
-// Dialogs is the Dialogporten leg of a target.
-type Dialogs interface {
-	// SubmissionDocument returns the API URL of the document submitted in
-	// a forsendelse, as its SUBMISSION transmission's attachment gives it.
-	SubmissionDocument(ctx context.Context, dialogID, forsendelseID string) (string, error)
-	// Feedback waits, until ctx ends, for the feedback transmission of a
-	// forsendelse.
-	Feedback(ctx context.Context, dialogID, forsendelseID string) (Feedback, error)
-}
