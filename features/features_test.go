@@ -108,7 +108,7 @@ func assumptionIDs(t *testing.T) []string {
 // where it may run, which area it belongs to, and which assumption it tests.
 func TestTags(t *testing.T) {
 	known := assumptionIDs(t)
-	system := []string{"@tt02", "@mock", "@antakelse", "@feilinjeksjon", "@avventer"}
+	system := []string{"@tt02", "@mock", "@antakelse", "@feilinjeksjon"}
 	for _, p := range pickles(t) {
 		ts := tags(p)
 		where := fmt.Sprintf("%s: %q", p.Uri, p.Name)

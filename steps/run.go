@@ -43,14 +43,12 @@ const (
 )
 
 // EffectiveTags returns the tag expression a run against t uses: a target
-// without the mock's controls runs only @tt02 scenarios, whatever was
-// asked, and scenarios tagged @avventer (awaiting a part of finprod that
-// has not landed) never run.
+// without the mock's controls runs only @tt02 scenarios, whatever was asked.
 func EffectiveTags(t *target.Target, tags string) string {
-	if t.Controls == nil {
-		tags = requireTag(tags, TagTT02)
+	if t.Controls != nil {
+		return tags
 	}
-	return requireTag(tags, "~"+TagAvventer)
+	return requireTag(tags, TagTT02)
 }
 
 // requireTag adds "tag &&" to every or-term of a godog tag expression

@@ -40,9 +40,6 @@ const (
 	TagTT02          = "@tt02"
 	TagMock          = "@mock"
 	TagFeilinjeksjon = "@feilinjeksjon"
-	// TagAvventer marks a scenario whose steps wait for a part of finprod
-	// that has not landed; it is written, reviewed and counted, not run.
-	TagAvventer = "@avventer"
 )
 
 // InitializeScenario is godog's scenario initializer; godog calls it once
