@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/finprod/finprod/contract"
@@ -40,7 +41,7 @@ func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
 		APIURL:          srv.URL(),
 		DialogportenURL: srv.URL() + mock.DialogportenPrefix + "graphql",
 		HTTP:            httpc,
-		Credentials:     mockCredentials{srv},
+		Credentials:     &mockCredentials{srv: srv, now: now, cache: map[string]cachedToken{}},
 		// The mock's default open years are the current year and the
 		// three before it (ASSUMPTION A-AAR); last year is always open.
 		Inntektsaar:       year - 1,
@@ -65,11 +66,36 @@ func localIdentity(seed uint64) Identity {
 
 // mockCredentials mint tokens with the mock's own issuer, for any
 // systembruker: the local Maskinporten grant is exercised by the profile
-// path (see the steps' TT02-through-a-profile test).
-type mockCredentials struct{ srv *mock.Server }
+// path (see the steps' TT02-through-a-profile test). Tokens are reused for
+// half their lifetime, as a real client reuses Maskinporten's, so the suite
+// does not pay for an RSA signature and verification on every request.
+type mockCredentials struct {
+	srv *mock.Server
+	now func() time.Time
 
-func (m mockCredentials) Token(_ context.Context, systembruker string, scopes ...string) (string, error) {
-	return m.srv.MintToken(systembruker, scopes...)
+	mu    sync.Mutex
+	cache map[string]cachedToken
+}
+
+type cachedToken struct {
+	token string
+	until time.Time
+}
+
+func (m *mockCredentials) Token(_ context.Context, systembruker string, scopes ...string) (string, error) {
+	key := systembruker + " " + strings.Join(scopes, " ")
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c, ok := m.cache[key]; ok && now.Before(c.until) {
+		return c.token, nil
+	}
+	tok, err := m.srv.MintToken(systembruker, scopes...)
+	if err != nil {
+		return "", err
+	}
+	m.cache[key] = cachedToken{token: tok, until: now.Add(mock.TokenTTL / 2)}
+	return tok, nil
 }
 
 type mockControls struct {
