@@ -21,7 +21,6 @@ type scenario struct {
 	suite  *Suite
 	target *target.Target
 
-	name      string
 	seed      uint64
 	rng       *rand.Rand
 	id        target.Identity
@@ -51,7 +50,6 @@ type scenario struct {
 }
 
 func (s *scenario) begin(ctx context.Context, p *godog.Scenario) error {
-	s.name = p.Name
 	s.seed = seedOf(p)
 	s.rng = rand.New(rand.NewPCG(s.seed, s.seed^0x5deece66d))
 	s.id = s.target.Identity(s.seed)
