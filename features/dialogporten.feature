@@ -32,9 +32,9 @@ Egenskap: Oppfølging i Dialogporten
     Og tilbakemeldingen peker på stien "<sti>"
 
     Eksempler:
-      | defekt      | sti                                             |
-      | feil-sum    | $.leveranse.oppgaveoppsummering.sumFormuesverdi |
-      | feil-antall | $.leveranse.oppgaveoppsummering.antallOppgaver  |
+      | defekt                    | sti                                                                 |
+      | feil-sum                  | $.leveranse.oppgaveoppsummering.sumFormuesverdi                     |
+      | feil-antall               | $.leveranse.oppgaveoppsummering.antallOppgaver                      |
       | feil-kontrollsiffer-fnr   | $.leveranse.oppgave[0].oppgaveeier.person.foedselsnummer            |
       | feil-kontrollsiffer-orgnr | $.leveranse.oppgave[0].oppgaveeier.organisasjon.organisasjonsnummer |
 

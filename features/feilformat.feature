@@ -21,10 +21,10 @@ Egenskap: Feilsvarenes format
     Og feilsvaret har kode <hovedkode> og feilspesifisering <spesifisering>
 
     Eksempler:
-      | handling                                                      | status | hovedkode | spesifisering |
-      | leveransen sendes inn uten token                              | 401    | GLD_004   | GLD_1007      |
-      | leveransen sendes inn med et ugyldig token                    | 401    | GLD_004   | GLD_1008      |
-      | leveransen sendes inn uten headeren "idempotencyKey"          | 400    | GLD_006   | GLD_1028      |
-      | leveransen sendes inn med headeren "Accept" satt til "text/html" | 400 | GLD_006   | GLD_1030      |
-      | leveransen sendes inn til inntektsåret etter leveransens      | 400    | GLD_011   | GLD_1052      |
-      | leveransen sendes inn til stien "/finnes-ikke"                | 404    | GLD_021   | GLD_1023      |
+      | handling                                                         | status | hovedkode | spesifisering |
+      | leveransen sendes inn uten token                                 | 401    | GLD_004   | GLD_1007      |
+      | leveransen sendes inn med et ugyldig token                       | 401    | GLD_004   | GLD_1008      |
+      | leveransen sendes inn uten headeren "idempotencyKey"             | 400    | GLD_006   | GLD_1028      |
+      | leveransen sendes inn med headeren "Accept" satt til "text/html" | 400    | GLD_006   | GLD_1030      |
+      | leveransen sendes inn til inntektsåret etter leveransens         | 400    | GLD_011   | GLD_1052      |
+      | leveransen sendes inn til stien "/finnes-ikke"                   | 404    | GLD_021   | GLD_1023      |

@@ -30,6 +30,6 @@ Egenskap: Inntektsår i path og i leveransen
     Og det finnes ingen forsendelse for leveransen
 
     Eksempler:
-      | aar   |
-      | 20x5  |
-      | 25    |
+      | aar  |
+      | 20x5 |
+      | 25   |

@@ -28,7 +28,7 @@ Egenskap: HTTP-metode og URL
     Og det finnes ingen forsendelse for leveransen
 
     Eksempler:
-      | sti                  |
-      | /v2/2025             |
-      | /v1/2025/innsending  |
-      | /finnes-ikke         |
+      | sti                 |
+      | /v2/2025            |
+      | /v1/2025/innsending |
+      | /finnes-ikke        |

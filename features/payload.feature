@@ -40,10 +40,10 @@ Egenskap: Leveransen valideres mot JSON-skjemaet
     Så avvises forespørselen med feilkode GLD_008
 
     Eksempler:
-      | beskrivelse      | kropp                   |
-      | tom kropp        | ""                      |
-      | uavsluttet objekt | "{\"leveranse\": {"     |
-      | ren tekst        | "leveranse"             |
+      | beskrivelse       | kropp               |
+      | tom kropp         | ""                  |
+      | uavsluttet objekt | "{\"leveranse\": {" |
+      | ren tekst         | "leveranse"         |
 
   @tt02 @antakelse @A-SCHEMA
   Abstrakt Scenario: Gyldig JSON som ikke er en leveranse: <beskrivelse>
@@ -52,7 +52,7 @@ Egenskap: Leveransen valideres mot JSON-skjemaet
     Så avvises forespørselen med feilkode GLD_010
 
     Eksempler:
-      | beskrivelse         | kropp                |
-      | et tomt objekt      | "{}"                 |
-      | en liste            | "[]"                 |
-      | en tom leveranse    | "{\"leveranse\": {}}" |
+      | beskrivelse      | kropp                 |
+      | et tomt objekt   | "{}"                  |
+      | en liste         | "[]"                  |
+      | en tom leveranse | "{\"leveranse\": {}}" |
