@@ -205,14 +205,17 @@ func (s *Server) Reset() {
 	s.api.Reset()
 }
 
-// Close stops the server, waiting briefly for requests in flight.
+// Close stops the server. Requests in flight get a moment to finish; then
+// every connection is closed, including idle keep-alive ones a client never
+// used (which a graceful shutdown alone would wait for).
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		if err := s.srv.Shutdown(ctx); err != nil {
-			s.closeErr = fmt.Errorf("mock: shutdown: %w", err)
-			_ = s.srv.Close()
+			if err := s.srv.Close(); err != nil {
+				s.closeErr = fmt.Errorf("mock: close: %w", err)
+			}
 		}
 		<-s.done
 	})
