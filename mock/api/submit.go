@@ -105,7 +105,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 
 // process validates and stores one body; it never writes to the client.
 func (h *Handler) process(body []byte, year int, systembruker string) response {
-	doc, err := contract.DecodeJSON(body)
+	doc, err := decodeJSON(body)
 	if err != nil {
 		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
 	}
