@@ -17,6 +17,7 @@ everything runs on this machine without credentials or network; the same checks 
 the TT02 test environment with your own Maskinporten client and systembruker.
 
 Start here:
+  finprod run                  submit the documented example to the embedded mock and check the answer
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
   finprod token                get a Maskinporten token with your client and show its claims
@@ -32,6 +33,8 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		newContractCmd(),
 		newGenerateCmd(),
 		newTokenCmd(),
+		newMockCmd(),
+		newRunCmd(),
 	)
 	return root
 }
