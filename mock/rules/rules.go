@@ -8,6 +8,7 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/finprod/finprod/contract"
 	"math/big"
 	"strings"
 )
@@ -22,13 +23,8 @@ const (
 	KodeOrganisasjonsnummer = "UGYLDIG_ORGANISASJONSNUMMER"
 )
 
-// Finding is one broken business rule.
-type Finding struct {
-	Kode        string `json:"kode"`
-	Melding     string `json:"melding"`
-	Sti         string `json:"sti"`
-	AngittVerdi string `json:"angittVerdi,omitempty"`
-}
+// Finding is one broken business rule, as the feedback document lists it.
+type Finding = contract.Funn
 
 // Checker checks a submission body and returns its findings; none means the
 // body passes.
