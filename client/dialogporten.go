@@ -21,6 +21,7 @@ type Dialogporten struct {
 	endpoint string
 	tokens   TokenSource
 	http     *http.Client
+	pageSize int
 }
 
 // NewDialogporten returns a client for the GraphQL endpoint, e.g.
@@ -29,7 +30,7 @@ func NewDialogporten(endpoint string, tokens TokenSource, hc *http.Client) *Dial
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Dialogporten{endpoint: endpoint, tokens: tokens, http: hc}
+	return &Dialogporten{endpoint: endpoint, tokens: tokens, http: hc, pageSize: pageSize}
 }
 
 // Endpoint is the GraphQL URL the client posts to.
@@ -248,15 +249,19 @@ type DialogFilter struct {
 	Limit int
 }
 
-// pageSize is what one searchDialogs call asks for.
-const pageSize = 100
+// pageSize is what one searchDialogs call asks for; defaultSearchLimit caps
+// a search without a Limit.
+const (
+	pageSize           = 100
+	defaultSearchLimit = 100
+)
 
 // SearchDialogs lists the dialogs that match, newest change first, following
 // continuation tokens until Limit dialogs are found or no page is left.
 func (d *Dialogporten) SearchDialogs(ctx context.Context, f DialogFilter) ([]DialogSummary, error) {
 	limit := f.Limit
 	if limit <= 0 {
-		limit = pageSize
+		limit = defaultSearchLimit
 	}
 	input := map[string]any{
 		"orderBy": []map[string]string{{"updatedAt": "DESC"}},
@@ -275,7 +280,7 @@ func (d *Dialogporten) SearchDialogs(ctx context.Context, f DialogFilter) ([]Dia
 	}
 	var out []DialogSummary
 	for len(out) < limit {
-		input["limit"] = min(pageSize, limit-len(out))
+		input["limit"] = min(d.pageSize, limit-len(out))
 		var data struct {
 			SearchDialogs struct {
 				Items             []wireSummary `json:"items"`

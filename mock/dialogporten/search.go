@@ -62,6 +62,9 @@ func (o order) less(a, b store.Dialog) bool {
 	if !ka.Equal(kb) {
 		return ka.Before(kb) != o.desc
 	}
+	if a.ID == b.ID {
+		return false
+	}
 	return (a.ID < b.ID) != o.desc
 }
 
