@@ -19,6 +19,8 @@ the TT02 test environment with your own Maskinporten client and systembruker.
 Start here:
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
+  finprod fetch                follow a submission into Dialogporten and download its documents
+  finprod dialogporten         check finprod's Dialogporten queries against a fresh schema
 
 Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
 		SilenceUsage:  true,
@@ -29,6 +31,8 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 	})
 	root.AddCommand(
 		newContractCmd(),
+		newDialogportenCmd(),
+		newFetchCmd(),
 	)
 	return root
 }
