@@ -75,6 +75,11 @@ func (d *Dialogporten) WaitForTransmission(ctx context.Context, s Submission, in
 		}
 		dlg, err := d.FindSubmission(ctx, s)
 		switch {
+		case err != nil && ctx.Err() != nil:
+			// The deadline cut a request short; what was seen before says more.
+			if last == nil {
+				last = err
+			}
 		case err == nil:
 			for _, t := range dlg.TransmissionsFor(s.ForsendelseID) {
 				if len(types) == 0 || slices.Contains(types, t.Type) {
@@ -83,8 +88,6 @@ func (d *Dialogporten) WaitForTransmission(ctx context.Context, s Submission, in
 			}
 			last = fmt.Errorf("dialog %s has %d transmission(s) for it, none of the wanted type", dlg.ID, len(dlg.TransmissionsFor(s.ForsendelseID)))
 		case errors.Is(err, ErrNoSubmission), errors.Is(err, ErrDialogNotFound):
-			last = err
-		case ctx.Err() != nil:
 			last = err
 		default:
 			return Dialog{}, Transmission{}, err

@@ -7,9 +7,7 @@ package dialogschema
 import (
 	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/vektah/gqlparser/v2"
@@ -91,16 +89,4 @@ func Check(schema *ast.Schema, queries []NamedQuery) []Problem {
 type NamedQuery struct {
 	Name string
 	Text string
-}
-
-// ProblemsError reports problems as one error.
-func ProblemsError(problems []Problem) error {
-	if len(problems) == 0 {
-		return nil
-	}
-	lines := make([]string, len(problems))
-	for i, p := range problems {
-		lines[i] = "  " + p.String()
-	}
-	return errors.New(strings.Join(lines, "\n"))
 }
