@@ -21,6 +21,8 @@ Start here:
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
   finprod token                get a Maskinporten token with your client and show its claims
+  finprod fetch                follow a submission into Dialogporten and download its documents
+  finprod dialogporten         check finprod's Dialogporten queries against a fresh schema
 
 Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
 		SilenceUsage:  true,
@@ -35,6 +37,8 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		newTokenCmd(),
 		newMockCmd(),
 		newRunCmd(),
+		newDialogportenCmd(),
+		newFetchCmd(),
 	)
 	return root
 }
