@@ -13,6 +13,8 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/dialogporten"
+	"github.com/finprod/finprod/mock/maskinporten"
 	"github.com/goccy/go-yaml"
 )
 
@@ -31,6 +33,15 @@ type Config struct {
 	API api.Config `yaml:"api"`
 	// Access says which systembruker may report for which oppgavegiver.
 	Access access.Config `yaml:"access"`
+	// Maskinporten registers clients, keys and systembrukere; with none, a
+	// default client is created (and written to StateDir when set).
+	Maskinporten maskinporten.Config `yaml:"maskinporten"`
+	// Dialogporten shapes the feedback; its business-rule mode follows
+	// api.businessRules so the two never disagree.
+	Dialogporten dialogporten.Config `yaml:"dialogporten"`
+	// StateDir receives files the mock makes for its user: the default
+	// Maskinporten client's private key and client YAML. Empty: none written.
+	StateDir string `yaml:"stateDir"`
 
 	// Contract, when set, is used instead of OpenAPI or the embedded document.
 	Contract *contract.Contract `yaml:"-"`

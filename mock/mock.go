@@ -17,6 +17,8 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/dialogporten"
+	"github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
 )
@@ -34,17 +36,16 @@ type mount struct {
 	handler http.Handler
 }
 
-// mounts is the table of services on the listener. The Maskinporten and
-// Dialogporten stand-ins join with one line each, e.g.
-//
-//	{"Maskinporten", MaskinportenPrefix, maskinporten.New(s.issuer, ...)},
-//	{"Dialogporten", DialogportenPrefix, dialogporten.New(s.store, s.access, s.verifier, ...)},
-//
-// and their base URLs are then printed by `finprod mock` with the others.
+// mounts is the table of services on the listener; `finprod mock` prints
+// their base URLs. The Maskinporten admin is more specific than /admin/, so
+// the mux sends it to Maskinporten.
 func (s *Server) mounts() []mount {
 	return []mount{
 		{"API", "/v1/", s.api},
+		{"Maskinporten", MaskinportenPrefix, s.maskinporten.Handler()},
+		{"Dialogporten", DialogportenPrefix, s.dialogporten.Handler()},
 		{"admin", AdminPrefix, s.admin()},
+		{"Maskinporten admin", maskinporten.AdminPath, s.maskinporten.AdminHandler()},
 	}
 }
 
@@ -72,6 +73,9 @@ type Server struct {
 	api      *api.Handler
 	endpts   []Endpoint
 
+	maskinporten *maskinporten.Server
+	dialogporten *dialogporten.Server
+
 	done      chan struct{}
 	serveErr  error
 	closeOnce sync.Once
@@ -95,6 +99,17 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
+	if len(cfg.Maskinporten.Clients) == 0 && len(cfg.Access.Relationships) == 0 {
+		// With nothing configured, the default client's systembruker acts as
+		// an accountant for every oppgavegiver, so any synthetic leveranse
+		// can be sent with the default credentials; other orgs still may
+		// report only for themselves (GLD_1015).
+		cfg.Access.Relationships = []access.Relationship{{
+			Systembruker:  maskinporten.DefaultSystembrukerOrg,
+			Tilgangspakke: access.RegnskapsforerMedSigneringsrettighet,
+			Oppgavegivere: []string{access.Any},
+		}}
+	}
 	rules, err := access.New(cfg.Access)
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
@@ -115,6 +130,22 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("mock: %w", err)
+	}
+	mpOpts := []maskinporten.Option{maskinporten.WithClock(cfg.Now)}
+	if cfg.StateDir != "" {
+		mpOpts = append(mpOpts, maskinporten.WithDefaultClientDir(cfg.StateDir))
+	}
+	if s.maskinporten, err = maskinporten.New(cfg.Maskinporten, s.issuer, mpOpts...); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("mock: maskinporten: %w", err)
+	}
+	// Registered before the API serves, so every accepted forsendelse gets
+	// its feedback.
+	dpCfg := cfg.Dialogporten
+	dpCfg.BusinessRules = cfg.API.BusinessRules
+	if s.dialogporten, err = dialogporten.New(dpCfg, s.store, s.verifier, s.base, rules.MayReport); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("mock: dialogporten: %w", err)
 	}
 
 	mux := http.NewServeMux()
@@ -199,6 +230,9 @@ func (s *Server) mint(org string, ttl time.Duration, scopes ...string) (string, 
 	return tok, nil
 }
 
+// Maskinporten is the local Maskinporten (clients, default client).
+func (s *Server) Maskinporten() *maskinporten.Server { return s.maskinporten }
+
 // Reset forgets every forsendelse, dialog, document and idempotency record.
 func (s *Server) Reset() {
 	s.store.Reset()
@@ -218,6 +252,9 @@ func (s *Server) Close() error {
 			}
 		}
 		<-s.done
+		if err := s.dialogporten.Close(); err != nil && s.closeErr == nil {
+			s.closeErr = fmt.Errorf("mock: close dialogporten: %w", err)
+		}
 	})
 	return s.closeErr
 }

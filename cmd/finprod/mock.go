@@ -12,6 +12,7 @@ import (
 
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/dialogporten"
 	"github.com/spf13/cobra"
 )
 
@@ -29,19 +30,27 @@ type mockFlags struct {
 	seed                        uint64
 	openYears, businessRules    string
 	discardDocuments, quiet     bool
+	stateDir                    string
+	feedbackDelay               time.Duration
 }
 
 func newMockCmd() *cobra.Command {
 	var f mockFlags
 	cmd := &cobra.Command{
 		Use:   "mock",
-		Short: "Serve the local reporting API (and its admin endpoints) on loopback",
+		Short: "Serve the local reporting API, Maskinporten and Dialogporten on loopback",
 		Long: `Serve finprod's local stand-in for the reporting API on a loopback address, until Ctrl-C.
 
 It answers POST /v1/{inntektsaar} and the document endpoint as documented (tokens, headers,
 schema, GLD error codes, idempotency), and offers admin endpoints under /admin/ to list and
-count forsendelser, reset, change faults and access rules, and mint test tokens. Flags
-override the config file. See docs/mock.md.`,
+count forsendelser, reset, change faults and access rules, and mint test tokens.
+
+On the same listener: a local Maskinporten under /maskinporten/ (discovery, JWKS, and a
+token endpoint that verifies JWT-bearer grants like the real one) and a local Dialogporten
+GraphQL endpoint at /dialogporten/graphql, where each accepted submission shows up as a
+SUBMISSION transmission and, after --feedback-delay, Skatteetaten's feedback. Without
+configured clients a default Maskinporten client is created and its key written under
+--state-dir. Flags override the config file. See docs/mock.md.`,
 		Example: `  finprod mock
   finprod mock --listen 127.0.0.1:9000 --latency-range 5ms-50ms --fail-share 0.05
   finprod mock --config mock.yaml --openapi swaggerhub-export.yaml --business-rules sync`,
@@ -70,6 +79,11 @@ override the config file. See docs/mock.md.`,
 				fmt.Fprintf(w, "  %s\t%s\n", e.Name, e.URL)
 			}
 			_ = w.Flush()
+			if d, ok := s.Maskinporten().DefaultClient(); ok && d.ConfigFile != "" {
+				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, may report for any oppgavegiver):\n", d.ClientID, d.SystembrukerOrg)
+				fmt.Fprintf(out, "  client file  %s\n  private key  %s\n", d.ConfigFile, d.KeyFile)
+				fmt.Fprintf(out, "  try          finprod token --config %s\n", d.ConfigFile)
+			}
 			fmt.Fprintln(out, "Stop with Ctrl-C.")
 			err = s.Wait()
 			fmt.Fprintln(out, "finprod mock stopped.")
@@ -89,6 +103,8 @@ override the config file. See docs/mock.md.`,
 	fl.StringVar(&f.businessRules, "business-rules", "", "async (default: sums and check digits in the feedback) or sync (400 GLD_010 at once)")
 	fl.BoolVar(&f.discardDocuments, "discard-documents", false, "keep no document bodies (long load runs)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no request log")
+	fl.StringVar(&f.stateDir, "state-dir", "out/mock", "folder for the default Maskinporten client's key and client YAML")
+	fl.DurationVar(&f.feedbackDelay, "feedback-delay", dialogporten.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
 	return cmd
 }
 
@@ -148,6 +164,12 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	}
 	if set("business-rules") {
 		cfg.API.BusinessRules = f.businessRules
+	}
+	if set("state-dir") || cfg.StateDir == "" {
+		cfg.StateDir = f.stateDir
+	}
+	if set("feedback-delay") || f.configFile == "" {
+		cfg.Dialogporten.FeedbackDelay = f.feedbackDelay
 	}
 	if set("discard-documents") {
 		cfg.API.DiscardDocuments = f.discardDocuments

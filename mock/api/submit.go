@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/google/uuid"
 )
@@ -127,12 +128,11 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 		})
 	}
 	if h.cfg.BusinessRules == RulesSync {
-		var inn contract.Innsending
-		if err := json.Unmarshal(body, &inn); err != nil {
-			// Schema-valid yet not our shape: only with a foreign --openapi.
-			return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: err.Error(), Sti: "$"})
-		}
-		if fs := CheckBusinessRules(inn.Leveranse); len(fs) > 0 {
+		if funn := rules.Check(body); len(funn) > 0 {
+			fs := make([]contract.Feilspesifisering, len(funn))
+			for i, f := range funn {
+				fs[i] = contract.Feilspesifisering{Melding: f.Melding, Sti: f.Sti, AngittVerdi: f.AngittVerdi}
+			}
 			return errorBody(contract.GLD010, fs...)
 		}
 	}

@@ -31,8 +31,9 @@ type Config struct {
 	// FeedbackDelay is the time between an accepted submission and its
 	// feedback transmission. 0 adds the feedback inside the accepting call.
 	FeedbackDelay time.Duration `yaml:"feedbackDelay"`
-	// BusinessRules is RulesAsync (default) or RulesSync.
-	BusinessRules string `yaml:"businessRules"`
+	// BusinessRules is RulesAsync (default) or RulesSync. The composed mock
+	// sets it from the API's setting, so it has no YAML key of its own.
+	BusinessRules string `yaml:"-"`
 	// ServiceResource is the dialogs' service resource URN.
 	ServiceResource string `yaml:"serviceResource"`
 	// ServiceOwner is the dialogs' org code (Skatteetaten's is "skd").

@@ -11,8 +11,8 @@ import (
 
 func TestConfigFromYAML(t *testing.T) {
 	cfg := DefaultConfig()
-	require.NoError(t, yaml.Unmarshal([]byte("feedbackDelay: 1500ms\nbusinessRules: sync\n"), &cfg))
+	require.NoError(t, yaml.Unmarshal([]byte("feedbackDelay: 1500ms\nserviceOwner: skd-test\n"), &cfg))
 	assert.Equal(t, 1500*time.Millisecond, cfg.FeedbackDelay)
-	assert.Equal(t, RulesSync, cfg.BusinessRules)
+	assert.Equal(t, "skd-test", cfg.ServiceOwner)
 	assert.Equal(t, DefaultServiceResource, cfg.ServiceResource, "unset keys keep their default")
 }

@@ -1,4 +1,4 @@
-package api
+package rules
 
 import (
 	"encoding/json"
@@ -9,22 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestValidOrganisasjonsnummer(t *testing.T) {
-	for _, s := range []string{"310000000", "311234560", "974760673"} {
-		assert.True(t, ValidOrganisasjonsnummer(s), s)
-	}
-	for _, s := range []string{"987546231", "310000001", "31000000", "31000000a", ""} {
-		assert.False(t, ValidOrganisasjonsnummer(s), s)
-	}
-}
-
-func TestValidFoedselsnummer(t *testing.T) {
-	// 15858012314: a Tenor synthetic number (month + 80), worked by hand.
-	assert.True(t, ValidFoedselsnummer("15858012314"))
-	assert.False(t, ValidFoedselsnummer("15858012315"), "wrong K2")
-	assert.False(t, ValidFoedselsnummer("15858012324"), "wrong K1")
-	assert.False(t, ValidFoedselsnummer("00000000000"), "day and month 00")
-	assert.False(t, ValidFoedselsnummer("1585801231"), "ten digits")
+// check runs Check on the body a leveranse makes, so tests can edit typed values.
+func check(t *testing.T, l contract.Leveranse) []Finding {
+	t.Helper()
+	b, err := json.Marshal(contract.Innsending{Leveranse: l})
+	require.NoError(t, err)
+	return Check(b)
 }
 
 func example(t *testing.T) contract.Leveranse {
@@ -34,7 +24,7 @@ func example(t *testing.T) contract.Leveranse {
 	return inn.Leveranse
 }
 
-func stier(fs []contract.Feilspesifisering) map[string]string {
+func stier(fs []Finding) map[string]string {
 	m := map[string]string{}
 	for _, f := range fs {
 		m[f.Sti] = f.AngittVerdi
@@ -43,7 +33,7 @@ func stier(fs []contract.Feilspesifisering) map[string]string {
 }
 
 func TestCheckBusinessRulesOnTheExample(t *testing.T) {
-	got := stier(CheckBusinessRules(example(t)))
+	got := stier(check(t, example(t)))
 	assert.Equal(t, map[string]string{
 		"$.leveranse.oppgavegiver.organisasjonsnummer":             "987546231",
 		"$.leveranse.oppgave[0].oppgaveeier.person.foedselsnummer": "00000000000",
@@ -56,13 +46,13 @@ func TestCheckBusinessRulesConsistent(t *testing.T) {
 	l.Oppgavegiver.Organisasjonsnummer = "310000000"
 	l.Oppgave[0].Oppgaveeier.Person.Foedselsnummer = "15858012314"
 	l.Oppgaveoppsummering.SumSalgsvederlag = "110"
-	assert.Empty(t, CheckBusinessRules(l))
+	assert.Empty(t, check(t, l))
 
 	l.Oppgaveoppsummering.AntallOppgaver = 2
 	l.Oppgaveoppsummering.SumFormuesverdi = "7801"
 	l.Oppgave[0].Oppgaveeier.Person = nil
 	l.Oppgave[0].Oppgaveeier.Organisasjon = &contract.Organisasjon{Organisasjonsnummer: "310000001"}
-	fs := CheckBusinessRules(l)
+	fs := check(t, l)
 	assert.Equal(t, map[string]string{
 		"$.leveranse.oppgaveoppsummering.antallOppgaver":                      "2",
 		"$.leveranse.oppgaveoppsummering.sumFormuesverdi":                     "7801",
@@ -79,6 +69,6 @@ func TestSumsDoNotOverflow(t *testing.T) {
 	p[0].Formuesverdi.BeloepINOK = "900000000000000000"
 	p[1].Formuesverdi.BeloepINOK = "900000000000000000"
 	l.Oppgaveoppsummering.SumFormuesverdi = "1800000000000000000"
-	_, broken := stier(CheckBusinessRules(l))["$.leveranse.oppgaveoppsummering.sumFormuesverdi"]
+	_, broken := stier(check(t, l))["$.leveranse.oppgaveoppsummering.sumFormuesverdi"]
 	assert.False(t, broken)
 }
