@@ -17,6 +17,7 @@ Egenskap: Feil i bakenforliggende systemer
     Og feilen har feilspesifisering GLD_1053
     Og det finnes ingen forsendelse for leveransen
 
+  @antakelse @A-IDEMPOTENS
   Scenario: Nytt forsøk etter en feil i et bakenforliggende system lykkes
     Gitt at et bakenforliggende system feiler ved neste innsending
     Og leveransen er sendt inn og avvist med feilkode GLD_1053

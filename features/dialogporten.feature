@@ -8,7 +8,7 @@ Egenskap: Oppfølging i Dialogporten
   Bakgrunn:
     Gitt en oppgavegiver med en systembruker som har rett til å levere for den
 
-  @tt02
+  @tt02 @antakelse @A-DP-REF
   Scenario: Den innsendte leveransen finnes i Dialogporten, byte for byte
     Gitt en gyldig leveranse for inntektsåret med 2 oppgaver
     Og leveransen er sendt inn og mottatt
@@ -23,7 +23,7 @@ Egenskap: Oppfølging i Dialogporten
     Når tilbakemeldingen for forsendelsen kommer i Dialogporten
     Så er tilbakemeldingen av typen ACCEPTANCE
 
-  @tt02 @antakelse @A-FORRETNINGSREGEL
+  @tt02 @antakelse @A-FORRETNINGSREGEL @A-ASYNC @A-TILBAKEMELDING
   Abstrakt Scenario: En leveranse med defekten <defekt> blir mottatt, men tilbakemeldingen avviser den
     Gitt en leveranse for inntektsåret med 2 oppgaver og defekten "<defekt>"
     Og leveransen er sendt inn og mottatt

@@ -41,7 +41,7 @@ Egenskap: Innsending av en leveranse
     Så er leveransen mottatt
     Og kvitteringen gjengir oppgavegiversLeveranseReferanse og antallOppgaver fra leveransen
 
-  @tt02 @storrelse @antakelse @A-MAXBODY
+  @tt02 @storrelse @antakelse @A-MAXBODY @A-413
   Scenario: En leveranse over grensen på 10 MB blir avvist
     Gitt en gyldig leveranse på litt over 10 MB
     Når leveransen sendes inn

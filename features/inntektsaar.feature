@@ -15,7 +15,7 @@ Egenskap: Inntektsår i path og i leveransen
     Og feilen peker på stien "$.leveranse.inntektsaar"
     Og det finnes ingen forsendelse for leveransen
 
-  @tt02
+  @tt02 @antakelse @A-AAR
   Scenario: Et inntektsår som ikke er åpent for innrapportering
     Gitt en gyldig leveranse for et inntektsår som ikke er åpent
     Når leveransen sendes inn

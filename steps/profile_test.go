@@ -1,7 +1,6 @@
 package steps_test
 
 import (
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
@@ -20,19 +20,24 @@ import (
 // profile's URLs pointing at a local mock instead.
 func TestTT02ProfilePath(t *testing.T) {
 	ctx := t.Context()
-	srv, err := mock.Start(ctx, mock.Config{})
+	// The mock writes its local Maskinporten's default client (key and
+	// client YAML) to StateDir, as `finprod mock` does for a user. As in
+	// TT02, its systembruker reports for one other organisation through an
+	// access package, and for no one else (GLD_1015).
+	dir := t.TempDir()
+	const oppgavegiver = "310000000"
+	srv, err := mock.Start(ctx, mock.Config{StateDir: dir, Access: access.Config{
+		Relationships: []access.Relationship{{
+			Systembruker:  maskinporten.DefaultSystembrukerOrg,
+			Tilgangspakke: access.RegnskapsforerMedSigneringsrettighet,
+			Oppgavegivere: []string{oppgavegiver},
+		}},
+	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
-
-	// The local Maskinporten signs with the mock's issuer, so the API
-	// trusts its tokens; it writes its default client's key and YAML.
-	dir := t.TempDir()
-	mp, err := maskinporten.New(maskinporten.Config{}, srv.Issuer(), maskinporten.WithDefaultClientDir(dir))
-	require.NoError(t, err)
-	mpSrv := httptest.NewServer(mp.Handler())
-	t.Cleanup(mpSrv.Close)
-	def, ok := mp.DefaultClient()
+	def, ok := srv.Maskinporten().DefaultClient()
 	require.True(t, ok)
+	require.FileExists(t, def.KeyFile)
 
 	profile := filepath.Join(dir, "tt02-lokal.yaml")
 	require.NoError(t, os.WriteFile(profile, []byte(`# A TT02 profile whose URLs point at a local mock.
@@ -41,11 +46,11 @@ api: `+srv.URL()+`
 dialogporten: `+srv.URL()+`/dialogporten/graphql
 maskinporten:
   issuer: `+def.Issuer+`
-  tokenUrl: `+mpSrv.URL+`/maskinporten/token
   clientId: `+def.ClientID+`
   kid: `+def.KID+`
   keyFile: `+filepath.Base(def.KeyFile)+`
   systembruker: "`+def.SystembrukerOrg+`"
+oppgavegiver: "`+oppgavegiver+`"
 inntektsaar: 2025
 `), 0o600))
 
@@ -66,4 +71,8 @@ inntektsaar: 2025
 		t.Fatalf("the @tt02 features failed through the profile path (status %d)", status)
 	}
 	require.NotZero(t, srv.Store().Count(), "the scenarios must have reached the mock")
+	for _, f := range srv.Store().Forsendelser() {
+		require.Equal(t, oppgavegiver, f.Oppgavegiver, "every forsendelse is for the profile's oppgavegiver")
+		require.Equal(t, def.SystembrukerOrg, f.Systembruker, "every forsendelse came through the profile's Maskinporten client")
+	}
 }

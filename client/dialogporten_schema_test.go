@@ -1,0 +1,100 @@
+package client
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestQueriesAreEmbedded(t *testing.T) {
+	names := []string{}
+	for _, q := range DialogportenQueries() {
+		names = append(names, q.Name)
+		assert.Contains(t, q.Text, "query "+q.Name, "the file name and the operation name should agree")
+	}
+	assert.Equal(t, []string{queryDialogByID, querySearchDialogs}, names)
+}
+
+func TestQueriesValidateAgainstOwnSDL(t *testing.T) {
+	for _, q := range DialogportenQueries() {
+		errs := dialogschema.Validate(dialogschema.Schema(), q.Text)
+		assert.Empty(t, errs, "%s against finprod's SDL", q.Name)
+	}
+}
+
+// referenceSchema finds Dialogporten's published schema in shared/reference,
+// beside the clone (CI) or beside any folder above it (a developer's worktree).
+func referenceSchema(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	require.NoError(t, err)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		require.NotEqual(t, parent, dir, "no go.mod above the test")
+		dir = parent
+	}
+	for d := filepath.Dir(dir); ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "shared", "reference", "dialogporten-schema.graphql")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		if filepath.Dir(d) == d {
+			t.Skip("shared/reference/dialogporten-schema.graphql is not beside the repository")
+		}
+	}
+}
+
+func TestQueriesValidateAgainstPublishedSchema(t *testing.T) {
+	path := referenceSchema(t)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	schema, err := dialogschema.Load(data, filepath.Base(path))
+	require.NoError(t, err)
+	problems := dialogschema.Check(schema, DialogportenQueries())
+	assert.Empty(t, problems)
+}
+
+func TestOwnSDLIsASubsetOfPublishedSchema(t *testing.T) {
+	path := referenceSchema(t)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	ref, err := dialogschema.Load(data, filepath.Base(path))
+	require.NoError(t, err)
+	own := dialogschema.Schema()
+	for name, def := range own.Types {
+		if def.BuiltIn || strings.HasPrefix(name, "__") {
+			continue
+		}
+		rdef, ok := ref.Types[name]
+		if !assert.True(t, ok, "type %s is not in the published schema", name) {
+			continue
+		}
+		assert.Equal(t, rdef.Kind, def.Kind, "kind of %s", name)
+		for _, f := range def.Fields {
+			rf := rdef.Fields.ForName(f.Name)
+			if assert.NotNil(t, rf, "%s.%s is not in the published schema", name, f.Name) {
+				assert.Equal(t, rf.Type.String(), f.Type.String(), "type of %s.%s", name, f.Name)
+				for _, a := range f.Arguments {
+					ra := rf.Arguments.ForName(a.Name)
+					if assert.NotNil(t, ra, "argument %s.%s(%s)", name, f.Name, a.Name) {
+						assert.Equal(t, ra.Type.String(), a.Type.String(), "argument %s.%s(%s)", name, f.Name, a.Name)
+					}
+				}
+			}
+		}
+		for _, v := range def.EnumValues {
+			assert.NotNil(t, rdef.EnumValues.ForName(v.Name), "enum value %s.%s", name, v.Name)
+		}
+		for _, i := range def.Interfaces {
+			assert.Contains(t, rdef.Interfaces, i, "%s implements %s", name, i)
+		}
+	}
+}

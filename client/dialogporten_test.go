@@ -1,0 +1,252 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/dialogporten"
+	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/tokens"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	orgA = "310000000"
+	orgB = "974760673"
+)
+
+// chain is the local chain this test needs: the store, a token issuer, the
+// Dialogporten stand-in and a minimal document endpoint (the reporting API
+// is another package's work), all behind one loopback server.
+type chain struct {
+	st  *store.Store
+	iss *tokens.Issuer
+	srv *httptest.Server
+}
+
+func newChain(t *testing.T, cfg dialogporten.Config) *chain {
+	t.Helper()
+	iss, err := tokens.NewIssuer("http://127.0.0.1/", nil)
+	require.NoError(t, err)
+	verifier := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil)
+	st := store.New()
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	dp, err := dialogporten.New(cfg, st, verifier, srv.URL, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Close(); _ = dp.Close() })
+	mux.Handle(dialogporten.MountPath, dp.Handler())
+	mux.HandleFunc("GET /v1/{aar}/{org}/forsendelse/{fid}/dokument/{did}", func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if _, err := verifier.Verify(raw); err != nil {
+			http.Error(w, "no valid token", http.StatusUnauthorized)
+			return
+		}
+		aar, _ := strconv.Atoi(r.PathValue("aar"))
+		doc, err := st.Document(aar, r.PathValue("org"), r.PathValue("fid"), r.PathValue("did"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", doc.MediaType)
+		_, _ = w.Write(doc.Body)
+	})
+	return &chain{st: st, iss: iss, srv: srv}
+}
+
+func (c *chain) token(t *testing.T, org, scope string) string {
+	t.Helper()
+	tok, _, err := c.iss.Mint(tokens.Claims{ClientID: "test", Consumer: contract.NewOrg(org), Scope: scope,
+		AuthorizationDetails: []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg(org)}}}, time.Minute)
+	require.NoError(t, err)
+	return tok
+}
+
+func (c *chain) dialogporten(t *testing.T, org, scope string) *client.Dialogporten {
+	return client.NewDialogporten(c.srv.URL+dialogporten.GraphQLPath, client.StaticToken(c.token(t, org, scope)), c.srv.Client())
+}
+
+func (c *chain) accept(t *testing.T, org string, body []byte) store.Forsendelse {
+	t.Helper()
+	f, err := c.st.Accept(store.Submission{Inntektsaar: 2025, Oppgavegiver: org, Referanse: "ref", AntallOppgaver: 1, Systembruker: org, Body: body})
+	require.NoError(t, err)
+	return f
+}
+
+// fetch follows an attachment URL the way a client must: as given, with a token.
+func (c *chain) fetch(t *testing.T, url, token string) []byte {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return b
+}
+
+func consistentBody() []byte {
+	s := string(contract.Eksempel())
+	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
+	s = strings.Replace(s, `"987546231"`, `"`+orgA+`"`, 1)
+	return []byte(strings.Replace(s, `"00000000000"`, `"15088040063"`, 1))
+}
+
+func apiURL(t *testing.T, tr client.Transmission) client.AttachmentURL {
+	t.Helper()
+	require.NotEmpty(t, tr.Attachments)
+	u, ok := tr.Attachments[0].APIURL()
+	require.True(t, ok, "attachment has an API URL")
+	return u
+}
+
+func TestFollowSubmissionToAcceptance(t *testing.T) {
+	c := newChain(t, dialogporten.Config{FeedbackDelay: 30 * time.Millisecond})
+	body := consistentBody()
+	f := c.accept(t, orgA, body)
+	dp := c.dialogporten(t, orgA, contract.DialogportenScope+" "+contract.Scope)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	dlg, err := dp.FindSubmission(ctx, client.Submission{ForsendelseID: f.ID,
+		DialogFilter: client.DialogFilter{Party: orgA, ServiceResource: dialogporten.DefaultServiceResource, CreatedAfter: f.CreatedAt.Add(-time.Minute)}})
+	require.NoError(t, err)
+	assert.Equal(t, f.DialogID, dlg.ID)
+	assert.Equal(t, client.PartyURN(orgA), dlg.Party)
+	trs := dlg.TransmissionsFor(f.ID)
+	require.NotEmpty(t, trs)
+	sub := trs[0]
+	assert.Equal(t, client.TransmissionSubmission, sub.Type)
+	u := apiURL(t, sub)
+	assert.Equal(t, c.srv.URL+contract.DokumentPath(2025, orgA, f.ID, f.DocumentID), u.URL)
+	assert.Equal(t, "application/json", u.MediaType)
+	tok := c.token(t, orgA, contract.Scope)
+	assert.Equal(t, body, c.fetch(t, u.URL, tok), "the document is byte for byte what was sent")
+
+	_, fb, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
+		client.TransmissionAcceptance, client.TransmissionRejection)
+	require.NoError(t, err)
+	assert.Equal(t, client.TransmissionAcceptance, fb.Type)
+	assert.Equal(t, sub.ID, fb.RelatedTransmissionID)
+	var tb contract.Tilbakemelding
+	require.NoError(t, json.Unmarshal(c.fetch(t, apiURL(t, fb).URL, tok), &tb))
+	assert.Equal(t, contract.TilbakemeldingGodkjent, tb.Status)
+	assert.Equal(t, f.ID, tb.ForsendelseID)
+}
+
+func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
+	c := newChain(t, dialogporten.Config{FeedbackDelay: 30 * time.Millisecond})
+	f := c.accept(t, "987546231", contract.Eksempel())
+	// The example's oppgavegiver is its own systembruker here.
+	dp := c.dialogporten(t, "987546231", contract.DialogportenScope)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, fb, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
+		client.TransmissionAcceptance, client.TransmissionRejection)
+	require.NoError(t, err)
+	assert.Equal(t, client.TransmissionRejection, fb.Type)
+	var tb contract.Tilbakemelding
+	require.NoError(t, json.Unmarshal(c.fetch(t, apiURL(t, fb).URL, c.token(t, "987546231", contract.Scope)), &tb))
+	assert.Equal(t, contract.TilbakemeldingAvvist, tb.Status)
+	var sum *contract.Funn
+	for i := range tb.Funn {
+		if tb.Funn[i].Sti == "$.leveranse.oppgaveoppsummering.sumSalgsvederlag" {
+			sum = &tb.Funn[i]
+		}
+	}
+	require.NotNil(t, sum, "findings: %+v", tb.Funn)
+	assert.Equal(t, "40", sum.AngittVerdi)
+}
+
+func TestWaitGivesUpAtDeadline(t *testing.T) {
+	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
+	f := c.accept(t, orgA, consistentBody())
+	dp := c.dialogporten(t, orgA, contract.DialogportenScope)
+	// The budget only has to cover one read of the dialog.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, _, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 20*time.Millisecond, client.TransmissionAcceptance)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "none of the wanted type")
+}
+
+func TestDialogErrorsAreClear(t *testing.T) {
+	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
+	f := c.accept(t, orgA, consistentBody())
+	ctx := context.Background()
+
+	_, err := c.dialogporten(t, orgA, contract.DialogportenScope).DialogByID(ctx, "0193b5cd-cb85-7320-8000-000000000000")
+	assert.ErrorIs(t, err, client.ErrDialogNotFound)
+	var pe *client.PayloadError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "DialogByIdNotFound", pe.Type)
+
+	_, err = c.dialogporten(t, orgB, contract.DialogportenScope).DialogByID(ctx, f.DialogID)
+	assert.ErrorIs(t, err, client.ErrDialogNotFound, "another party's dialog is not visible")
+
+	found, err := c.dialogporten(t, orgB, contract.DialogportenScope).SearchDialogs(ctx, client.DialogFilter{Party: orgA})
+	require.NoError(t, err)
+	assert.Empty(t, found)
+
+	_, err = c.dialogporten(t, orgA, contract.Scope).DialogByID(ctx, f.DialogID)
+	var ge *client.GraphQLError
+	require.ErrorAs(t, err, &ge)
+	assert.True(t, ge.Unauthorized())
+	assert.Contains(t, err.Error(), contract.DialogportenScope)
+
+	_, err = c.dialogporten(t, orgA, contract.DialogportenScope).SearchDialogs(ctx, client.DialogFilter{Party: "12"})
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "SearchDialogValidationError", pe.Type)
+
+	_, err = c.dialogporten(t, orgA, contract.DialogportenScope).FindSubmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: "0193b5cd-cb85-7320-8000-000000000001"})
+	assert.ErrorIs(t, err, client.ErrNoSubmission)
+}
+
+func TestSearchFollowsPages(t *testing.T) {
+	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
+	var want []string
+	for y := 2020; y < 2025; y++ {
+		f, err := c.st.Accept(store.Submission{Inntektsaar: y, Oppgavegiver: orgA, Systembruker: orgA, Body: consistentBody()})
+		require.NoError(t, err)
+		want = append(want, f.DialogID)
+	}
+	dp := c.dialogporten(t, orgA, contract.DialogportenScope)
+	client.SetPageSize(dp, 2)
+	got, err := dp.SearchDialogs(context.Background(), client.DialogFilter{Party: orgA, Limit: 4})
+	require.NoError(t, err)
+	assert.Len(t, got, 4)
+	all, err := dp.SearchDialogs(context.Background(), client.DialogFilter{Party: orgA})
+	require.NoError(t, err)
+	ids := []string{}
+	for _, d := range all {
+		ids = append(ids, d.ID)
+	}
+	assert.ElementsMatch(t, want, ids)
+}
+
+func TestUnreachableEndpoint(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err := client.NewDialogporten(url+"/dialogporten/graphql", client.StaticToken("secret-token"), nil).DialogByID(context.Background(), "x")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "secret-token")
+	var ge *client.GraphQLError
+	assert.False(t, errors.As(err, &ge), "a network failure is not a GraphQL answer")
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/contract"
+	"github.com/spf13/cobra"
+)
+
+// defaultServiceResource is the service resource searched when only a
+// forsendelse is given (ASSUMPTION A-DP-RESSURS).
+const defaultServiceResource = "urn:altinn:resource:skatteetaten-innrapportering-finansprodukter"
+
+type fetchOptions struct {
+	endpoint        string
+	dialogID        string
+	forsendelseID   string
+	party           string
+	serviceResource string
+	out             string
+	tokenFile       string
+	apiTokenFile    string
+	list            bool
+}
+
+func newFetchCmd() *cobra.Command {
+	var o fetchOptions
+	cmd := &cobra.Command{
+		Use:   "fetch (--dialog ID | --forsendelse ID --party ORGNR) --dialogporten URL",
+		Short: "Show a submission's transmissions in Dialogporten and download their documents",
+		Long: `Find a dialog in Dialogporten, by its dialogId or by a forsendelseId and the oppgavegiver's
+organisasjonsnummer, show its transmissions (type, time, title, attachments) and download every
+attachment through its consumerType API URL to <out>/<dialogId>/<transmissionId>-<TYPE>/.
+
+The token (--token-file, else $FINPROD_TOKEN) must carry the scope digdir:dialogporten; documents
+are fetched from the reporting API with --api-token-file (else $FINPROD_API_TOKEN, else the same
+token), which needs skatteetaten:innrapporteringfinansprodukter. Tokens are never printed.`,
+		Example: `  FINPROD_TOKEN=$(cat token) finprod fetch --dialogporten http://127.0.0.1:8080/dialogporten/graphql --dialog 0193b5cd-...
+  finprod fetch --dialogporten https://platform.tt02.altinn.no/dialogporten/graphql \
+      --forsendelse 0193b5cd-... --party 310000000 --token-file token --list`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runFetch(cmd, o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.endpoint, "dialogporten", "", "Dialogporten GraphQL URL (…/dialogporten/graphql; …/dialogporten is completed)")
+	f.StringVar(&o.dialogID, "dialog", "", "dialogId from the API's receipt")
+	f.StringVar(&o.forsendelseID, "forsendelse", "", "forsendelseId from the API's receipt")
+	f.StringVar(&o.party, "party", "", "oppgavegiver's organisasjonsnummer (needed with --forsendelse alone)")
+	f.StringVar(&o.serviceResource, "service-resource", defaultServiceResource, "service resource to search")
+	f.StringVar(&o.out, "out", filepath.Join("out", "fetch"), "folder for downloaded documents")
+	f.StringVar(&o.tokenFile, "token-file", "", "file with a Dialogporten bearer token (else $"+tokenEnv+")")
+	f.StringVar(&o.apiTokenFile, "api-token-file", "", "file with a bearer token for the documents (else $FINPROD_API_TOKEN, else the Dialogporten token)")
+	f.BoolVar(&o.list, "list", false, "only show the transmissions, download nothing")
+	return cmd
+}
+
+func graphQLURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", usageErr("--dialogporten %q is not an http(s) URL", s)
+	}
+	if !strings.HasSuffix(u.Path, "/graphql") {
+		u.Path = strings.TrimRight(u.Path, "/") + "/graphql"
+	}
+	return u.String(), nil
+}
+
+func runFetch(cmd *cobra.Command, o fetchOptions) error {
+	if o.endpoint == "" {
+		return usageErr("--dialogporten URL is required")
+	}
+	if o.dialogID == "" && (o.forsendelseID == "" || o.party == "") {
+		return usageErr("give --dialog ID, or --forsendelse ID with --party ORGNR")
+	}
+	endpoint, err := graphQLURL(o.endpoint)
+	if err != nil {
+		return err
+	}
+	token, err := readToken(o.tokenFile, true)
+	if err != nil {
+		return err
+	}
+	apiToken := token
+	if o.apiTokenFile != "" {
+		if apiToken, err = readToken(o.apiTokenFile, true); err != nil {
+			return err
+		}
+	} else if t := strings.TrimSpace(os.Getenv("FINPROD_API_TOKEN")); t != "" {
+		apiToken = t
+	}
+
+	ctx := cmd.Context()
+	dp := client.NewDialogporten(endpoint, client.StaticToken(token), nil)
+	dlg, err := dp.FindSubmission(ctx, client.Submission{DialogID: o.dialogID, ForsendelseID: o.forsendelseID,
+		DialogFilter: client.DialogFilter{Party: o.party, ServiceResource: o.serviceResource}})
+	if err != nil {
+		return dialogportenErr(err)
+	}
+	transmissions := dlg.Transmissions
+	if o.forsendelseID != "" {
+		transmissions = dlg.TransmissionsFor(o.forsendelseID)
+	}
+
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "dialog %s  %s  %s  %q\n", dlg.ID, dlg.Party, dlg.Status, dlg.Title.String())
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CREATED\tTYPE\tFORSENDELSE\tTITLE\tATTACHMENTS")
+	for _, t := range transmissions {
+		names := make([]string, 0, len(t.Attachments))
+		for _, a := range t.Attachments {
+			names = append(names, attachmentName(a))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.CreatedAt.Format(time.RFC3339), t.Type, t.ExternalReference, t.Title.String(), strings.Join(names, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if o.list {
+		return nil
+	}
+
+	dir := filepath.Join(o.out, dlg.ID)
+	written := 0
+	for _, t := range transmissions {
+		for _, a := range t.Attachments {
+			u, ok := a.APIURL()
+			if !ok {
+				fmt.Fprintf(w, "skipped %s: no API URL the token may follow\n", attachmentName(a))
+				continue
+			}
+			body, err := fetchDocument(ctx, u, apiToken)
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(dir, t.ID+"-"+t.Type, attachmentName(a))
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return failedErr("cannot write %s: %v", path, err)
+			}
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				return failedErr("cannot write %s: %v", path, err)
+			}
+			fmt.Fprintf(w, "wrote %s (%d bytes)\n", path, len(body))
+			written++
+		}
+	}
+	fmt.Fprintf(w, "%d document(s) in %s\n", written, dir)
+	return nil
+}
+
+// attachmentName is a safe file name: the attachment's own name without any
+// folder part, or its id.
+func attachmentName(a client.Attachment) string {
+	name := filepath.Base(filepath.Clean("/" + a.Name))
+	if name == "/" || name == "." || name == "" {
+		return a.ID
+	}
+	return name
+}
+
+// dialogportenErr sorts a client error into finprod's exit codes.
+func dialogportenErr(err error) error {
+	var ge *client.GraphQLError
+	var ne net.Error
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ge) && ge.Unauthorized():
+		return unreachableErr("Dialogporten refused the token: %v", err)
+	case errors.As(err, &ne), errors.As(err, &ue):
+		return unreachableErr("Dialogporten is unreachable: %v", err)
+	}
+	// Not found, forbidden, no such forsendelse: the check itself failed.
+	return failedErr("%v", err)
+}
+
+// fetchDocument follows an attachment URL with a token. Until the reporting
+// API client (client.API.GetDocument) is merged, this is the one place the
+// CLI reads documents; error bodies are decoded as the API's GLD errors.
+func fetchDocument(ctx context.Context, u client.AttachmentURL, token string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL, nil)
+	if err != nil {
+		return nil, failedErr("attachment URL %q: %v", u.URL, err)
+	}
+	accept := u.MediaType
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("User-Agent", client.UserAgent)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, unreachableErr("GET %s: %v", u.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, contract.MaxBody*2))
+	if err != nil {
+		return nil, unreachableErr("GET %s: %v", u.URL, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		detail := firstLine(body)
+		if f, err := contract.ParseFeil(body); err == nil {
+			detail = f.Error()
+		}
+		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+			return nil, unreachableErr("GET %s: HTTP %d: %s", u.URL, resp.StatusCode, detail)
+		}
+		return nil, failedErr("GET %s: HTTP %d: %s", u.URL, resp.StatusCode, detail)
+	}
+	return body, nil
+}

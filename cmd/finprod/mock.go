@@ -1,0 +1,200 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/dialogporten"
+	"github.com/spf13/cobra"
+)
+
+// mockGCPercent is the GC target of `finprod mock` unless GOGC is set.
+const mockGCPercent = 400
+
+// defaultMockListen is the CLI's port; tests and `finprod run` use a free one.
+const defaultMockListen = "127.0.0.1:8080"
+
+type mockFlags struct {
+	listen, configFile, openapi string
+	latency                     time.Duration
+	latencyRange                string
+	failShare, dropShare        float64
+	seed                        uint64
+	openYears, businessRules    string
+	discardDocuments, quiet     bool
+	stateDir                    string
+	feedbackDelay               time.Duration
+}
+
+func newMockCmd() *cobra.Command {
+	var f mockFlags
+	cmd := &cobra.Command{
+		Use:   "mock",
+		Short: "Serve the local reporting API, Maskinporten and Dialogporten on loopback",
+		Long: `Serve finprod's local stand-in for the reporting API on a loopback address, until Ctrl-C.
+
+It answers POST /v1/{inntektsaar} and the document endpoint as documented (tokens, headers,
+schema, GLD error codes, idempotency), and offers admin endpoints under /admin/ to list and
+count forsendelser, reset, change faults and access rules, and mint test tokens.
+
+On the same listener: a local Maskinporten under /maskinporten/ (discovery, JWKS, and a
+token endpoint that verifies JWT-bearer grants like the real one) and a local Dialogporten
+GraphQL endpoint at /dialogporten/graphql, where each accepted submission shows up as a
+SUBMISSION transmission and, after --feedback-delay, Skatteetaten's feedback. Without
+configured clients a default Maskinporten client is created and its key written under
+--state-dir. Flags override the config file. See docs/mock.md.`,
+		Example: `  finprod mock
+  finprod mock --listen 127.0.0.1:9000 --latency-range 5ms-50ms --fail-share 0.05
+  finprod mock --config mock.yaml --openapi swaggerhub-export.yaml --business-rules sync`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.config(cmd)
+			if err != nil {
+				return err
+			}
+			if !f.quiet {
+				cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			}
+			if os.Getenv("GOGC") == "" {
+				// The mock's garbage is short-lived per-request trees; fewer
+				// collections buy throughput for a little memory. GOGC wins.
+				debug.SetGCPercent(mockGCPercent)
+			}
+			s, err := mock.Start(cmd.Context(), cfg)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "finprod mock serving on %s (validating against %s)\n", s.URL(), s.Contract().Source())
+			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			for _, e := range s.Endpoints() {
+				fmt.Fprintf(w, "  %s\t%s\n", e.Name, e.URL)
+			}
+			_ = w.Flush()
+			if d, ok := s.Maskinporten().DefaultClient(); ok && d.ConfigFile != "" {
+				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, may report for any oppgavegiver):\n", d.ClientID, d.SystembrukerOrg)
+				fmt.Fprintf(out, "  client file  %s\n  private key  %s\n", d.ConfigFile, d.KeyFile)
+				fmt.Fprintf(out, "  try          finprod token --config %s\n", d.ConfigFile)
+			}
+			fmt.Fprintln(out, "Stop with Ctrl-C.")
+			err = s.Wait()
+			fmt.Fprintln(out, "finprod mock stopped.")
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.listen, "listen", defaultMockListen, "loopback host:port to serve on (port 0 picks a free one)")
+	fl.StringVar(&f.configFile, "config", "", "YAML config file (see docs/mock.md)")
+	fl.StringVar(&f.openapi, "openapi", "", "validate against this OpenAPI 3.x document instead of the embedded one")
+	fl.DurationVar(&f.latency, "latency", 0, "fixed latency added to every API request, e.g. 20ms")
+	fl.StringVar(&f.latencyRange, "latency-range", "", "further random latency MIN-MAX, e.g. 5ms-50ms")
+	fl.Float64Var(&f.failShare, "fail-share", 0, "share (0..1) of API requests answered 500 GLD_023/GLD_1053")
+	fl.Float64Var(&f.dropShare, "drop-share", 0, "share (0..1) of submissions processed and then dropped without an answer")
+	fl.Uint64Var(&f.seed, "seed", 0, "seed for the fault shares (0: from the clock)")
+	fl.StringVar(&f.openYears, "open-years", "", "income years that may be reported, FROM-TO (default: this year and the three before)")
+	fl.StringVar(&f.businessRules, "business-rules", "", "async (default: sums and check digits in the feedback) or sync (400 GLD_010 at once)")
+	fl.BoolVar(&f.discardDocuments, "discard-documents", false, "keep no document bodies (long load runs)")
+	fl.BoolVar(&f.quiet, "quiet", false, "no request log")
+	fl.StringVar(&f.stateDir, "state-dir", "out/mock", "folder for the default Maskinporten client's key and client YAML")
+	fl.DurationVar(&f.feedbackDelay, "feedback-delay", dialogporten.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
+	return cmd
+}
+
+// config merges the config file and the flags the user set.
+func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
+	var cfg mock.Config
+	if f.configFile != "" {
+		c, err := mock.LoadConfig(f.configFile)
+		if err != nil {
+			return cfg, usageErr("%v", err)
+		}
+		cfg = c
+	}
+	set := cmd.Flags().Changed
+	if set("listen") || cfg.Listen == "" {
+		cfg.Listen = f.listen
+	}
+	if err := mock.CheckLoopback(cfg.Listen); err != nil {
+		return cfg, usageErr("--listen: %v", err)
+	}
+	if set("openapi") {
+		cfg.OpenAPI = f.openapi
+	}
+	if cfg.OpenAPI != "" {
+		ct, err := mock.LoadOpenAPI(cfg.OpenAPI)
+		if err != nil {
+			return cfg, usageErr("--openapi: %v", err)
+		}
+		cfg.Contract = ct
+	}
+	faults := &cfg.API.Faults
+	if set("latency") {
+		faults.Latency = api.Duration(f.latency)
+	}
+	if set("latency-range") {
+		lo, hi, err := parseRange(f.latencyRange)
+		if err != nil {
+			return cfg, usageErr("--latency-range: %v", err)
+		}
+		faults.LatencyMin, faults.LatencyMax = api.Duration(lo), api.Duration(hi)
+	}
+	if set("fail-share") {
+		faults.FailShare = f.failShare
+	}
+	if set("drop-share") {
+		faults.DropShare = f.dropShare
+	}
+	if set("seed") {
+		faults.Seed = f.seed
+	}
+	if set("open-years") {
+		r, err := api.ParseYearRange(f.openYears)
+		if err != nil {
+			return cfg, usageErr("--open-years: %v", err)
+		}
+		cfg.API.OpenYears = r
+	}
+	if set("business-rules") {
+		cfg.API.BusinessRules = f.businessRules
+	}
+	if set("state-dir") || cfg.StateDir == "" {
+		cfg.StateDir = f.stateDir
+	}
+	if set("feedback-delay") || f.configFile == "" {
+		cfg.Dialogporten.FeedbackDelay = f.feedbackDelay
+	}
+	if set("discard-documents") {
+		cfg.API.DiscardDocuments = f.discardDocuments
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageErr("%v", err)
+	}
+	return cfg, nil
+}
+
+func parseRange(s string) (time.Duration, time.Duration, error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, errors.New("want MIN-MAX such as 5ms-50ms")
+	}
+	lo, err := time.ParseDuration(strings.TrimSpace(a))
+	if err != nil {
+		return 0, 0, fmt.Errorf("want MIN-MAX such as 5ms-50ms: %w", err)
+	}
+	hi, err := time.ParseDuration(strings.TrimSpace(b))
+	if err != nil {
+		return 0, 0, fmt.Errorf("want MIN-MAX such as 5ms-50ms: %w", err)
+	}
+	if lo < 0 || hi < lo {
+		return 0, 0, fmt.Errorf("%s: want 0 ≤ MIN ≤ MAX", s)
+	}
+	return lo, hi, nil
+}

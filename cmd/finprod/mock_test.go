@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer lets the test read what the command prints while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func execute(ctx context.Context, args ...string) (string, error) {
+	var out syncBuffer
+	cmd := newRootCmd()
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	err := cmd.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+func requireExit(t *testing.T, err error, code int, contains string) {
+	t.Helper()
+	require.Error(t, err)
+	var ee *exitError
+	require.True(t, errors.As(err, &ee), "want an exit error, got %v", err)
+	assert.Equal(t, code, ee.code)
+	assert.Contains(t, err.Error(), contains)
+}
+
+func TestMockRefusesBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	badConfig := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(badConfig, []byte("api:\n  busnessRules: sync\n"), 0o600))
+	badOpenAPI := filepath.Join(dir, "openapi.yaml")
+	require.NoError(t, os.WriteFile(badOpenAPI, []byte("swagger: '2.0'\n"), 0o600))
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+
+	cases := []struct {
+		name     string
+		args     []string
+		contains string
+	}{
+		{"non-loopback listen", []string{"mock", "--listen", "0.0.0.0:8080"}, "loopback"},
+		{"port in use", []string{"mock", "--quiet", "--listen", ln.Addr().String()}, "address already in use"},
+		{"bad config", []string{"mock", "--config", badConfig}, "busnessRules"},
+		{"missing config", []string{"mock", "--config", filepath.Join(dir, "none.yaml")}, "none.yaml"},
+		{"bad openapi", []string{"mock", "--openapi", badOpenAPI}, "openapi.yaml"},
+		{"bad latency range", []string{"mock", "--latency-range", "50ms-5ms"}, "--latency-range"},
+		{"bad share", []string{"mock", "--listen", "127.0.0.1:0", "--fail-share", "2"}, "failShare"},
+		{"bad years", []string{"mock", "--open-years", "soon"}, "--open-years"},
+		{"bad rules", []string{"mock", "--listen", "127.0.0.1:0", "--business-rules", "later"}, "later"},
+		{"unknown flag", []string{"mock", "--lisen", "127.0.0.1:0"}, "lisen"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := execute(context.Background(), c.args...)
+			requireExit(t, err, exitUsage, c.contains)
+		})
+	}
+}
+
+func TestMockServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out syncBuffer
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"mock", "--listen", "127.0.0.1:0", "--latency", "1ms"})
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+
+	var base string
+	require.Eventually(t, func() bool {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[0] == "admin" {
+				base = strings.TrimSuffix(f[1], "/admin")
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 10*time.Millisecond)
+	assert.Contains(t, out.String(), "API")
+
+	resp, err := http.Get(base + "/admin/faults")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	resp, err = http.Get(base + "/v1/2024")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 405, resp.StatusCode)
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("finprod mock did not stop on cancel")
+	}
+	log := out.String()
+	assert.Contains(t, log, "stopped")
+	assert.Contains(t, log, "path=/v1/2024", "requests are logged")
+	assert.NotContains(t, log, "Bearer")
+}
+
+func TestRunSubmitsAndReplaysExample(t *testing.T) {
+	dir := t.TempDir()
+	out, err := execute(context.Background(), "run", "--out", dir)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "byte-identical")
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"replayIdentical": true`)
+	assert.Contains(t, string(b), `"forsendelser": 1`)
+	assert.Contains(t, string(b), `"ok": true`)
+}

@@ -1,0 +1,158 @@
+// Package api is the local stand-in for the reporting API itself: submission
+// (POST /v1/{inntektsaar}) and document retrieval, with Skatteetaten's error
+// format, idempotency, and fault injection for tests and capacity runs.
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/tokens"
+)
+
+// Business-rule modes (ASSUMPTION A-ASYNC).
+const (
+	// RulesAsync leaves sums and check digits to the feedback in Dialogporten.
+	RulesAsync = "async"
+	// RulesSync rejects a leveranse that breaks them with 400 GLD_010.
+	RulesSync = "sync"
+)
+
+// Config is the behaviour of the API that a user may choose.
+type Config struct {
+	// OpenYears are the income years that may be reported (GLD_1027
+	// otherwise); zero means the current year and the three before it,
+	// computed from the clock on every request (ASSUMPTION A-AAR).
+	OpenYears YearRange `json:"openYears" yaml:"openYears"`
+	// BusinessRules is RulesAsync (default) or RulesSync.
+	BusinessRules string `json:"businessRules,omitempty" yaml:"businessRules"`
+	// Faults are injected on the API endpoints; change them at run time
+	// with SetFaults.
+	Faults Faults `json:"faults" yaml:"faults"`
+	// DiscardDocuments keeps only the metadata of accepted leveranser, not
+	// their bytes, so long load runs do not grow without bound. The
+	// document endpoint then serves an empty body.
+	DiscardDocuments bool `json:"discardDocuments,omitempty" yaml:"discardDocuments"`
+}
+
+// Validate reports every problem of the configuration in one error.
+func (c Config) Validate() error {
+	var errs []error
+	if err := c.OpenYears.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	switch c.BusinessRules {
+	case "", RulesAsync, RulesSync:
+	default:
+		errs = append(errs, fmt.Errorf("businessRules %q is neither %q nor %q", c.BusinessRules, RulesAsync, RulesSync))
+	}
+	if err := c.Faults.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Access decides whether a systembruker organisation may report for an
+// oppgavegiver; *access.Rules is the implementation.
+type Access interface {
+	MayReport(systembruker, oppgavegiver string) bool
+}
+
+// Deps are what the handler works with; all but Now are required.
+type Deps struct {
+	Contract *contract.Contract
+	Store    *store.Store
+	Verifier *tokens.Verifier
+	Access   Access
+	Now      func() time.Time
+}
+
+// Handler serves the reporting API under /v1/. It is safe for concurrent use.
+type Handler struct {
+	cfg      Config
+	contract *contract.Contract
+	store    *store.Store
+	verifier *tokens.Verifier
+	access   Access
+	now      func() time.Time
+	faults   *faultState
+	idem     *idempotency
+}
+
+// New checks the configuration and builds the handler.
+func New(cfg Config, d Deps) (*Handler, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("api config: %w", err)
+	}
+	if d.Contract == nil || d.Store == nil || d.Verifier == nil || d.Access == nil {
+		return nil, errors.New("api: Contract, Store, Verifier and Access are required")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if cfg.BusinessRules == "" {
+		cfg.BusinessRules = RulesAsync
+	}
+	return &Handler{
+		cfg: cfg, contract: d.Contract, store: d.Store, verifier: d.Verifier, access: d.Access, now: d.Now,
+		faults: newFaultState(cfg.Faults), idem: newIdempotency(),
+	}, nil
+}
+
+// Faults returns the faults in force.
+func (h *Handler) Faults() Faults { return h.faults.get() }
+
+// SetFaults changes the faults from the next request on.
+func (h *Handler) SetFaults(f Faults) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	h.faults.set(f)
+	return nil
+}
+
+// Reset forgets every idempotency record (the store is reset by its owner).
+func (h *Handler) Reset() { h.idem.reset() }
+
+// ServeHTTP routes by hand rather than through a ServeMux: the API has two
+// shapes of path, and a miss must still answer in the API's error format.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
+	if !ok {
+		writeFeil(w, contract.GLD1023)
+		return
+	}
+	parts := strings.Split(rest, "/")
+	switch {
+	case len(parts) == 1 && parts[0] != "":
+		if r.Method != http.MethodPost {
+			methodNotAllowed(w, http.MethodPost)
+			return
+		}
+		if !h.injectFaults(w, r) {
+			return
+		}
+		h.submit(w, r, parts[0])
+	case len(parts) == 6 && parts[2] == "forsendelse" && parts[4] == "dokument":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			methodNotAllowed(w, http.MethodGet+", "+http.MethodHead)
+			return
+		}
+		if !h.injectFaults(w, r) {
+			return
+		}
+		h.document(w, r, parts[0], parts[1], parts[3], parts[5])
+	default:
+		writeFeil(w, contract.GLD1023)
+	}
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	writeFeil(w, contract.GLD022)
+}

@@ -1,0 +1,85 @@
+package api
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/tokens"
+	"github.com/google/uuid"
+)
+
+type allowAll struct{}
+
+func (allowAll) MayReport(string, string) bool { return true }
+
+func benchHandler(b *testing.B, cfg Config) (*Handler, string) {
+	b.Helper()
+	iss, err := tokens.NewIssuer("http://127.0.0.1/maskinporten/", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok, _, err := iss.Mint(tokens.Claims{Scope: contract.Scope, Consumer: contract.NewOrg("987546231")}, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := New(cfg, Deps{
+		Contract: contract.Default(), Store: store.New(),
+		Verifier: tokens.NewVerifier(iss.URL(), iss.KeySet(), nil), Access: allowAll{},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h, tok
+}
+
+// BenchmarkSubmit is the handler's own cost per valid submission, without
+// the network: token check (cached), headers, schema, store, answer.
+func BenchmarkSubmit(b *testing.B) {
+	for _, mode := range []string{RulesAsync, RulesSync} {
+		b.Run(mode, func(b *testing.B) {
+			h, tok := benchHandler(b, Config{BusinessRules: mode, DiscardDocuments: true})
+			body := contract.Eksempel()
+			if mode == RulesSync {
+				body = bytes.Replace(body, []byte(`"sumSalgsvederlag": "40"`), []byte(`"sumSalgsvederlag": "110"`), 1)
+				body = bytes.Replace(body, []byte(`"987546231"`), []byte(`"310000000"`), 1)
+				body = bytes.Replace(body, []byte(`"00000000000"`), []byte(`"15858012314"`), 1)
+			}
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				r := httptest.NewRequest(http.MethodPost, "/v1/2024", bytes.NewReader(body))
+				r.Header.Set("Authorization", "Bearer "+tok)
+				r.Header.Set("Content-Type", "application/json")
+				r.Header.Set("idempotencyKey", uuid.NewString())
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, r)
+				if w.Code != http.StatusOK {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBare is the floor: a handler that only reads the body.
+func BenchmarkBare(b *testing.B) {
+	body := contract.Eksempel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+	})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPost, "/v1/2024", bytes.NewReader(body))
+		r.Header.Set("idempotencyKey", uuid.NewString())
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+	}
+}

@@ -1,0 +1,222 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/rules"
+	"github.com/finprod/finprod/mock/store"
+	"github.com/google/uuid"
+)
+
+// HeaderIdempotencyKey is the API's idempotency header, spelt as documented.
+const HeaderIdempotencyKey = "idempotencyKey"
+
+// submit handles POST /v1/{inntektsaar} in the order of ASSUMPTION A-ORDER:
+// auth → headers → path year → body size → JSON → schema → year mismatch →
+// access to the oppgavegiver → (sync) business rules → store.
+func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string) {
+	systembruker, ok := h.authenticate(w, r)
+	if !ok {
+		return
+	}
+	if !acceptsJSON(r.Header.Get("Accept")) {
+		writeFeil(w, contract.GLD1030, contract.Feilspesifisering{Sti: "Accept", AngittVerdi: r.Header.Get("Accept")})
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !isJSON(ct) {
+		writeFeil(w, contract.GLD1047, contract.Feilspesifisering{Sti: "Content-Type", AngittVerdi: ct})
+		return
+	}
+	key := r.Header.Get(HeaderIdempotencyKey)
+	if key == "" {
+		writeFeil(w, contract.GLD1028, contract.Feilspesifisering{Melding: "Header idempotencyKey mangler", Sti: HeaderIdempotencyKey})
+		return
+	}
+	if _, err := uuid.Parse(key); err != nil || len(key) != 36 {
+		writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
+			Melding: "idempotencyKey må være en UUID", Sti: HeaderIdempotencyKey, AngittVerdi: shorten(key),
+		})
+		return
+	}
+	year, ok := parsePathYear(yearSeg)
+	if !ok {
+		writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
+			Melding: "inntektsaar i path må være et årstall med fire sifre", Sti: "inntektsaar", AngittVerdi: shorten(yearSeg),
+		})
+		return
+	}
+	if open := h.cfg.OpenYears.Resolve(h.now().Year()); !open.Contains(year) {
+		writeFeil(w, contract.GLD1027, contract.Feilspesifisering{
+			Melding: "Det er ikke tillatt å levere på inntektsår " + yearSeg + " (åpne år: " + open.String() + ")",
+			Sti:     "inntektsaar", AngittVerdi: yearSeg,
+		})
+		return
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) || errors.Is(err, errBodyTooLarge) {
+			resp := errorBody(contract.GLD1022, contract.Feilspesifisering{
+				Melding: fmt.Sprintf("Request body er større enn maksimalt tillatt (%d bytes)", contract.MaxBody),
+				Sti:     "body",
+			})
+			resp.status = http.StatusRequestEntityTooLarge
+			resp.write(w)
+		}
+		// Otherwise the client went away mid-body; nobody is left to answer.
+		return
+	}
+
+	k := idemKey{systembruker: systembruker, key: key}
+	entry, claim, err := h.idem.claim(r.Context(), k, sha256.Sum256(body))
+	if err != nil {
+		return
+	}
+	switch claim {
+	case claimConflict:
+		writeFeil(w, contract.GLD019, contract.Feilspesifisering{
+			Melding: "idempotencyKey er brukt tidligere med en annen request-body", Sti: HeaderIdempotencyKey, AngittVerdi: key,
+		})
+		return
+	case claimReplay:
+		entry.resp.write(w)
+		return
+	}
+	resp := h.process(body, year, systembruker)
+	if resp.status != http.StatusOK {
+		h.idem.release(k, entry)
+		resp.write(w)
+		return
+	}
+	h.idem.complete(entry, resp)
+	if h.shouldDrop() {
+		// Processed and remembered, but the caller never hears: only a
+		// retry with the same key tells it what happened.
+		panic(http.ErrAbortHandler)
+	}
+	resp.write(w)
+}
+
+// process validates and stores one body; it never writes to the client.
+func (h *Handler) process(body []byte, year int, systembruker string) response {
+	doc, err := decodeJSON(body)
+	if err != nil {
+		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
+	}
+	if vs := h.contract.ValidateInnsending(doc); len(vs) > 0 {
+		spec := make([]contract.Feilspesifisering, len(vs))
+		for i, v := range vs {
+			spec[i] = v.Feilspesifisering()
+		}
+		return errorBody(contract.GLD010, spec...)
+	}
+	m := extract(doc)
+	if m.yearText != "" && m.year != year {
+		return errorBody(contract.GLD1052, contract.Feilspesifisering{Sti: "$.leveranse.inntektsaar", AngittVerdi: m.yearText})
+	}
+	if !h.access.MayReport(systembruker, m.oppgavegiver) {
+		return errorBody(contract.GLD1015, contract.Feilspesifisering{
+			Melding: "Organisasjonen " + systembruker + " har ikke rettighet til å levere for denne oppgavegiveren",
+			Sti:     "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: m.oppgavegiver,
+		})
+	}
+	if h.cfg.BusinessRules == RulesSync {
+		if funn := rules.Check(body); len(funn) > 0 {
+			fs := make([]contract.Feilspesifisering, len(funn))
+			for i, f := range funn {
+				fs[i] = contract.Feilspesifisering{Melding: f.Melding, Sti: f.Sti, AngittVerdi: f.AngittVerdi}
+			}
+			return errorBody(contract.GLD010, fs...)
+		}
+	}
+	stored := body
+	if h.cfg.DiscardDocuments {
+		stored = nil
+	}
+	f, err := h.store.Accept(store.Submission{
+		Inntektsaar: year, Oppgavegiver: m.oppgavegiver, Referanse: m.referanse,
+		AntallOppgaver: m.antallOppgaver, Systembruker: systembruker, Body: stored,
+	})
+	if err != nil {
+		return errorBody(contract.GLD001)
+	}
+	out, err := json.Marshal(contract.Kvittering{
+		DialogID: f.DialogID, ForsendelseID: f.ID,
+		OppgavegiversLeveranseReferanse: m.referanse, AntallOppgaver: m.antallOppgaver,
+	})
+	if err != nil {
+		return errorBody(contract.GLD001)
+	}
+	return response{status: http.StatusOK, korrelasjonsid: uuid.NewString(), body: out}
+}
+
+// meta is what the API needs from a schema-valid body. It is read from the
+// generic document the validator already has, so the body is parsed once.
+type meta struct {
+	year           int
+	yearText       string
+	oppgavegiver   string
+	referanse      string
+	antallOppgaver int
+}
+
+func extract(doc any) meta {
+	var m meta
+	root, _ := doc.(map[string]any)
+	lev, _ := root["leveranse"].(map[string]any)
+	if lev == nil {
+		return m
+	}
+	switch y := lev["inntektsaar"].(type) {
+	case json.Number:
+		m.yearText = y.String()
+		m.year, _ = strconv.Atoi(m.yearText)
+	case string:
+		m.yearText = y
+		m.year, _ = strconv.Atoi(y)
+	}
+	if og, _ := lev["oppgavegiver"].(map[string]any); og != nil {
+		m.oppgavegiver, _ = og["organisasjonsnummer"].(string)
+	}
+	m.referanse, _ = lev["oppgavegiversLeveranseReferanse"].(string)
+	if list, ok := lev["oppgave"].([]any); ok {
+		m.antallOppgaver = len(list)
+	}
+	return m
+}
+
+var errBodyTooLarge = errors.New("request body too large")
+
+// readBody reads at most contract.MaxBody bytes; a declared length over the
+// limit is refused before reading anything.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > contract.MaxBody {
+		return nil, errBodyTooLarge
+	}
+	body := http.MaxBytesReader(w, r.Body, contract.MaxBody)
+	if r.ContentLength >= 0 {
+		buf := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(body)
+}
+
+const maxEcho = 100
+
+// shorten keeps echoed values in error bodies small.
+func shorten(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	return s[:maxEcho] + "…"
+}

@@ -1,0 +1,149 @@
+package mock_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/access"
+	"github.com/finprod/finprod/mock/api"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+func TestLoadConfig(t *testing.T) {
+	p := writeFile(t, "mock.yaml", `
+listen: 127.0.0.1:0
+openapi: other.yaml
+api:
+  openYears: {from: 2022, to: 2025}
+  businessRules: sync
+  faults:
+    latency: 20ms
+    latencyMin: 5ms
+    latencyMax: 50ms
+    failShare: 0.1
+    dropShare: 0.05
+    seed: 42
+access:
+  relationships:
+    - systembruker: "310000000"
+      tilgangspakke: skattegrunnlag
+      oppgavegivere: ["987546231", "*"]
+`)
+	c, err := mock.LoadConfig(p)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:0", c.Listen)
+	assert.Equal(t, filepath.Join(filepath.Dir(p), "other.yaml"), c.OpenAPI, "relative to the config file")
+	assert.Equal(t, api.YearRange{From: 2022, To: 2025}, c.API.OpenYears)
+	assert.Equal(t, api.RulesSync, c.API.BusinessRules)
+	assert.Equal(t, api.Faults{
+		Latency: api.Duration(20 * time.Millisecond), LatencyMin: api.Duration(5 * time.Millisecond),
+		LatencyMax: api.Duration(50 * time.Millisecond), FailShare: 0.1, DropShare: 0.05, Seed: 42,
+	}, c.API.Faults)
+	require.Len(t, c.Access.Relationships, 1)
+	assert.Equal(t, access.Skattegrunnlag, c.Access.Relationships[0].Tilgangspakke)
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	cases := map[string]struct{ content, want string }{
+		"typo":         {"api:\n  busnessRules: sync\n", "busnessRules"},
+		"not yaml":     {"api: [\n", "mock config"},
+		"bad mode":     {"api:\n  businessRules: later\n", `"later"`},
+		"bad duration": {"api:\n  faults:\n    latency: soon\n", "soon"},
+		"bad share":    {"api:\n  faults:\n    dropShare: 1.5\n", "dropShare"},
+		"bad package":  {"access:\n  relationships:\n    - {systembruker: \"310000000\", tilgangspakke: daglig-leder, oppgavegivere: [\"*\"]}\n", "daglig-leder"},
+		"not loopback": {"listen: 0.0.0.0:8080\n", "loopback"},
+		"bad years":    {"api:\n  openYears: {from: 2026, to: 2020}\n", "openYears"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := writeFile(t, "mock.yaml", c.content)
+			_, err := mock.LoadConfig(p)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.Contains(t, err.Error(), p, "the error names the file")
+		})
+	}
+	_, err := mock.LoadConfig(filepath.Join(t.TempDir(), "missing.yaml"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "missing.yaml")
+}
+
+func TestEmptyConfigIsTheDefault(t *testing.T) {
+	c, err := mock.LoadConfig(writeFile(t, "empty.yaml", ""))
+	require.NoError(t, err)
+	assert.Equal(t, mock.Config{}, c)
+}
+
+func TestStartErrors(t *testing.T) {
+	_, err := mock.Start(context.Background(), mock.Config{Listen: "10.0.0.1:8080"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "loopback")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	_, err = mock.Start(context.Background(), mock.Config{Listen: ln.Addr().String()})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), ln.Addr().String())
+	assert.Contains(t, err.Error(), "address already in use")
+
+	_, err = mock.Start(context.Background(), mock.Config{OpenAPI: writeFile(t, "bad.yaml", "openapi: 2.0\n")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "bad.yaml")
+	_, err = mock.Start(context.Background(), mock.Config{OpenAPI: filepath.Join(t.TempDir(), "none.yaml")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "none.yaml")
+}
+
+func TestOtherOpenAPIChangesValidation(t *testing.T) {
+	// The same document with kildesystem limited to five characters: the
+	// example's "Kildesystemet v2.0.5" passes the embedded one but not this.
+	doc := string(contract.OpenAPI())
+	doc = strings.Replace(doc, "kildesystem: {$ref: '#/components/schemas/Tekst'}", "kildesystem: {type: string, maxLength: 5}", 1)
+	require.NotEqual(t, string(contract.OpenAPI()), doc)
+	p := writeFile(t, "strict.yaml", doc)
+
+	s := start(t, mock.Config{OpenAPI: p})
+	f := requireFeil(t, submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD010)
+	require.Len(t, f.Feilspesifisering, 1)
+	assert.Equal(t, "$.leveranse.kildesystem", f.Feilspesifisering[0].Sti)
+	assert.Equal(t, "Kildesystemet v2.0.5", f.Feilspesifisering[0].AngittVerdi)
+	assert.Equal(t, p, s.Contract().Source())
+}
+
+func TestCloseOnContextCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := mock.Start(ctx, mock.Config{})
+	require.NoError(t, err)
+	cancel()
+	require.NoError(t, s.Wait())
+	_, err = net.DialTimeout("tcp", strings.TrimPrefix(s.URL(), "http://"), time.Second)
+	assert.Error(t, err, "the port is closed")
+}
+
+func TestEndpointsListMounts(t *testing.T) {
+	s := start(t, mock.Config{})
+	names := map[string]string{}
+	for _, e := range s.Endpoints() {
+		names[e.Name] = e.URL
+	}
+	assert.Equal(t, s.URL()+"/v1", names["API"])
+	assert.Equal(t, s.URL()+"/admin", names["admin"])
+	assert.Equal(t, s.URL()+"/maskinporten/", s.Issuer().URL())
+}

@@ -1,0 +1,72 @@
+package dialogporten
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/finprod/finprod/mock/rules"
+)
+
+// Business rules modes (ASSUMPTION A-ASYNC).
+const (
+	// RulesAsync reports business-rule findings in the feedback document:
+	// the API accepts, Dialogporten later shows a REJECTION.
+	RulesAsync = "async"
+	// RulesSync leaves business rules to the API, which rejects with 400;
+	// whatever it accepted gets an ACCEPTANCE here.
+	RulesSync = "sync"
+)
+
+// Defaults (ASSUMPTIONS A-DP-RESSURS, A-DP-FORSINKELSE).
+const (
+	DefaultServiceResource = "urn:altinn:resource:skatteetaten-innrapportering-finansprodukter"
+	DefaultServiceOwner    = "skd"
+	DefaultFeedbackDelay   = 200 * time.Millisecond
+)
+
+// Config shapes the stand-in. Its zero value is valid: async rules, the
+// default service resource, and feedback given at once (delay 0), which is
+// what deterministic tests want; DefaultConfig has the realistic delay.
+type Config struct {
+	// FeedbackDelay is the time between an accepted submission and its
+	// feedback transmission. 0 adds the feedback inside the accepting call.
+	FeedbackDelay time.Duration `yaml:"feedbackDelay"`
+	// BusinessRules is RulesAsync (default) or RulesSync. The composed mock
+	// sets it from the API's setting, so it has no YAML key of its own.
+	BusinessRules string `yaml:"-"`
+	// ServiceResource is the dialogs' service resource URN.
+	ServiceResource string `yaml:"serviceResource"`
+	// ServiceOwner is the dialogs' org code (Skatteetaten's is "skd").
+	ServiceOwner string `yaml:"serviceOwner"`
+	// Rules checks a body in async mode; nil means rules.Check. Set it to
+	// share one checker with the API's synchronous mode.
+	Rules rules.Checker `yaml:"-"`
+}
+
+// DefaultConfig is the configuration of `finprod mock`.
+func DefaultConfig() Config {
+	return Config{FeedbackDelay: DefaultFeedbackDelay, BusinessRules: RulesAsync,
+		ServiceResource: DefaultServiceResource, ServiceOwner: DefaultServiceOwner}
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.BusinessRules == "" {
+		c.BusinessRules = RulesAsync
+	}
+	if c.BusinessRules != RulesAsync && c.BusinessRules != RulesSync {
+		return c, fmt.Errorf("dialogporten businessRules %q: want %q or %q", c.BusinessRules, RulesAsync, RulesSync)
+	}
+	if c.FeedbackDelay < 0 {
+		return c, fmt.Errorf("dialogporten feedbackDelay %s is negative", c.FeedbackDelay)
+	}
+	if c.ServiceResource == "" {
+		c.ServiceResource = DefaultServiceResource
+	}
+	if c.ServiceOwner == "" {
+		c.ServiceOwner = DefaultServiceOwner
+	}
+	if c.Rules == nil {
+		c.Rules = rules.Check
+	}
+	return c, nil
+}

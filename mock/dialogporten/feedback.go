@@ -1,0 +1,68 @@
+package dialogporten
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/store"
+)
+
+// onAccepted runs in the accepting goroutine (store.OnAccepted). With no
+// delay the feedback is written before Accept returns, which makes tests
+// deterministic; otherwise a timer writes it later, and Close stops it.
+func (s *Server) onAccepted(f store.Forsendelse) {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if s.cfg.FeedbackDelay == 0 {
+		s.mu.Unlock()
+		s.giveFeedback(f)
+		return
+	}
+	defer s.mu.Unlock()
+	s.wg.Add(1)
+	// The timer is stored under the lock it then needs, so the callback
+	// cannot run its bookkeeping before the timer is known.
+	s.timers[f.ID] = time.AfterFunc(s.cfg.FeedbackDelay, func() {
+		defer s.wg.Done()
+		s.mu.Lock()
+		delete(s.timers, f.ID)
+		closed := s.closed
+		s.mu.Unlock()
+		if !closed {
+			s.giveFeedback(f)
+		}
+	})
+}
+
+// giveFeedback checks the submitted document and adds the feedback
+// transmission with its Tilbakemelding. In sync mode the API has already
+// enforced the business rules, so whatever it accepted is godkjent.
+func (s *Server) giveFeedback(f store.Forsendelse) {
+	doc, err := s.st.Document(f.Inntektsaar, f.Oppgavegiver, f.ID, f.DocumentID)
+	if err != nil {
+		return // the store was reset since: nothing left to answer
+	}
+	tb := contract.Tilbakemelding{
+		ForsendelseID: f.ID, DialogID: f.DialogID, Inntektsaar: f.Inntektsaar, Oppgavegiver: f.Oppgavegiver,
+		AntallOppgaver: f.AntallOppgaver, Status: contract.TilbakemeldingGodkjent, Funn: []contract.Funn{},
+	}
+	if s.cfg.BusinessRules == RulesAsync {
+		if funn := s.cfg.Rules(doc.Body); len(funn) > 0 {
+			tb.Status, tb.Funn = contract.TilbakemeldingAvvist, funn
+		}
+	}
+	typ, title := store.TransmissionAcceptance, "Leveransen er godkjent"
+	if tb.Status == contract.TilbakemeldingAvvist {
+		typ, title = store.TransmissionRejection, "Leveransen er avvist"
+	}
+	body, err := json.MarshalIndent(tb, "", "  ")
+	if err != nil {
+		return // plain strings and ints always marshal
+	}
+	// An error means the forsendelse vanished in a concurrent Reset.
+	_, _ = s.st.AddFeedback(f.ID, typ, title, body)
+}

@@ -1,0 +1,274 @@
+// Package mock composes the local stand-ins on one loopback listener: the
+// reporting API under /v1/, its admin endpoints under /admin/, and mount
+// points for the Maskinporten and Dialogporten stand-ins. Tests start it
+// in-process with Start; `finprod mock` serves it from the command line.
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/access"
+	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/dialogporten"
+	"github.com/finprod/finprod/mock/maskinporten"
+	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/tokens"
+)
+
+// Endpoint is one service the server offers, for printing.
+type Endpoint struct {
+	Name string
+	URL  string
+}
+
+// mount is one service under one path prefix (ending in "/").
+type mount struct {
+	name    string
+	prefix  string
+	handler http.Handler
+}
+
+// mounts is the table of services on the listener; `finprod mock` prints
+// their base URLs. The Maskinporten admin is more specific than /admin/, so
+// the mux sends it to Maskinporten.
+func (s *Server) mounts() []mount {
+	return []mount{
+		{"API", "/v1/", s.api},
+		{"Maskinporten", MaskinportenPrefix, s.maskinporten.Handler()},
+		{"Dialogporten", DialogportenPrefix, s.dialogporten.Handler()},
+		{"admin", AdminPrefix, s.admin()},
+		{"Maskinporten admin", maskinporten.AdminPath, s.maskinporten.AdminHandler()},
+	}
+}
+
+// Path prefixes of the services.
+const (
+	AdminPrefix        = "/admin/"
+	MaskinportenPrefix = "/maskinporten/"
+	DialogportenPrefix = "/dialogporten/"
+)
+
+// TokenTTL is the lifetime of tokens minted by MintToken, as Maskinporten's.
+const TokenTTL = 120 * time.Second
+
+// Server is a running mock.
+type Server struct {
+	cfg      Config
+	base     string
+	ln       net.Listener
+	srv      *http.Server
+	contract *contract.Contract
+	issuer   *tokens.Issuer
+	verifier *tokens.Verifier
+	store    *store.Store
+	access   *access.Rules
+	api      *api.Handler
+	endpts   []Endpoint
+
+	maskinporten *maskinporten.Server
+	dialogporten *dialogporten.Server
+
+	done      chan struct{}
+	serveErr  error
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start builds the mock and serves it until ctx is cancelled or Close is
+// called. Every error is one clear sentence: a bad config, a bad OpenAPI
+// file, a non-loopback address or a port in use.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Listen == "" {
+		cfg.Listen = DefaultListen
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	ct, err := cfg.contractFor()
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	if len(cfg.Maskinporten.Clients) == 0 && len(cfg.Access.Relationships) == 0 {
+		// With nothing configured, the default client's systembruker acts as
+		// an accountant for every oppgavegiver, so any synthetic leveranse
+		// can be sent with the default credentials; other orgs still may
+		// report only for themselves (GLD_1015).
+		cfg.Access.Relationships = []access.Relationship{{
+			Systembruker:  maskinporten.DefaultSystembrukerOrg,
+			Tilgangspakke: access.RegnskapsforerMedSigneringsrettighet,
+			Oppgavegivere: []string{access.Any},
+		}}
+	}
+	rules, err := access.New(cfg.Access)
+	if err != nil {
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("mock: cannot listen on %s: %w", cfg.Listen, err)
+	}
+	s := &Server{cfg: cfg, ln: ln, contract: ct, access: rules, done: make(chan struct{})}
+	s.base = "http://" + ln.Addr().String()
+	if s.issuer, err = tokens.NewIssuer(s.base+MaskinportenPrefix, cfg.Now); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	s.verifier = tokens.NewVerifier(s.issuer.URL(), s.issuer.KeySet(), cfg.Now)
+	s.store = store.New(store.WithClock(cfg.Now))
+	s.api, err = api.New(cfg.API, api.Deps{Contract: ct, Store: s.store, Verifier: s.verifier, Access: rules, Now: cfg.Now})
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("mock: %w", err)
+	}
+	mpOpts := []maskinporten.Option{maskinporten.WithClock(cfg.Now)}
+	if cfg.StateDir != "" {
+		mpOpts = append(mpOpts, maskinporten.WithDefaultClientDir(cfg.StateDir))
+	}
+	if s.maskinporten, err = maskinporten.New(cfg.Maskinporten, s.issuer, mpOpts...); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("mock: maskinporten: %w", err)
+	}
+	// Registered before the API serves, so every accepted forsendelse gets
+	// its feedback.
+	dpCfg := cfg.Dialogporten
+	dpCfg.BusinessRules = cfg.API.BusinessRules
+	if s.dialogporten, err = dialogporten.New(dpCfg, s.store, s.verifier, s.base, rules.MayReport); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("mock: dialogporten: %w", err)
+	}
+
+	mux := http.NewServeMux()
+	for _, m := range s.mounts() {
+		mux.Handle(m.prefix, m.handler)
+		s.endpts = append(s.endpts, Endpoint{Name: m.name, URL: s.base + strings.TrimSuffix(m.prefix, "/")})
+	}
+	// Everything else answers in the API's error format (GLD_1023).
+	mux.Handle("/", s.api)
+	var h http.Handler = mux
+	if cfg.Logger != nil {
+		h = logRequests(cfg.Logger, h)
+	}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+
+	go func() {
+		err := s.srv.Serve(ln)
+		if !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr = err
+		}
+		close(s.done)
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
+func (s *Server) URL() string { return s.base }
+
+// Endpoints lists the services with their base URLs, in mount order.
+func (s *Server) Endpoints() []Endpoint { return append([]Endpoint(nil), s.endpts...) }
+
+// Store is the mock's state, for assertions.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Issuer signs the mock's access tokens.
+func (s *Server) Issuer() *tokens.Issuer { return s.issuer }
+
+// Verifier checks tokens against the Issuer.
+func (s *Server) Verifier() *tokens.Verifier { return s.verifier }
+
+// Access is the systembruker → oppgavegiver rule set.
+func (s *Server) Access() *access.Rules { return s.access }
+
+// API is the reporting API handler (faults, reset).
+func (s *Server) API() *api.Handler { return s.api }
+
+// Contract is the contract the API validates against.
+func (s *Server) Contract() *contract.Contract { return s.contract }
+
+// MintToken is a shortcut around Maskinporten for tests: a token for a
+// systembruker of the given organisation, with the API's scope unless
+// scopes are given.
+func (s *Server) MintToken(systembrukerOrg string, scopes ...string) (string, error) {
+	return s.mint(systembrukerOrg, TokenTTL, scopes...)
+}
+
+func (s *Server) mint(org string, ttl time.Duration, scopes ...string) (string, error) {
+	if len(scopes) == 0 {
+		scopes = []string{contract.Scope}
+	}
+	tok, _, err := s.issuer.Mint(tokens.Claims{
+		ClientID: "finprod-mock-client",
+		Consumer: contract.NewOrg(org),
+		Scope:    strings.Join(scopes, " "),
+		AuthorizationDetails: []contract.AuthorizationDetail{{
+			Type:          contract.AuthorizationTypeSystemuser,
+			SystemuserOrg: contract.NewOrg(org),
+			SystemuserID:  []string{"finprod-mock-systembruker-" + org},
+			SystemID:      "finprod-mock-system",
+		}},
+	}, ttl)
+	if err != nil {
+		return "", fmt.Errorf("mint token: %w", err)
+	}
+	return tok, nil
+}
+
+// Maskinporten is the local Maskinporten (clients, default client).
+func (s *Server) Maskinporten() *maskinporten.Server { return s.maskinporten }
+
+// Reset forgets every forsendelse, dialog, document and idempotency record.
+func (s *Server) Reset() {
+	s.store.Reset()
+	s.api.Reset()
+}
+
+// Close stops the server. Requests in flight get a moment to finish; then
+// every connection is closed, including idle keep-alive ones a client never
+// used (which a graceful shutdown alone would wait for).
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := s.srv.Shutdown(ctx); err != nil {
+			if err := s.srv.Close(); err != nil {
+				s.closeErr = fmt.Errorf("mock: close: %w", err)
+			}
+		}
+		<-s.done
+		if err := s.dialogporten.Close(); err != nil && s.closeErr == nil {
+			s.closeErr = fmt.Errorf("mock: close dialogporten: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// Wait blocks until the server has stopped and returns why, nil after a
+// clean Close or cancellation.
+func (s *Server) Wait() error {
+	<-s.done
+	if s.serveErr != nil {
+		return fmt.Errorf("mock: serve: %w", s.serveErr)
+	}
+	return nil
+}
+
+func dokumentPath(f store.Forsendelse) string {
+	return contract.DokumentPath(f.Inntektsaar, f.Oppgavegiver, f.ID, f.DocumentID)
+}

@@ -1,0 +1,88 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func findingAt(fs []Finding, sti string) (Finding, bool) {
+	for _, f := range fs {
+		if f.Sti == sti {
+			return f, true
+		}
+	}
+	return Finding{}, false
+}
+
+func TestExampleBreaksSumAndCheckDigits(t *testing.T) {
+	fs := Check(contract.Eksempel())
+
+	f, ok := findingAt(fs, "$.leveranse.oppgaveoppsummering.sumSalgsvederlag")
+	require.True(t, ok, "findings: %+v", fs)
+	assert.Equal(t, KodeSum, f.Kode)
+	assert.Equal(t, "40", f.AngittVerdi)
+	assert.Contains(t, f.Melding, "110")
+
+	_, ok = findingAt(fs, "$.leveranse.oppgavegiver.organisasjonsnummer")
+	assert.True(t, ok, "987546231 fails its check digit")
+	_, ok = findingAt(fs, "$.leveranse.oppgave[0].oppgaveeier.person.foedselsnummer")
+	assert.True(t, ok, "00000000000 has no valid date")
+	// Every other sum of the example adds up.
+	for _, f := range fs {
+		if f.Kode == KodeSum {
+			assert.Equal(t, "$.leveranse.oppgaveoppsummering.sumSalgsvederlag", f.Sti)
+		}
+	}
+}
+
+// consistent is the example with its defects mended.
+func consistent() string {
+	s := string(contract.Eksempel())
+	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
+	s = strings.Replace(s, `"987546231"`, `"310000000"`, 1)
+	return strings.Replace(s, `"00000000000"`, `"15088040063"`, 1)
+}
+
+func TestConsistentBodyHasNoFindings(t *testing.T) {
+	assert.Empty(t, Check([]byte(consistent())))
+}
+
+func TestCountMismatch(t *testing.T) {
+	body := strings.Replace(consistent(), `"antallOppgaver": 1`, `"antallOppgaver": 3`, 1)
+	fs := Check([]byte(body))
+	require.Len(t, fs, 1)
+	assert.Equal(t, KodeAntallOppgaver, fs[0].Kode)
+	assert.Equal(t, "$.leveranse.oppgaveoppsummering.antallOppgaver", fs[0].Sti)
+	assert.Equal(t, "3", fs[0].AngittVerdi)
+}
+
+func TestUnreadableBody(t *testing.T) {
+	fs := Check([]byte("{"))
+	require.Len(t, fs, 1)
+	assert.Equal(t, KodeUgyldigJSON, fs[0].Kode)
+}
+
+func TestIdentifiers(t *testing.T) {
+	for _, c := range []struct {
+		s  string
+		ok bool
+	}{{"974760673", true}, {"310000000", true}, {"987546231", false}, {"97476067", false}, {"97476067a", false}} {
+		assert.Equal(t, c.ok, ValidOrganisasjonsnummer(c.s), c.s)
+	}
+	for _, c := range []struct {
+		s  string
+		ok bool
+	}{
+		{"15088040063", true},  // Tenor synthetic (month + 80)
+		{"15088040064", false}, // K2 off by one
+		{"00000000000", false}, // day 0
+		{"31028040063", false}, // 31 February
+		{"1508804006", false},
+	} {
+		assert.Equal(t, c.ok, ValidFoedselsnummer(c.s), c.s)
+	}
+}
