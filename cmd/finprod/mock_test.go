@@ -144,4 +144,7 @@ func TestRunSubmitsAndReplaysExample(t *testing.T) {
 	assert.Contains(t, string(b), `"replayIdentical": true`)
 	assert.Contains(t, string(b), `"forsendelser": 1`)
 	assert.Contains(t, string(b), `"ok": true`)
+	assert.Contains(t, out, "scenarios (", "run runs the acceptance suite too")
+	assert.FileExists(t, filepath.Join(dir, "junit.xml"))
+	assert.FileExists(t, filepath.Join(dir, "cucumber.json"))
 }

@@ -48,11 +48,13 @@ func newRunCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Submit the documented example to the embedded mock, replay it, and check the answers",
-		Long: `Start the local mock in-process on a free loopback port, submit the service page's example
-leveranse with a fresh idempotencyKey, submit it again with the same key, and check that the first
-answer is a receipt, that the replay is byte-identical and that exactly one forsendelse was stored.
-The outcome is printed and written as JSON to OUT/run.json. Exit 0 when every check passed, 1 if not.`,
+		Short: "Run the whole acceptance suite against the embedded mock (make run)",
+		Long: `Start the local mock in-process on a free loopback port and, as a quick smoke check, submit the
+service page's example leveranse with a fresh idempotencyKey, submit it again with the same key, and
+check that the first answer is a receipt, that the replay is byte-identical and that exactly one
+forsendelse was stored (written as JSON to OUT/run.json). Then run every acceptance feature against
+an in-process mock, as 'finprod test' does, with JUnit XML and Cucumber JSON under OUT.
+Exit 0 when everything passed, 1 if not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := os.MkdirAll(out, 0o755); err != nil {
@@ -74,7 +76,7 @@ The outcome is printed and written as JSON to OUT/run.json. Exit 0 when every ch
 			if !sum.OK {
 				return failedErr("run failed: %d of %d checks failed", failed(sum.Checks), len(sum.Checks))
 			}
-			return nil
+			return runFullSuite(cmd, out)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "out", "folder for everything the run writes")
