@@ -40,7 +40,7 @@ type acceptanceOptions struct {
 }
 
 // consoleFormats are the formatters finprod offers on the console.
-var consoleFormats = []string{"pretty", "progress", "junit", "cucumber"}
+func consoleFormats() []string { return []string{"pretty", "progress", "junit", "cucumber"} }
 
 func newTestCmd() *cobra.Command {
 	o := acceptanceOptions{Getenv: os.Getenv}
@@ -83,7 +83,7 @@ or credentials unreachable.`,
 	f.StringVar(&o.Profile, "profile", "", "profile YAML for --target tt02 (default $"+EnvProfile+"); see profiles/tt02.example.yaml")
 	f.StringVar(&o.Tags, "tags", "", `scenarios to run, e.g. "@idempotens,@auth" or "@tt02 && ~@storrelse"`)
 	f.IntVar(&o.Concurrency, "concurrency", 4, "scenarios run at once")
-	f.StringVar(&o.Format, "format", "pretty", "console output: "+strings.Join(consoleFormats, "|"))
+	f.StringVar(&o.Format, "format", "pretty", "console output: "+strings.Join(consoleFormats(), "|"))
 	f.StringVar(&o.Out, "out", "out", "folder for junit.xml and cucumber.json")
 	return cmd
 }
@@ -107,8 +107,8 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	if !slices.Contains(consoleFormats, o.Format) {
-		return usageErr("--format %q: use one of %s", o.Format, strings.Join(consoleFormats, ", "))
+	if !slices.Contains(consoleFormats(), o.Format) {
+		return usageErr("--format %q: use one of %s", o.Format, strings.Join(consoleFormats(), ", "))
 	}
 	if o.Concurrency < 1 {
 		return usageErr("--concurrency must be at least 1, got %d", o.Concurrency)
