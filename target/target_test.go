@@ -63,6 +63,11 @@ func TestLoadProfileResolvesPathsAndDefaults(t *testing.T) {
 	assert.Equal(t, DefaultInntektsaar, tg.Inntektsaar)
 	assert.True(t, tg.Policy.SyntheticOnly)
 	assert.Nil(t, tg.Controls)
+
+	// The target's own HTTP client carries the guard: the service page's
+	// example is refused before anything is dialled (port 1 is closed).
+	err = post(context.Background(), t, tg.HTTP, contract.Eksempel())
+	require.ErrorIs(t, err, ErrNotSynthetic)
 }
 
 func TestLoadProfileRejectsUnknownKeys(t *testing.T) {
