@@ -93,8 +93,9 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out syncBuffer
+	state := t.TempDir()
 	cmd := newRootCmd()
-	cmd.SetArgs([]string{"mock", "--listen", "127.0.0.1:0", "--latency", "1ms"})
+	cmd.SetArgs([]string{"mock", "--listen", "127.0.0.1:0", "--latency", "1ms", "--state-dir", state})
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	done := make(chan error, 1)
@@ -111,6 +112,9 @@ func TestMockServesUntilCancelled(t *testing.T) {
 		return false
 	}, 10*time.Second, 10*time.Millisecond)
 	assert.Contains(t, out.String(), "API")
+	assert.Contains(t, out.String(), filepath.Join(state, "maskinporten-client.yaml"), "the default client's file is named")
+	assert.FileExists(t, filepath.Join(state, "maskinporten-client.pem"))
+	assert.NotContains(t, out.String(), "PRIVATE KEY")
 
 	resp, err := http.Get(base + "/admin/faults")
 	require.NoError(t, err)
