@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/mock/store"
@@ -104,7 +105,7 @@ func (s *Server) admin() http.Handler {
 		if ttl <= 0 {
 			ttl = TokenTTL
 		}
-		if !isOrgnr(req.Systembruker) {
+		if !contract.IsOrgnrShape(req.Systembruker) {
 			adminError(w, http.StatusBadRequest, fmt.Errorf("systembruker %q is not a 9-digit organisasjonsnummer", req.Systembruker))
 			return
 		}
@@ -154,16 +155,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // finprod's own, not part of the API's contract.
 func adminError(w http.ResponseWriter, status int, err error) {
 	writeJSON(w, status, map[string]string{"error": err.Error()})
-}
-
-func isOrgnr(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -184,41 +183,24 @@ func dialogportenErr(err error) error {
 	return failedErr("%v", err)
 }
 
-// fetchDocument follows an attachment URL with a token. Until the reporting
-// API client (client.API.GetDocument) is merged, this is the one place the
-// CLI reads documents; error bodies are decoded as the API's GLD errors.
+// fetchDocument follows an attachment URL with the reporting API client and
+// sorts its errors into finprod's exit codes.
 func fetchDocument(ctx context.Context, u client.AttachmentURL, token string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.URL, nil)
-	if err != nil {
-		return nil, failedErr("attachment URL %q: %v", u.URL, err)
+	api := &client.API{Tokens: client.StaticToken(token)}
+	doc, err := api.GetDocument(ctx, u.URL)
+	if err == nil {
+		return doc.Body, nil
 	}
-	accept := u.MediaType
-	if accept == "" {
-		accept = "application/json"
+	var f *contract.Feil
+	var se *client.StatusError
+	var ne net.Error
+	var ue *url.Error
+	switch {
+	case errors.As(err, &f) && (f.Kode == contract.GLD004 || f.Kode == contract.GLD005),
+		errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden):
+		return nil, unreachableErr("the API refused the token: %v", err)
+	case errors.As(err, &ne), errors.As(err, &ue):
+		return nil, unreachableErr("%v", err)
 	}
-	req.Header.Set("Accept", accept)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("User-Agent", client.UserAgent)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, unreachableErr("GET %s: %v", u.URL, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, contract.MaxBody*2))
-	if err != nil {
-		return nil, unreachableErr("GET %s: %v", u.URL, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		detail := firstLine(body)
-		if f, err := contract.ParseFeil(body); err == nil {
-			detail = f.Error()
-		}
-		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-			return nil, unreachableErr("GET %s: HTTP %d: %s", u.URL, resp.StatusCode, detail)
-		}
-		return nil, failedErr("GET %s: HTTP %d: %s", u.URL, resp.StatusCode, detail)
-	}
-	return body, nil
+	return nil, failedErr("%v", err)
 }

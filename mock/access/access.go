@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"sync/atomic"
+
+	"github.com/finprod/finprod/contract"
 )
 
 // Tilgangspakke names one of the access packages the API accepts (FACTS §3),
@@ -50,7 +52,7 @@ func (c Config) Validate() error {
 	var errs []error
 	for i, r := range c.Relationships {
 		where := fmt.Sprintf("relationships[%d]", i)
-		if !isOrgnr(r.Systembruker) {
+		if !contract.IsOrgnrShape(r.Systembruker) {
 			errs = append(errs, fmt.Errorf("%s.systembruker %q is not a 9-digit organisasjonsnummer", where, r.Systembruker))
 		}
 		if !slices.Contains(Tilgangspakker(), r.Tilgangspakke) {
@@ -60,24 +62,12 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s.oppgavegivere is empty (list organisasjonsnumre or \"*\")", where))
 		}
 		for j, o := range r.Oppgavegivere {
-			if o != Any && !isOrgnr(o) {
+			if o != Any && !contract.IsOrgnrShape(o) {
 				errs = append(errs, fmt.Errorf("%s.oppgavegivere[%d] %q is neither a 9-digit organisasjonsnummer nor \"*\"", where, j, o))
 			}
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func isOrgnr(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // index is an immutable lookup table built from a Config, swapped whole so

@@ -27,7 +27,7 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request, yearSeg, orgn
 		return
 	}
 	var bad []contract.Feilspesifisering
-	if !isOrgnr(orgnr) {
+	if !contract.IsOrgnrShape(orgnr) {
 		bad = append(bad, contract.Feilspesifisering{Melding: "organisasjonsnummer må ha ni sifre", Sti: "organisasjonsnummer", AngittVerdi: shorten(orgnr)})
 	}
 	if _, err := uuid.Parse(fid); err != nil {
@@ -74,16 +74,4 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request, yearSeg, orgn
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(doc.Body)
 	}
-}
-
-func isOrgnr(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
