@@ -9,9 +9,8 @@ PKGS    ?= ./...
 run:
 	$(GO) run ./cmd/finprod run --out $(OUT)
 
-## test: every test, with the race detector
-test:
-	$(GO) vet $(PKGS)
+## test: formatting, vet and staticcheck, then every test with the race detector
+test: lint
 	$(GO) test -race -count=1 $(PKGS)
 
 build:
@@ -19,7 +18,7 @@ build:
 	$(GO) build -o bin/finprod ./cmd/finprod
 
 lint:
-	gofmt -l . | (! grep .)
+	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
