@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/jsontree"
 	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/google/uuid"
@@ -106,7 +108,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 
 // process validates and stores one body; it never writes to the client.
 func (h *Handler) process(body []byte, year int, systembruker string) response {
-	doc, err := decodeJSON(body)
+	doc, err := jsontree.Decode(body)
 	if err != nil {
 		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
 	}
@@ -159,6 +161,8 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 
 // meta is what the API needs from a schema-valid body. It is read from the
 // generic document the validator already has, so the body is parsed once.
+// Its strings are cloned: the decoder's point into the whole body, which
+// the store must not keep alive when it discards documents.
 type meta struct {
 	year           int
 	yearText       string
@@ -184,8 +188,10 @@ func extract(doc any) meta {
 	}
 	if og, _ := lev["oppgavegiver"].(map[string]any); og != nil {
 		m.oppgavegiver, _ = og["organisasjonsnummer"].(string)
+		m.oppgavegiver = strings.Clone(m.oppgavegiver)
 	}
 	m.referanse, _ = lev["oppgavegiversLeveranseReferanse"].(string)
+	m.referanse = strings.Clone(m.referanse)
 	if list, ok := lev["oppgave"].([]any); ok {
 		m.antallOppgaver = len(list)
 	}
