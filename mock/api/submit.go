@@ -108,7 +108,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 
 // process validates and stores one body; it never writes to the client.
 func (h *Handler) process(body []byte, year int, systembruker string) response {
-	doc, err := jsontree.Decode(body)
+	doc, dup, err := jsontree.DecodeDup(body)
 	if err != nil {
 		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
 	}
@@ -130,7 +130,14 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 		})
 	}
 	if h.cfg.BusinessRules == RulesSync {
-		if funn := rules.Check(body); len(funn) > 0 {
+		funn, ok := []rules.Finding(nil), false
+		if !dup {
+			funn, ok = rules.CheckParsed(doc) // as rules.Check(body) would, without parsing again
+		}
+		if !ok {
+			funn = rules.Check(body)
+		}
+		if len(funn) > 0 {
 			fs := make([]contract.Feilspesifisering, len(funn))
 			for i, f := range funn {
 				fs[i] = contract.Feilspesifisering{Melding: f.Melding, Sti: f.Sti, AngittVerdi: f.AngittVerdi}
@@ -138,13 +145,16 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 			return errorBody(contract.GLD010, fs...)
 		}
 	}
-	stored := body
+	stored, parsed := body, any(nil)
+	if !dup {
+		parsed = doc // the feedback's business rules read it (store.Submission.Parsed)
+	}
 	if h.cfg.DiscardDocuments {
-		stored = nil
+		stored, parsed = nil, nil
 	}
 	f, err := h.store.Accept(store.Submission{
 		Inntektsaar: year, Oppgavegiver: m.oppgavegiver, Referanse: m.referanse,
-		AntallOppgaver: m.antallOppgaver, Systembruker: systembruker, Body: stored,
+		AntallOppgaver: m.antallOppgaver, Systembruker: systembruker, Body: stored, Parsed: parsed,
 	})
 	if err != nil {
 		return errorBody(contract.GLD001)

@@ -89,6 +89,17 @@ func Check(body []byte) []Finding {
 	return checkTyped(body)
 }
 
+// CheckParsed is Check for a body already read by jsontree.DecodeDup with
+// no repeated key: ok is false when Check would read it otherwise, and the
+// caller must then call Check with the body.
+func CheckParsed(doc any) (findings []Finding, ok bool) {
+	v, ok := fromTree(doc)
+	if !ok {
+		return nil, false
+	}
+	return v.check(), true
+}
+
 // checkTyped is Check through encoding/json alone.
 func checkTyped(body []byte) []Finding {
 	var l leveranse

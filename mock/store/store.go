@@ -89,6 +89,11 @@ type Submission struct {
 	AntallOppgaver int
 	Systembruker   string
 	Body           []byte
+	// Parsed is Body as jsontree.DecodeDup read it, when it repeated no
+	// key; nil if the caller did not parse it. The store does not keep it:
+	// it hands it to listeners registered with OnAcceptedParsed, so they
+	// need not parse the body again.
+	Parsed any
 }
 
 type dialogKey struct {
@@ -105,7 +110,7 @@ type Store struct {
 	documents   map[string]map[string]*Document // forsendelseID → documentID → doc
 	dialogs     map[string]*Dialog
 	dialogByKey map[dialogKey]string
-	listeners   []func(Forsendelse)
+	listeners   []func(Forsendelse, any)
 }
 
 // Option configures a Store.
@@ -135,6 +140,14 @@ func (s *Store) reset() {
 // OnAccepted registers a function called (outside the lock, in the accepting
 // goroutine) after every accepted forsendelse.
 func (s *Store) OnAccepted(f func(Forsendelse)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listeners = append(s.listeners, func(x Forsendelse, _ any) { f(x) })
+}
+
+// OnAcceptedParsed is OnAccepted for listeners that read the body: they
+// also get Submission.Parsed (nil when the submitter did not parse it).
+func (s *Store) OnAcceptedParsed(f func(Forsendelse, any)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.listeners = append(s.listeners, f)
@@ -194,12 +207,12 @@ func (s *Store) Accept(sub Submission) (Forsendelse, error) {
 		Title:       "Innsending " + sub.Referanse,
 		Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Innsendt leveranse", MediaType: doc.MediaType, DocumentID: did}},
 	})
-	listeners := append([]func(Forsendelse){}, s.listeners...)
+	listeners := append([]func(Forsendelse, any){}, s.listeners...)
 	out := *f
 	s.mu.Unlock()
 
 	for _, l := range listeners {
-		l(out)
+		l(out, sub.Parsed)
 	}
 	return out, nil
 }
