@@ -1,7 +1,6 @@
 package dialogporten
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/finprod/finprod/contract"
@@ -77,10 +76,7 @@ func (s *Server) giveFeedback(f store.Forsendelse, pre *[]contract.Funn) {
 	if tb.Status == contract.TilbakemeldingAvvist {
 		typ, title = store.TransmissionRejection, "Leveransen er avvist"
 	}
-	body, err := json.MarshalIndent(tb, "", "  ")
-	if err != nil {
-		return // plain strings and ints always marshal
-	}
+	body := marshalTilbakemelding(tb) // json.MarshalIndent(tb, "", "  ")
 	// An error means the forsendelse vanished in a concurrent Reset.
 	_, _ = s.st.AddFeedback(f.ID, typ, title, body)
 }
