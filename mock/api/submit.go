@@ -108,7 +108,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 
 // process validates and stores one body; it never writes to the client.
 func (h *Handler) process(body []byte, year int, systembruker string) response {
-	doc, dup, err := jsontree.DecodeDup(body)
+	// The body buffer is never written after readBody: the document may
+	// alias it rather than copy it.
+	doc, dup, err := jsontree.DecodeDupShared(body)
 	if err != nil {
 		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
 	}

@@ -36,3 +36,16 @@ func TestMarshalTilbakemeldingIsMarshalIndent(t *testing.T) {
 		require.Equal(t, string(want), string(marshalTilbakemelding(tb)))
 	}
 }
+
+func BenchmarkMarshalTilbakemelding(b *testing.B) {
+	tb := contract.Tilbakemelding{ForsendelseID: "0193d1c2-7a7e-7c3b-9b1e-3f2a4d5e6f70", DialogID: "0193d1c2-7a7e-7c3b-9b1e-3f2a4d5e6f71",
+		Inntektsaar: 2024, Oppgavegiver: "987546231", AntallOppgaver: 1, Status: contract.TilbakemeldingAvvist}
+	for range 3 {
+		tb.Funn = append(tb.Funn, contract.Funn{Kode: "SUM_AVVIKER", Melding: "sumSalgsvederlag er 40, men summen av oppgavene er 110.",
+			Sti: "$.leveranse.oppgaveoppsummering.sumSalgsvederlag", AngittVerdi: "40"})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		marshalTilbakemelding(tb)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Decode parses a body into the generic form the schema validator wants
@@ -32,7 +33,22 @@ func Decode(b []byte) (any, error) {
 // (the last value is kept): callers that must match encoding/json's typed
 // decoding, which merges repeated objects, can then step aside.
 func DecodeDup(b []byte) (v any, dup bool, err error) {
-	d := decoder{b: b, s: string(b)}
+	return decode(b, string(b))
+}
+
+// DecodeDupShared is DecodeDup without the copy of b: the result's strings
+// and numbers point into b itself, so b must never be modified afterwards
+// (the API's request bodies are read into a fresh buffer and only ever
+// read, hashed, stored and served).
+func DecodeDupShared(b []byte) (v any, dup bool, err error) {
+	if len(b) == 0 {
+		return decode(b, "")
+	}
+	return decode(b, unsafe.String(&b[0], len(b)))
+}
+
+func decode(b []byte, s string) (v any, dup bool, err error) {
+	d := decoder{b: b, s: s}
 	d.space()
 	v, err = d.value(0)
 	if err != nil {

@@ -23,6 +23,9 @@ func TestDecodeJSONAgreesWithContract(t *testing.T) {
 	for _, in := range inputs {
 		want, wantErr := contract.DecodeJSON([]byte(in))
 		got, err := Decode([]byte(in))
+		shared, _, sharedErr := DecodeDupShared([]byte(in))
+		assert.Equal(t, err == nil, sharedErr == nil, "input %q", in)
+		assert.Equal(t, got, shared, "input %q", in)
 		if wantErr != nil {
 			assert.Error(t, err, "input %q", in)
 			continue
