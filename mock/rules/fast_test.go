@@ -137,7 +137,8 @@ func TestNumberAndAmountReadAsEncodingJSON(t *testing.T) {
 	}
 	for _, raw := range []string{
 		`1`, `-1`, `0`, `1.0`, `1e2`, `"1"`, `"1.5"`, `"x"`, `""`, `null`, `true`, `false`, `{}`, `[]`, `[1]`,
-		`"\u0031"`, `" 1"`, `"+1"`, `"-0"`, `12345678901234567890123`, `"1_000"`, `"0x10"`,
+		`"\u0031"`, `" 1"`, `"+1"`, `"-0"`, `12345678901234567890123`, `"1_000"`, `"0x10"`, `"+"`, `"-"`,
+		`"999999999999999999"`, `"-999999999999999999"`, `"9999999999999999999"`, `"000000000000000000001"`, `"007"`,
 	} {
 		x, err := jsontree.Decode([]byte(raw))
 		require.NoError(t, err)
@@ -153,6 +154,26 @@ func TestNumberAndAmountReadAsEncodingJSON(t *testing.T) {
 		assert.Equal(t, wantAOK, gotAOK, "amount(%s)", raw)
 		if wantAOK && gotAOK {
 			assert.Equal(t, wantA, gotA.String(), "amount(%s)", raw)
+		}
+	}
+}
+
+func TestNumAddsAsBigInt(t *testing.T) {
+	vals := []string{"0", "1", "-1", "999999999999999999", "-999999999999999999", "123456789012345678901234567890", "-5"}
+	for _, a := range vals {
+		total, want := num{}, new(big.Int)
+		for range 12 {
+			for _, b := range vals {
+				n, ok := amount(b)
+				require.True(t, ok)
+				total = total.add(n)
+				w, _ := new(big.Int).SetString(b, 10)
+				want.Add(want, w)
+				x, _ := amount(a)
+				wa, _ := new(big.Int).SetString(a, 10)
+				assert.Equal(t, want.String(), total.String())
+				assert.Equal(t, want.Cmp(wa), total.Cmp(x))
+			}
 		}
 	}
 }

@@ -241,9 +241,18 @@ func object(x any, fields ...string) (map[string]any, bool) {
 	case nil:
 		return nil, true
 	case map[string]any:
+	keys:
 		for k := range m {
 			for _, f := range fields {
-				if k != f && (strings.EqualFold(k, f) || !isASCII(k)) {
+				if k == f {
+					continue keys
+				}
+			}
+			if !isASCII(k) {
+				return nil, false
+			}
+			for _, f := range fields {
+				if strings.EqualFold(k, f) {
 					return nil, false
 				}
 			}
@@ -297,19 +306,19 @@ func (lev view) check() []Finding {
 			Sti: "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: org})
 	}
 	for i, o := range lev.oppgave {
-		base := fmt.Sprintf("$.leveranse.oppgave[%d].oppgaveeier", i)
+		base := func() string { return "$.leveranse.oppgave[" + strconv.Itoa(i) + "].oppgaveeier" }
 		if p := o.person; p != nil && !ValidFoedselsnummer(*p) {
 			out = append(out, Finding{Kode: KodeFoedselsnummer, Melding: "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
-				Sti: base + ".person.foedselsnummer", AngittVerdi: *p})
+				Sti: base() + ".person.foedselsnummer", AngittVerdi: *p})
 		}
 		if g := o.organisasjon; g != nil && !ValidOrganisasjonsnummer(*g) {
 			out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
-				Sti: base + ".organisasjon.organisasjonsnummer", AngittVerdi: *g})
+				Sti: base() + ".organisasjon.organisasjonsnummer", AngittVerdi: *g})
 		}
 	}
 
 	if raw, ok := lev.oppsummering["antallOppgaver"]; ok {
-		if n, ok := number(raw); ok && n.String() != fmt.Sprint(len(lev.oppgave)) {
+		if n, ok := number(raw); ok && n.String() != strconv.Itoa(len(lev.oppgave)) {
 			out = append(out, Finding{Kode: KodeAntallOppgaver,
 				Melding: fmt.Sprintf("antallOppgaver er %s, men leveransen har %d oppgaver.", n, len(lev.oppgave)),
 				Sti:     oppsummering + ".antallOppgaver", AngittVerdi: n.String()})
@@ -325,11 +334,11 @@ func (lev view) check() []Finding {
 		if !ok {
 			continue // not a number: the schema reports that
 		}
-		total := new(big.Int)
+		var total num
 		for _, o := range lev.oppgave {
 			for _, fp := range o.finansprodukt {
 				if v, ok := part(fp, s.field, s.sub); ok {
-					total.Add(total, v)
+					total = total.add(v)
 				}
 			}
 		}
@@ -360,27 +369,28 @@ func number(x any) (json.Number, bool) {
 	return "", false
 }
 
-func part(fp map[string]any, field, sub string) (*big.Int, bool) {
+func part(fp map[string]any, field, sub string) (num, bool) {
 	x, ok := fp[field]
 	if !ok {
-		return nil, false
+		return num{}, false
 	}
 	if sub == "" {
 		return amount(x)
 	}
 	obj, ok := x.(map[string]any)
 	if !ok {
-		return nil, false
+		return num{}, false
 	}
 	y, ok := obj[sub]
 	if !ok {
-		return nil, false
+		return num{}, false
 	}
 	return amount(y)
 }
 
-// amount reads an amount: the text of a string, or a number's literal.
-func amount(x any) (*big.Int, bool) {
+// amount reads an amount as big.Int.SetString(s, 10) would: s is the text
+// of a string, or a number's literal.
+func amount(x any) (num, bool) {
 	var s string
 	switch v := x.(type) {
 	case string:
@@ -388,7 +398,89 @@ func amount(x any) (*big.Int, bool) {
 	case json.Number:
 		s = string(v)
 	default:
-		return nil, false
+		return num{}, false
 	}
-	return new(big.Int).SetString(s, 10)
+	if i, ok := smallDecimal(s); ok {
+		return num{i: i}, true
+	}
+	b, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return num{}, false
+	}
+	return num{b: b}, true
+}
+
+// smallDecimal parses [+-]?[0-9]{1,18}, which big.Int.SetString(s, 10)
+// reads to the same value and which fits an int64.
+func smallDecimal(s string) (int64, bool) {
+	neg, d := false, s
+	if len(d) > 0 && (d[0] == '+' || d[0] == '-') {
+		neg, d = d[0] == '-', d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// num is an exact integer: i while it fits an int64, else b.
+type num struct {
+	i int64
+	b *big.Int
+}
+
+func (n num) big() *big.Int {
+	if n.b != nil {
+		return n.b
+	}
+	return big.NewInt(n.i)
+}
+
+func (n num) add(m num) num {
+	if n.b == nil && m.b == nil {
+		if s, ok := addInt64(n.i, m.i); ok {
+			return num{i: s}
+		}
+	}
+	return num{b: new(big.Int).Add(n.big(), m.big())}
+}
+
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) {
+		return 0, false
+	}
+	return s, true
+}
+
+func (n num) Cmp(m num) int {
+	if n.b == nil && m.b == nil {
+		switch {
+		case n.i < m.i:
+			return -1
+		case n.i > m.i:
+			return 1
+		}
+		return 0
+	}
+	return n.big().Cmp(m.big())
+}
+
+// String is big.Int's decimal form.
+func (n num) String() string {
+	if n.b != nil {
+		return n.b.String()
+	}
+	return strconv.FormatInt(n.i, 10)
 }
