@@ -5,7 +5,9 @@
 # OpenAPI document. All traffic goes to 127.0.0.1; every run is bounded.
 #
 # Env: DURATION (10s), THREADS (2), CONNS (64), MOCK_PORT (18080),
-#      BARE_PORT (18081), PRISM_PORT (18082), SKIP_PRISM=1 to leave Prism out.
+#      BARE_PORT (18081), PRISM_PORT (18082), SKIP_PRISM=1 to leave Prism out,
+#      MOCK_FLAGS (none: the mock as `finprod mock` starts it, keeping every
+#      document; e.g. MOCK_FLAGS=--discard-documents to compare).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -68,7 +70,8 @@ BARE=$(run_wrk bare "http://127.0.0.1:$BARE_PORT/v1/2024")
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 echo "== finprod mock on 127.0.0.1:$MOCK_PORT"
-"$WORK/finprod" mock --listen "127.0.0.1:$MOCK_PORT" --quiet --discard-documents >"$OUT/mock.log" 2>&1 &
+# shellcheck disable=SC2086 # MOCK_FLAGS is a list of flags
+"$WORK/finprod" mock --listen "127.0.0.1:$MOCK_PORT" --quiet ${MOCK_FLAGS:-} >"$OUT/mock.log" 2>&1 &
 PIDS+=($!)
 wait_port "$MOCK_PORT"
 TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$MOCK_PORT/admin/token" \

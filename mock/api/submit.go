@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/jsontree"
 	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/google/uuid"
@@ -106,7 +108,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 
 // process validates and stores one body; it never writes to the client.
 func (h *Handler) process(body []byte, year int, systembruker string) response {
-	doc, err := decodeJSON(body)
+	// The body buffer is never written after readBody: the document may
+	// alias it rather than copy it.
+	doc, dup, err := jsontree.DecodeDupShared(body)
 	if err != nil {
 		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
 	}
@@ -128,7 +132,14 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 		})
 	}
 	if h.cfg.BusinessRules == RulesSync {
-		if funn := rules.Check(body); len(funn) > 0 {
+		funn, ok := []rules.Finding(nil), false
+		if !dup {
+			funn, ok = rules.CheckParsed(doc) // as rules.Check(body) would, without parsing again
+		}
+		if !ok {
+			funn = rules.Check(body)
+		}
+		if len(funn) > 0 {
 			fs := make([]contract.Feilspesifisering, len(funn))
 			for i, f := range funn {
 				fs[i] = contract.Feilspesifisering{Melding: f.Melding, Sti: f.Sti, AngittVerdi: f.AngittVerdi}
@@ -136,13 +147,16 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 			return errorBody(contract.GLD010, fs...)
 		}
 	}
-	stored := body
+	stored, parsed := body, any(nil)
+	if !dup {
+		parsed = doc // the feedback's business rules read it (store.Submission.Parsed)
+	}
 	if h.cfg.DiscardDocuments {
-		stored = nil
+		stored, parsed = nil, nil
 	}
 	f, err := h.store.Accept(store.Submission{
 		Inntektsaar: year, Oppgavegiver: m.oppgavegiver, Referanse: m.referanse,
-		AntallOppgaver: m.antallOppgaver, Systembruker: systembruker, Body: stored,
+		AntallOppgaver: m.antallOppgaver, Systembruker: systembruker, Body: stored, Parsed: parsed,
 	})
 	if err != nil {
 		return errorBody(contract.GLD001)
@@ -159,6 +173,8 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 
 // meta is what the API needs from a schema-valid body. It is read from the
 // generic document the validator already has, so the body is parsed once.
+// Its strings are cloned: the decoder's point into the whole body, which
+// the store must not keep alive when it discards documents.
 type meta struct {
 	year           int
 	yearText       string
@@ -184,8 +200,10 @@ func extract(doc any) meta {
 	}
 	if og, _ := lev["oppgavegiver"].(map[string]any); og != nil {
 		m.oppgavegiver, _ = og["organisasjonsnummer"].(string)
+		m.oppgavegiver = strings.Clone(m.oppgavegiver)
 	}
 	m.referanse, _ = lev["oppgavegiversLeveranseReferanse"].(string)
+	m.referanse = strings.Clone(m.referanse)
 	if list, ok := lev["oppgave"].([]any); ok {
 		m.antallOppgaver = len(list)
 	}

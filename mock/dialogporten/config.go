@@ -41,6 +41,10 @@ type Config struct {
 	// Rules checks a body in async mode; nil means rules.Check. Set it to
 	// share one checker with the API's synchronous mode.
 	Rules rules.Checker `yaml:"-"`
+
+	// defaultRules: Rules is rules.Check, which may also read a body the
+	// API has already parsed (rules.CheckParsed).
+	defaultRules bool
 }
 
 // DefaultConfig is the configuration of `finprod mock`.
@@ -67,6 +71,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Rules == nil {
 		c.Rules = rules.Check
+		c.defaultRules = true
 	}
 	return c, nil
 }

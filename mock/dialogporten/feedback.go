@@ -1,17 +1,27 @@
 package dialogporten
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 )
 
-// onAccepted runs in the accepting goroutine (store.OnAccepted). With no
-// delay the feedback is written before Accept returns, which makes tests
+// onAccepted runs in the accepting goroutine (store.OnAcceptedParsed). With
+// no delay the feedback is written before Accept returns, which makes tests
 // deterministic; otherwise a timer writes it later, and Close stops it.
-func (s *Server) onAccepted(f store.Forsendelse) {
+//
+// When the API hands over the body it has parsed, the default rules run on
+// that here rather than on the stored bytes later: the stored document is
+// immutable, so the findings are the same, and the body is not parsed twice.
+func (s *Server) onAccepted(f store.Forsendelse, parsed any) {
+	var pre *[]contract.Funn
+	if parsed != nil && s.cfg.BusinessRules == RulesAsync && s.cfg.defaultRules {
+		if funn, ok := rules.CheckParsed(parsed); ok {
+			pre = &funn
+		}
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -19,7 +29,7 @@ func (s *Server) onAccepted(f store.Forsendelse) {
 	}
 	if s.cfg.FeedbackDelay == 0 {
 		s.mu.Unlock()
-		s.giveFeedback(f)
+		s.giveFeedback(f, pre)
 		return
 	}
 	defer s.mu.Unlock()
@@ -33,15 +43,16 @@ func (s *Server) onAccepted(f store.Forsendelse) {
 		closed := s.closed
 		s.mu.Unlock()
 		if !closed {
-			s.giveFeedback(f)
+			s.giveFeedback(f, pre)
 		}
 	})
 }
 
 // giveFeedback checks the submitted document and adds the feedback
 // transmission with its Tilbakemelding. In sync mode the API has already
-// enforced the business rules, so whatever it accepted is godkjent.
-func (s *Server) giveFeedback(f store.Forsendelse) {
+// enforced the business rules, so whatever it accepted is godkjent. pre,
+// when not nil, holds the findings of the rules already run on the body.
+func (s *Server) giveFeedback(f store.Forsendelse, pre *[]contract.Funn) {
 	doc, err := s.st.Document(f.Inntektsaar, f.Oppgavegiver, f.ID, f.DocumentID)
 	if err != nil {
 		return // the store was reset since: nothing left to answer
@@ -51,7 +62,13 @@ func (s *Server) giveFeedback(f store.Forsendelse) {
 		AntallOppgaver: f.AntallOppgaver, Status: contract.TilbakemeldingGodkjent, Funn: []contract.Funn{},
 	}
 	if s.cfg.BusinessRules == RulesAsync {
-		if funn := s.cfg.Rules(doc.Body); len(funn) > 0 {
+		funn := []contract.Funn(nil)
+		if pre != nil {
+			funn = *pre
+		} else {
+			funn = s.cfg.Rules(doc.Body)
+		}
+		if len(funn) > 0 {
 			tb.Status, tb.Funn = contract.TilbakemeldingAvvist, funn
 		}
 	}
@@ -59,10 +76,7 @@ func (s *Server) giveFeedback(f store.Forsendelse) {
 	if tb.Status == contract.TilbakemeldingAvvist {
 		typ, title = store.TransmissionRejection, "Leveransen er avvist"
 	}
-	body, err := json.MarshalIndent(tb, "", "  ")
-	if err != nil {
-		return // plain strings and ints always marshal
-	}
+	body := marshalTilbakemelding(tb) // json.MarshalIndent(tb, "", "  ")
 	// An error means the forsendelse vanished in a concurrent Reset.
 	_, _ = s.st.AddFeedback(f.ID, typ, title, body)
 }

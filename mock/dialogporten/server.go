@@ -84,7 +84,7 @@ func New(cfg Config, st *store.Store, verifier *tokens.Verifier, baseURL string,
 	if err != nil {
 		return nil, fmt.Errorf("dialogporten: resolvers do not fit the SDL: %w", err)
 	}
-	st.OnAccepted(s.onAccepted)
+	st.OnAcceptedParsed(s.onAccepted)
 	return s, nil
 }
 

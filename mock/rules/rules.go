@@ -8,9 +8,12 @@ package rules
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/finprod/finprod/contract"
 	"math/big"
+	"strconv"
 	"strings"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/jsontree"
 )
 
 // Codes of findings. They are finprod's own (ASSUMPTION A-TILBAKEMELDING):
@@ -71,41 +74,259 @@ var sums = []struct{ sum, field, sub string }{
 const oppsummering = "$.leveranse.oppgaveoppsummering"
 
 // Check is the default Checker: counts, sums and check digits.
+//
+// The body is read with jsontree into a generic document when its shape
+// leaves no room for encoding/json's typed decoding to read it differently
+// (see fromTree); otherwise, and for every body that is not valid JSON, with
+// encoding/json as the rules were written. Both give the same view, and
+// the rules run on that.
 func Check(body []byte) []Finding {
+	if doc, dup, err := jsontree.DecodeDup(body); err == nil && !dup {
+		if v, ok := fromTree(doc); ok {
+			return v.check()
+		}
+	}
+	return checkTyped(body)
+}
+
+// CheckParsed is Check for a body already read by jsontree.DecodeDup with
+// no repeated key: ok is false when Check would read it otherwise, and the
+// caller must then call Check with the body.
+func CheckParsed(doc any) (findings []Finding, ok bool) {
+	v, ok := fromTree(doc)
+	if !ok {
+		return nil, false
+	}
+	return v.check(), true
+}
+
+// checkTyped is Check through encoding/json alone.
+func checkTyped(body []byte) []Finding {
 	var l leveranse
 	if err := json.Unmarshal(body, &l); err != nil {
 		return []Finding{{Kode: KodeUgyldigJSON, Melding: "Leveransen kan ikke leses: " + err.Error(), Sti: "$"}}
 	}
+	return fromTyped(l).check()
+}
+
+// view is what the rules read. Amounts and counts are generic JSON values
+// (string, json.Number, …) as jsontree gives them.
+type view struct {
+	organisasjonsnummer string
+	oppgave             []oppgaveView
+	oppsummering        map[string]any
+}
+
+type oppgaveView struct {
+	person, organisasjon *string // the identifier, nil when absent or null
+	finansprodukt        []map[string]any
+}
+
+// fromTyped turns encoding/json's reading into the view; the raw values it
+// kept are valid JSON, so jsontree reads them the way encoding/json would.
+func fromTyped(l leveranse) view {
 	lev := l.Leveranse
+	v := view{organisasjonsnummer: lev.Oppgavegiver.Organisasjonsnummer, oppsummering: rawMap(lev.Oppgaveoppsummering)}
+	for _, o := range lev.Oppgave {
+		var ov oppgaveView
+		if p := o.Oppgaveeier.Person; p != nil {
+			ov.person = &p.Foedselsnummer
+		}
+		if g := o.Oppgaveeier.Organisasjon; g != nil {
+			ov.organisasjon = &g.Organisasjonsnummer
+		}
+		for _, fp := range o.Konto.Finansprodukt {
+			ov.finansprodukt = append(ov.finansprodukt, rawMap(fp))
+		}
+		v.oppgave = append(v.oppgave, ov)
+	}
+	return v
+}
+
+func rawMap(m map[string]json.RawMessage) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, raw := range m {
+		out[k], _ = jsontree.Decode(raw)
+	}
+	return out
+}
+
+// fromTree reads the view from a generic document, but only where
+// encoding/json's typed decoding of the same body would certainly give the
+// same: every value the rules' structs hold has the JSON type of its field
+// (or is null), and no key differs from a field name only by case or
+// non-ASCII letters (encoding/json matches names case-insensitively). With
+// anything else it returns false.
+func fromTree(doc any) (view, bool) {
+	var v view
+	root, ok := object(doc, "leveranse")
+	if !ok {
+		return v, false
+	}
+	lev, ok := object(root["leveranse"], "oppgavegiver", "oppgave", "oppgaveoppsummering")
+	if !ok {
+		return v, false
+	}
+	og, ok := object(lev["oppgavegiver"], "organisasjonsnummer")
+	if !ok {
+		return v, false
+	}
+	if v.organisasjonsnummer, ok = str(og["organisasjonsnummer"]); !ok {
+		return v, false
+	}
+	switch s := lev["oppgaveoppsummering"].(type) {
+	case nil:
+	case map[string]any:
+		v.oppsummering = s
+	default:
+		return v, false
+	}
+	var list []any
+	switch l := lev["oppgave"].(type) {
+	case nil:
+	case []any:
+		list = l
+	default:
+		return v, false
+	}
+	for _, item := range list {
+		var ov oppgaveView
+		o, ok := object(item, "oppgaveeier", "konto")
+		if !ok {
+			return v, false
+		}
+		eier, ok := object(o["oppgaveeier"], "person", "organisasjon")
+		if !ok {
+			return v, false
+		}
+		if ov.person, ok = ident(eier["person"], "foedselsnummer"); !ok {
+			return v, false
+		}
+		if ov.organisasjon, ok = ident(eier["organisasjon"], "organisasjonsnummer"); !ok {
+			return v, false
+		}
+		konto, ok := object(o["konto"], "finansprodukt")
+		if !ok {
+			return v, false
+		}
+		switch fps := konto["finansprodukt"].(type) {
+		case nil:
+		case []any:
+			for _, fp := range fps {
+				switch m := fp.(type) {
+				case nil:
+					ov.finansprodukt = append(ov.finansprodukt, nil)
+				case map[string]any:
+					ov.finansprodukt = append(ov.finansprodukt, m)
+				default:
+					return v, false
+				}
+			}
+		default:
+			return v, false
+		}
+		v.oppgave = append(v.oppgave, ov)
+	}
+	return v, true
+}
+
+// object accepts an object (or null, which encoding/json leaves as the zero
+// struct) whose keys are either exactly one of fields or unrelated to all
+// of them.
+func object(x any, fields ...string) (map[string]any, bool) {
+	switch m := x.(type) {
+	case nil:
+		return nil, true
+	case map[string]any:
+	keys:
+		for k := range m {
+			for _, f := range fields {
+				if k == f {
+					continue keys
+				}
+			}
+			if !isASCII(k) {
+				return nil, false
+			}
+			for _, f := range fields {
+				if strings.EqualFold(k, f) {
+					return nil, false
+				}
+			}
+		}
+		return m, true
+	}
+	return nil, false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// str accepts a string field's value: a string, or null (left empty).
+func str(x any) (string, bool) {
+	switch s := x.(type) {
+	case nil:
+		return "", true
+	case string:
+		return s, true
+	}
+	return "", false
+}
+
+// ident reads a *struct{ field string } field: nil for null or absent.
+func ident(x any, field string) (*string, bool) {
+	if x == nil {
+		return nil, true
+	}
+	m, ok := object(x, field)
+	if !ok {
+		return nil, false
+	}
+	s, ok := str(m[field])
+	if !ok {
+		return nil, false
+	}
+	return &s, true
+}
+
+func (lev view) check() []Finding {
 	var out []Finding
 
-	if org := lev.Oppgavegiver.Organisasjonsnummer; !ValidOrganisasjonsnummer(org) {
+	if org := lev.organisasjonsnummer; !ValidOrganisasjonsnummer(org) {
 		out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
 			Sti: "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: org})
 	}
-	for i, o := range lev.Oppgave {
-		base := fmt.Sprintf("$.leveranse.oppgave[%d].oppgaveeier", i)
-		if p := o.Oppgaveeier.Person; p != nil && !ValidFoedselsnummer(p.Foedselsnummer) {
+	for i, o := range lev.oppgave {
+		base := func() string { return "$.leveranse.oppgave[" + strconv.Itoa(i) + "].oppgaveeier" }
+		if p := o.person; p != nil && !ValidFoedselsnummer(*p) {
 			out = append(out, Finding{Kode: KodeFoedselsnummer, Melding: "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
-				Sti: base + ".person.foedselsnummer", AngittVerdi: p.Foedselsnummer})
+				Sti: base() + ".person.foedselsnummer", AngittVerdi: *p})
 		}
-		if g := o.Oppgaveeier.Organisasjon; g != nil && !ValidOrganisasjonsnummer(g.Organisasjonsnummer) {
+		if g := o.organisasjon; g != nil && !ValidOrganisasjonsnummer(*g) {
 			out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
-				Sti: base + ".organisasjon.organisasjonsnummer", AngittVerdi: g.Organisasjonsnummer})
+				Sti: base() + ".organisasjon.organisasjonsnummer", AngittVerdi: *g})
 		}
 	}
 
-	if raw, ok := lev.Oppgaveoppsummering["antallOppgaver"]; ok {
-		var n json.Number
-		if json.Unmarshal(raw, &n) == nil && n.String() != fmt.Sprint(len(lev.Oppgave)) {
+	if raw, ok := lev.oppsummering["antallOppgaver"]; ok {
+		if n, ok := number(raw); ok && n.String() != strconv.Itoa(len(lev.oppgave)) {
 			out = append(out, Finding{Kode: KodeAntallOppgaver,
-				Melding: fmt.Sprintf("antallOppgaver er %s, men leveransen har %d oppgaver.", n, len(lev.Oppgave)),
+				Melding: fmt.Sprintf("antallOppgaver er %s, men leveransen har %d oppgaver.", n, len(lev.oppgave)),
 				Sti:     oppsummering + ".antallOppgaver", AngittVerdi: n.String()})
 		}
 	}
 
 	for _, s := range sums {
-		raw, ok := lev.Oppgaveoppsummering[s.sum]
+		raw, ok := lev.oppsummering[s.sum]
 		if !ok {
 			continue
 		}
@@ -113,11 +334,11 @@ func Check(body []byte) []Finding {
 		if !ok {
 			continue // not a number: the schema reports that
 		}
-		total := new(big.Int)
-		for _, o := range lev.Oppgave {
-			for _, fp := range o.Konto.Finansprodukt {
+		var total num
+		for _, o := range lev.oppgave {
+			for _, fp := range o.finansprodukt {
 				if v, ok := part(fp, s.field, s.sub); ok {
-					total.Add(total, v)
+					total = total.add(v)
 				}
 			}
 		}
@@ -130,29 +351,136 @@ func Check(body []byte) []Finding {
 	return out
 }
 
-func part(fp map[string]json.RawMessage, field, sub string) (*big.Int, bool) {
-	raw, ok := fp[field]
-	if !ok {
-		return nil, false
+// number reads a value as encoding/json reads it into a json.Number: a
+// number, a string holding a valid number literal, or null (empty).
+func number(x any) (json.Number, bool) {
+	switch n := x.(type) {
+	case nil:
+		return "", true
+	case json.Number:
+		return n, true
+	case string:
+		var out json.Number
+		if json.Unmarshal([]byte(strconv.Quote(n)), &out) != nil {
+			return "", false
+		}
+		return out, true
 	}
-	if sub == "" {
-		return amount(raw)
-	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(raw, &obj) != nil {
-		return nil, false
-	}
-	return amount(obj[sub])
+	return "", false
 }
 
-// amount reads an amount written as a string of digits or as a JSON number.
-func amount(raw json.RawMessage) (*big.Int, bool) {
-	if len(raw) == 0 {
-		return nil, false
+func part(fp map[string]any, field, sub string) (num, bool) {
+	x, ok := fp[field]
+	if !ok {
+		return num{}, false
 	}
+	if sub == "" {
+		return amount(x)
+	}
+	obj, ok := x.(map[string]any)
+	if !ok {
+		return num{}, false
+	}
+	y, ok := obj[sub]
+	if !ok {
+		return num{}, false
+	}
+	return amount(y)
+}
+
+// amount reads an amount as big.Int.SetString(s, 10) would: s is the text
+// of a string, or a number's literal.
+func amount(x any) (num, bool) {
 	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		s = strings.TrimSpace(string(raw))
+	switch v := x.(type) {
+	case string:
+		s = v
+	case json.Number:
+		s = string(v)
+	default:
+		return num{}, false
 	}
-	return new(big.Int).SetString(s, 10)
+	if i, ok := smallDecimal(s); ok {
+		return num{i: i}, true
+	}
+	b, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return num{}, false
+	}
+	return num{b: b}, true
+}
+
+// smallDecimal parses [+-]?[0-9]{1,18}, which big.Int.SetString(s, 10)
+// reads to the same value and which fits an int64.
+func smallDecimal(s string) (int64, bool) {
+	neg, d := false, s
+	if len(d) > 0 && (d[0] == '+' || d[0] == '-') {
+		neg, d = d[0] == '-', d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// num is an exact integer: i while it fits an int64, else b.
+type num struct {
+	i int64
+	b *big.Int
+}
+
+func (n num) big() *big.Int {
+	if n.b != nil {
+		return n.b
+	}
+	return big.NewInt(n.i)
+}
+
+func (n num) add(m num) num {
+	if n.b == nil && m.b == nil {
+		if s, ok := addInt64(n.i, m.i); ok {
+			return num{i: s}
+		}
+	}
+	return num{b: new(big.Int).Add(n.big(), m.big())}
+}
+
+func addInt64(a, b int64) (int64, bool) {
+	s := a + b
+	if (a > 0 && b > 0 && s < 0) || (a < 0 && b < 0 && s >= 0) {
+		return 0, false
+	}
+	return s, true
+}
+
+func (n num) Cmp(m num) int {
+	if n.b == nil && m.b == nil {
+		switch {
+		case n.i < m.i:
+			return -1
+		case n.i > m.i:
+			return 1
+		}
+		return 0
+	}
+	return n.big().Cmp(m.big())
+}
+
+// String is big.Int's decimal form.
+func (n num) String() string {
+	if n.b != nil {
+		return n.b.String()
+	}
+	return strconv.FormatInt(n.i, 10)
 }

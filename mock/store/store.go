@@ -89,6 +89,11 @@ type Submission struct {
 	AntallOppgaver int
 	Systembruker   string
 	Body           []byte
+	// Parsed is Body as jsontree.DecodeDup read it, when it repeated no
+	// key; nil if the caller did not parse it. The store does not keep it:
+	// it hands it to listeners registered with OnAcceptedParsed, so they
+	// need not parse the body again.
+	Parsed any
 }
 
 type dialogKey struct {
@@ -102,10 +107,13 @@ type Store struct {
 	now         func() time.Time
 	forsendelse map[string]*Forsendelse
 	order       []string
-	documents   map[string]map[string]*Document // forsendelseID → documentID → doc
+	// documents: forsendelseID → its documents (the submission, then the
+	// feedback); a slice rather than a map per forsendelse, which the
+	// garbage collector would otherwise walk for every stored submission.
+	documents   map[string][]*Document
 	dialogs     map[string]*Dialog
 	dialogByKey map[dialogKey]string
-	listeners   []func(Forsendelse)
+	listeners   []func(Forsendelse, any)
 }
 
 // Option configures a Store.
@@ -127,7 +135,7 @@ func New(opts ...Option) *Store {
 func (s *Store) reset() {
 	s.forsendelse = map[string]*Forsendelse{}
 	s.order = nil
-	s.documents = map[string]map[string]*Document{}
+	s.documents = map[string][]*Document{}
 	s.dialogs = map[string]*Dialog{}
 	s.dialogByKey = map[dialogKey]string{}
 }
@@ -135,6 +143,14 @@ func (s *Store) reset() {
 // OnAccepted registers a function called (outside the lock, in the accepting
 // goroutine) after every accepted forsendelse.
 func (s *Store) OnAccepted(f func(Forsendelse)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listeners = append(s.listeners, func(x Forsendelse, _ any) { f(x) })
+}
+
+// OnAcceptedParsed is OnAccepted for listeners that read the body: they
+// also get Submission.Parsed (nil when the submitter did not parse it).
+func (s *Store) OnAcceptedParsed(f func(Forsendelse, any)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.listeners = append(s.listeners, f)
@@ -186,7 +202,7 @@ func (s *Store) Accept(sub Submission) (Forsendelse, error) {
 	}
 	s.forsendelse[fid] = f
 	s.order = append(s.order, fid)
-	s.documents[fid] = map[string]*Document{did: doc}
+	s.documents[fid] = []*Document{doc}
 	d := s.dialogs[dialogID]
 	d.UpdatedAt = now
 	d.Transmissions = append(d.Transmissions, Transmission{
@@ -194,12 +210,12 @@ func (s *Store) Accept(sub Submission) (Forsendelse, error) {
 		Title:       "Innsending " + sub.Referanse,
 		Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Innsendt leveranse", MediaType: doc.MediaType, DocumentID: did}},
 	})
-	listeners := append([]func(Forsendelse){}, s.listeners...)
+	listeners := append([]func(Forsendelse, any){}, s.listeners...)
 	out := *f
 	s.mu.Unlock()
 
 	for _, l := range listeners {
-		l(out)
+		l(out, sub.Parsed)
 	}
 	return out, nil
 }
@@ -223,7 +239,7 @@ func (s *Store) AddFeedback(forsendelseID, typ, title string, body []byte) (Tran
 		return Transmission{}, ErrNoForsendelse
 	}
 	doc := &Document{ID: did, ForsendelseID: forsendelseID, Name: "tilbakemelding.json", MediaType: "application/json", Body: body, CreatedAt: now}
-	s.documents[forsendelseID][did] = doc
+	s.documents[forsendelseID] = append(s.documents[forsendelseID], doc)
 	t := Transmission{
 		ID: tid, Type: typ, CreatedAt: now, ForsendelseID: forsendelseID, Title: title,
 		Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Tilbakemelding", MediaType: doc.MediaType, DocumentID: did}},
@@ -259,11 +275,12 @@ func (s *Store) Document(inntektsaar int, oppgavegiver, forsendelseID, documentI
 	if !ok || f.DialogID != dialogID {
 		return Document{}, ErrNoForsendelse
 	}
-	d, ok := s.documents[forsendelseID][documentID]
-	if !ok {
-		return Document{}, ErrNoDocument
+	for _, d := range s.documents[forsendelseID] {
+		if d.ID == documentID {
+			return *d, nil
+		}
 	}
-	return *d, nil
+	return Document{}, ErrNoDocument
 }
 
 // Dialog returns a copy of one dialog.

@@ -1,4 +1,4 @@
-package api
+package jsontree
 
 import (
 	"testing"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The fast decoder must agree with contract.DecodeJSON on every input: same
+// Decode must agree with contract.DecodeJSON on every input: same
 // value when both accept, an error when contract.DecodeJSON gives one.
 func TestDecodeJSONAgreesWithContract(t *testing.T) {
 	inputs := []string{
@@ -22,7 +22,10 @@ func TestDecodeJSONAgreesWithContract(t *testing.T) {
 	}
 	for _, in := range inputs {
 		want, wantErr := contract.DecodeJSON([]byte(in))
-		got, err := decodeJSON([]byte(in))
+		got, err := Decode([]byte(in))
+		shared, _, sharedErr := DecodeDupShared([]byte(in))
+		assert.Equal(t, err == nil, sharedErr == nil, "input %q", in)
+		assert.Equal(t, got, shared, "input %q", in)
 		if wantErr != nil {
 			assert.Error(t, err, "input %q", in)
 			continue
@@ -33,10 +36,20 @@ func TestDecodeJSONAgreesWithContract(t *testing.T) {
 }
 
 func TestDecodeJSONDepthLimit(t *testing.T) {
-	deep := make([]byte, 0, 2*(maxDepth+2))
-	for range maxDepth + 2 {
+	deep := make([]byte, 0, 2*(MaxDepth+2))
+	for range MaxDepth + 2 {
 		deep = append(deep, '[')
 	}
-	_, err := decodeJSON(deep)
+	_, err := Decode(deep)
 	assert.Error(t, err)
+}
+
+func TestDecodeDupReportsRepeatedKeys(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":1,"b":2}`: false, `{"a":1,"a":2}`: true, `[{"a":{"b":1,"b":1}}]`: true, `{"a":{"a":1}}`: false,
+	} {
+		_, dup, err := DecodeDup([]byte(in))
+		require.NoError(t, err)
+		assert.Equal(t, want, dup, in)
+	}
 }

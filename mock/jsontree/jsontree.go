@@ -1,4 +1,7 @@
-package api
+// Package jsontree decodes JSON into the generic form the schema validator
+// wants (map[string]any, []any, string, json.Number, bool, nil), in one pass
+// and without reflection. The reporting API and the business rules share it.
+package jsontree
 
 import (
 	"encoding/json"
@@ -7,35 +10,66 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
-// decodeJSON parses a body into the generic form the schema validator wants
+// Decode parses a body into the generic form the schema validator wants
 // (map[string]any, []any, string, json.Number, bool, nil), exactly as
 // contract.DecodeJSON does, in one pass and without reflection: on the
 // submission hot path, encoding/json's generic decoding cost as much as the
 // schema validation itself. Invalid UTF-8 is replaced by U+FFFD, duplicate
 // keys keep the last value, as encoding/json does.
-func decodeJSON(b []byte) (any, error) {
-	d := decoder{b: b}
+//
+// The body is copied once into a string and every string and number in the
+// result is a substring of it, so strings cost no allocation of their own;
+// whoever keeps one beyond the request should clone it (strings.Clone) so
+// as not to pin the whole body.
+func Decode(b []byte) (any, error) {
+	v, _, err := DecodeDup(b)
+	return v, err
+}
+
+// DecodeDup is Decode that also tells whether some object had a key twice
+// (the last value is kept): callers that must match encoding/json's typed
+// decoding, which merges repeated objects, can then step aside.
+func DecodeDup(b []byte) (v any, dup bool, err error) {
+	return decode(b, string(b))
+}
+
+// DecodeDupShared is DecodeDup without the copy of b: the result's strings
+// and numbers point into b itself, so b must never be modified afterwards
+// (the API's request bodies are read into a fresh buffer and only ever
+// read, hashed, stored and served).
+func DecodeDupShared(b []byte) (v any, dup bool, err error) {
+	if len(b) == 0 {
+		return decode(b, "")
+	}
+	return decode(b, unsafe.String(&b[0], len(b)))
+}
+
+func decode(b []byte, s string) (v any, dup bool, err error) {
+	d := decoder{b: b, s: s}
 	d.space()
-	v, err := d.value(0)
+	v, err = d.value(0)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	d.space()
 	if d.i != len(d.b) {
-		return nil, d.errorf("unexpected %q after the JSON value", d.b[d.i])
+		return nil, false, d.errorf("unexpected %q after the JSON value", d.b[d.i])
 	}
-	return v, nil
+	return v, d.dup, nil
 }
 
-// maxDepth bounds nesting, as encoding/json does, so a hostile body cannot
+// MaxDepth bounds nesting, as encoding/json does, so a hostile body cannot
 // exhaust the stack.
-const maxDepth = 10000
+const MaxDepth = 10000
 
 type decoder struct {
-	b []byte
-	i int
+	b   []byte
+	s   string // b as a string: strings without escapes are its substrings
+	i   int
+	dup bool // some object had a key twice
 }
 
 func (d *decoder) errorf(format string, a ...any) error {
@@ -59,8 +93,8 @@ func (d *decoder) value(depth int) (any, error) {
 	if d.i >= len(d.b) {
 		return nil, errEOF
 	}
-	if depth > maxDepth {
-		return nil, d.errorf("nesting deeper than %d", maxDepth)
+	if depth > MaxDepth {
+		return nil, d.errorf("nesting deeper than %d", MaxDepth)
 	}
 	switch c := d.b[d.i]; {
 	case c == '{':
@@ -123,7 +157,11 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		n := len(m)
 		m[k.(string)] = v
+		if len(m) == n {
+			d.dup = true
+		}
 		d.space()
 		if d.i >= len(d.b) {
 			return nil, errEOF
@@ -204,11 +242,11 @@ func (d *decoder) number() (any, error) {
 			return nil, d.errorf("invalid number: no digits in the exponent")
 		}
 	}
-	return json.Number(d.b[start:d.i]), nil
+	return json.Number(d.s[start:d.i]), nil
 }
 
-// str reads a string; the common case without escapes or non-ASCII is one
-// allocation.
+// str reads a string; the common case without escapes or non-ASCII is a
+// substring of d.s, without allocation.
 func (d *decoder) str() (any, error) {
 	d.i++ // "
 	start := d.i
@@ -216,7 +254,7 @@ func (d *decoder) str() (any, error) {
 		c := d.b[d.i]
 		switch {
 		case c == '"':
-			s := string(d.b[start:d.i])
+			s := d.s[start:d.i]
 			d.i++
 			return s, nil
 		case c == '\\' || c >= utf8.RuneSelf:

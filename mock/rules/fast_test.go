@@ -1,0 +1,179 @@
+package rules
+
+import (
+	"encoding/json"
+	"math/big"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/jsontree"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Check reads most bodies through jsontree; its findings must be those of
+// the encoding/json reading the rules were written against, for any body.
+func TestCheckAgreesWithTypedDecoding(t *testing.T) {
+	ex := string(contract.Eksempel())
+	bodies := []string{
+		ex, `{}`, `null`, `[]`, `"x"`, `{"leveranse":null}`, `{"leveranse":[]}`, `{"x":1}`, `not json`, ``,
+		strings.Replace(ex, `"leveranse"`, `"Leveranse"`, 1),
+		strings.Replace(ex, `"oppgave":`, `"OPPGAVE":`, 1),
+		strings.Replace(ex, `"person":`, `"perſon":`, 1),
+		strings.Replace(ex, `"person": {`, `"person": {"foedselsnummer": "15858012314"}, "person": {`, 1),
+		strings.Replace(ex, `"organisasjonsnummer": "987546231"`, `"organisasjonsnummer": 987546231`, 1),
+		strings.Replace(ex, `"organisasjonsnummer": "987546231"`, `"organisasjonsnummer": null`, 1),
+		strings.Replace(ex, `"antallOppgaver": 1`, `"antallOppgaver": "1"`, 1),
+		strings.Replace(ex, `"antallOppgaver": 1`, `"antallOppgaver": "x"`, 1),
+		strings.Replace(ex, `"antallOppgaver": 1`, `"antallOppgaver": null`, 1),
+		strings.Replace(ex, `"antallOppgaver": 1`, `"antallOppgaver": 1.0`, 1),
+		strings.Replace(ex, `"sumTap": "90"`, `"sumTap": 90`, 1),
+		strings.Replace(ex, `"sumTap": "90"`, `"sumTap": "\u0039\u0030"`, 1),
+		strings.Replace(ex, `"anvendtSkjerming": "8"`, `"anvendtSkjerming": 8`, 1),
+		strings.Replace(ex, `"beloepINOK": "7700"`, `"beloepINOK": 7700`, 1),
+	}
+	values := []any{nil, true, 1, 1.5, "1", "x", "15858012314", "310000000", map[string]any{}, []any{}, []any{nil},
+		map[string]any{"beloepINOK": "5"}, map[string]any{"foedselsnummer": "15858012314"}, []any{map[string]any{}}}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		var doc any
+		require.NoError(t, json.Unmarshal(contract.Eksempel(), &doc))
+		for range 1 + rng.IntN(3) {
+			mutateAny(rng, doc, values)
+		}
+		b, err := json.Marshal(doc)
+		require.NoError(t, err)
+		bodies = append(bodies, string(b))
+	}
+	fast := 0
+	for _, b := range bodies {
+		if doc, dup, err := jsontree.DecodeDup([]byte(b)); err == nil && !dup {
+			if _, ok := fromTree(doc); ok {
+				fast++
+			}
+		}
+		want := checkTyped([]byte(b))
+		got := Check([]byte(b))
+		if !assert.Equal(t, want, got, "body %s", b) {
+			return
+		}
+	}
+	// Most bodies must take the fast reading, or it is not worth having.
+	assert.Greater(t, fast, len(bodies)/2)
+}
+
+func mutateAny(rng *rand.Rand, doc any, values []any) {
+	node := doc
+	for {
+		var kids []any
+		switch n := node.(type) {
+		case map[string]any:
+			for _, v := range n {
+				switch v.(type) {
+				case map[string]any, []any:
+					kids = append(kids, v)
+				}
+			}
+		case []any:
+			for _, v := range n {
+				switch v.(type) {
+				case map[string]any, []any:
+					kids = append(kids, v)
+				}
+			}
+		}
+		if len(kids) == 0 || rng.IntN(4) == 0 {
+			break
+		}
+		node = kids[rng.IntN(len(kids))]
+	}
+	var val any
+	b, _ := json.Marshal(values[rng.IntN(len(values))])
+	_ = json.Unmarshal(b, &val) // a fresh copy, never shared
+	switch n := node.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(n))
+		for k := range n {
+			keys = append(keys, k)
+		}
+		if len(keys) == 0 {
+			return
+		}
+		k := keys[rng.IntN(len(keys))]
+		switch rng.IntN(4) {
+		case 0:
+			delete(n, k)
+		case 1:
+			n[strings.ToUpper(k[:1])+k[1:]] = n[k]
+			delete(n, k)
+		default:
+			n[k] = val
+		}
+	case []any:
+		if len(n) > 0 {
+			n[rng.IntN(len(n))] = val
+		}
+	}
+}
+
+// number and amount read generic values; they must read them as the
+// encoding/json code they replaced read the raw JSON.
+func TestNumberAndAmountReadAsEncodingJSON(t *testing.T) {
+	oldAmount := func(raw json.RawMessage) (string, bool) {
+		if len(raw) == 0 {
+			return "", false
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			s = strings.TrimSpace(string(raw))
+		}
+		n, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			return "", false
+		}
+		return n.String(), true
+	}
+	for _, raw := range []string{
+		`1`, `-1`, `0`, `1.0`, `1e2`, `"1"`, `"1.5"`, `"x"`, `""`, `null`, `true`, `false`, `{}`, `[]`, `[1]`,
+		`"\u0031"`, `" 1"`, `"+1"`, `"-0"`, `12345678901234567890123`, `"1_000"`, `"0x10"`, `"+"`, `"-"`,
+		`"999999999999999999"`, `"-999999999999999999"`, `"9999999999999999999"`, `"000000000000000000001"`, `"007"`,
+	} {
+		x, err := jsontree.Decode([]byte(raw))
+		require.NoError(t, err)
+		var want json.Number
+		wantOK := json.Unmarshal([]byte(raw), &want) == nil
+		got, gotOK := number(x)
+		assert.Equal(t, wantOK, gotOK, "number(%s)", raw)
+		if wantOK {
+			assert.Equal(t, want, got, "number(%s)", raw)
+		}
+		wantA, wantAOK := oldAmount(json.RawMessage(raw))
+		gotA, gotAOK := amount(x)
+		assert.Equal(t, wantAOK, gotAOK, "amount(%s)", raw)
+		if wantAOK && gotAOK {
+			assert.Equal(t, wantA, gotA.String(), "amount(%s)", raw)
+		}
+	}
+}
+
+func TestNumAddsAsBigInt(t *testing.T) {
+	vals := []string{"0", "1", "-1", "999999999999999999", "-999999999999999999", "123456789012345678901234567890", "-5"}
+	for _, a := range vals {
+		total, want := num{}, new(big.Int)
+		for range 12 {
+			for _, b := range vals {
+				n, ok := amount(b)
+				require.True(t, ok)
+				total = total.add(n)
+				w, _ := new(big.Int).SetString(b, 10)
+				want.Add(want, w)
+				x, _ := amount(a)
+				wa, _ := new(big.Int).SetString(a, 10)
+				assert.Equal(t, want.String(), total.String())
+				assert.Equal(t, want.Cmp(wa), total.Cmp(x))
+			}
+		}
+	}
+}
