@@ -89,7 +89,6 @@ func Load(data []byte, source string) (*Contract, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	c.UseRegexpEngine(compileRegexp)
 	if err := c.AddResource(docURL, doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
