@@ -145,5 +145,7 @@ func TestEndpointsListMounts(t *testing.T) {
 	}
 	assert.Equal(t, s.URL()+"/v1", names["API"])
 	assert.Equal(t, s.URL()+"/admin", names["admin"])
+	assert.Equal(t, s.URL()+"/maskinporten", names["Maskinporten"])
+	assert.Equal(t, s.URL()+"/dialogporten/graphql", names["Dialogporten GraphQL"])
 	assert.Equal(t, s.URL()+"/maskinporten/", s.Issuer().URL())
 }

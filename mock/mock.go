@@ -34,6 +34,9 @@ type mount struct {
 	name    string
 	prefix  string
 	handler http.Handler
+	// show is the path printed for users when it is not the prefix itself
+	// (Dialogporten's clients want the GraphQL endpoint).
+	show string
 }
 
 // mounts is the table of services on the listener; `finprod mock` prints
@@ -41,11 +44,11 @@ type mount struct {
 // the mux sends it to Maskinporten.
 func (s *Server) mounts() []mount {
 	return []mount{
-		{"API", "/v1/", s.api},
-		{"Maskinporten", MaskinportenPrefix, s.maskinporten.Handler()},
-		{"Dialogporten", DialogportenPrefix, s.dialogporten.Handler()},
-		{"admin", AdminPrefix, s.admin()},
-		{"Maskinporten admin", maskinporten.AdminPath, s.maskinporten.AdminHandler()},
+		{"API", "/v1/", s.api, ""},
+		{"Maskinporten", MaskinportenPrefix, s.maskinporten.Handler(), ""},
+		{"Dialogporten GraphQL", DialogportenPrefix, s.dialogporten.Handler(), dialogporten.GraphQLPath},
+		{"admin", AdminPrefix, s.admin(), ""},
+		{"Maskinporten admin", maskinporten.AdminPath, s.maskinporten.AdminHandler(), ""},
 	}
 }
 
@@ -151,7 +154,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	for _, m := range s.mounts() {
 		mux.Handle(m.prefix, m.handler)
-		s.endpts = append(s.endpts, Endpoint{Name: m.name, URL: s.base + strings.TrimSuffix(m.prefix, "/")})
+		show := m.show
+		if show == "" {
+			show = strings.TrimSuffix(m.prefix, "/")
+		}
+		s.endpts = append(s.endpts, Endpoint{Name: m.name, URL: s.base + show})
 	}
 	// Everything else answers in the API's error format (GLD_1023).
 	mux.Handle("/", s.api)
