@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/finprod/finprod/contract"
@@ -36,12 +35,17 @@ func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	httpc := &http.Client{Transport: tr, Timeout: time.Minute}
+	creds, err := newGrantCredentials(srv, httpc)
+	if err != nil {
+		_ = srv.Close()
+		return nil, err
+	}
 	return &Target{
 		Name:            "local",
 		APIURL:          srv.URL(),
 		DialogportenURL: srv.URL() + mock.DialogportenPrefix + "graphql",
 		HTTP:            httpc,
-		Credentials:     &mockCredentials{srv: srv, now: now, cache: map[string]cachedToken{}},
+		Credentials:     creds,
 		// The mock's default open years are the current year and the
 		// three before it (ASSUMPTION A-AAR); last year is always open.
 		Inntektsaar:       year - 1,
@@ -62,40 +66,6 @@ func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
 func localIdentity(seed uint64) Identity {
 	org := generators.NewOrganisasjonsnummer(rand.New(rand.NewPCG(seed, 0x6f7267)))
 	return Identity{Systembruker: org, Oppgavegiver: org}
-}
-
-// mockCredentials mint tokens with the mock's own issuer, for any
-// systembruker: the local Maskinporten grant is exercised by the profile
-// path (see the steps' TT02-through-a-profile test). Tokens are reused for
-// half their lifetime, as a real client reuses Maskinporten's, so the suite
-// does not pay for an RSA signature and verification on every request.
-type mockCredentials struct {
-	srv *mock.Server
-	now func() time.Time
-
-	mu    sync.Mutex
-	cache map[string]cachedToken
-}
-
-type cachedToken struct {
-	token string
-	until time.Time
-}
-
-func (m *mockCredentials) Token(_ context.Context, systembruker string, scopes ...string) (string, error) {
-	key := systembruker + " " + strings.Join(scopes, " ")
-	now := m.now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if c, ok := m.cache[key]; ok && now.Before(c.until) {
-		return c.token, nil
-	}
-	tok, err := m.srv.MintToken(systembruker, scopes...)
-	if err != nil {
-		return "", err
-	}
-	m.cache[key] = cachedToken{token: tok, until: now.Add(mock.TokenTTL / 2)}
-	return tok, nil
 }
 
 type mockControls struct {

@@ -17,13 +17,14 @@ everything runs on this machine without credentials or network; the same checks 
 the TT02 test environment with your own Maskinporten client and systembruker.
 
 Start here:
-  finprod run                  submit the documented example to the embedded mock and check the answer
+  finprod run                  the main job: the example, a replay, and every acceptance feature against the embedded mock
+  finprod test                 run the acceptance features against the local mock or TT02 (--target, --tags)
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
-  finprod contract             show the contract: OpenAPI document, GLD codes, assumptions
+  finprod generate             write Tenor-synthetic leveranser, reproducible by seed, with named defects
   finprod token                get a Maskinporten token with your client and show its claims
   finprod fetch                follow a submission into Dialogporten and download its documents
   finprod dialogporten         check finprod's Dialogporten queries against a fresh schema
-  finprod test                 run the acceptance features against the local mock or TT02
+  finprod contract             show the contract: OpenAPI document, GLD codes, the example, validate a file
 
 Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
 		SilenceUsage:  true,

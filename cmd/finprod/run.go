@@ -17,10 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// exampleOppgavegiver is the oppgavegiver of the documented example; its own
-// systembruker may report for it without any access relationship.
-const exampleOppgavegiver = "987546231"
-
 // runCheck is one verified expectation of a run.
 type runCheck struct {
 	Name   string `json:"name"`
@@ -101,13 +97,24 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 		return nil, unreachableErr("cannot start the embedded mock: %v", err)
 	}
 	defer s.Close()
-	// Until the local Maskinporten grant lands, the token comes straight
-	// from the mock's issuer, for the example's own systembruker.
-	tok, err := s.MintToken(exampleOppgavegiver)
-	if err != nil {
-		return nil, unreachableErr("cannot get a token: %v", err)
+	// The token comes through the local Maskinporten's JWT-bearer grant
+	// with the default client, whose systembruker may report for any
+	// oppgavegiver in the default set-up, the example's included.
+	def, ok := s.Maskinporten().DefaultClient()
+	if !ok {
+		return nil, unreachableErr("the embedded mock has no default Maskinporten client")
 	}
-	a := &client.API{BaseURL: s.URL(), HTTP: &http.Client{Timeout: 30 * time.Second}, Tokens: client.StaticToken(tok)}
+	tokens, err := client.NewMaskinporten(client.MaskinportenConfig{
+		Issuer: def.Issuer, TokenURL: def.TokenURL, ClientID: def.ClientID, KID: def.KID,
+		PrivateKey: def.Key, Systembruker: def.SystembrukerOrg, Scopes: []string{contract.Scope},
+	})
+	if err != nil {
+		return nil, unreachableErr("cannot set up the Maskinporten client: %v", err)
+	}
+	if _, err := tokens.Token(ctx); err != nil {
+		return nil, unreachableErr("cannot get a token from the local Maskinporten: %v", err)
+	}
+	a := &client.API{BaseURL: s.URL(), HTTP: &http.Client{Timeout: 30 * time.Second}, Tokens: tokens}
 	fmt.Fprintf(w, "Target: embedded mock at %s\n", s.URL())
 
 	var inn contract.Innsending

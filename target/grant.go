@@ -1,0 +1,84 @@
+package target
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/maskinporten"
+)
+
+// suiteKID names the one key the local suite signs its grants with.
+const suiteKID = "finprod-suite"
+
+// grantCredentials get every local token through the local Maskinporten's
+// JWT-bearer grant, the same client code a TT02 run uses. Each systembruker
+// a scenario acts as is registered, on first use, as a client of its own org
+// with the suite's key; tokens are then cached per scope set by
+// client.Maskinporten, as for a profile.
+type grantCredentials struct {
+	mp   *maskinporten.Server
+	key  *rsa.PrivateKey
+	pub  string
+	http *http.Client
+
+	mu   sync.Mutex
+	orgs map[string]*maskinportenCredentials
+}
+
+func newGrantCredentials(srv *mock.Server, httpc *http.Client) (*grantCredentials, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("suite key: %w", err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("suite key: %w", err)
+	}
+	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	return &grantCredentials{mp: srv.Maskinporten(), key: key, pub: pub, http: httpc, orgs: map[string]*maskinportenCredentials{}}, nil
+}
+
+func (g *grantCredentials) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
+	mc, err := g.forOrg(systembruker)
+	if err != nil {
+		return "", err
+	}
+	return mc.Token(ctx, systembruker, scopes...)
+}
+
+func (g *grantCredentials) forOrg(org string) (*maskinportenCredentials, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if mc, ok := g.orgs[org]; ok {
+		return mc, nil
+	}
+	id := "finprod-suite-" + org
+	err := g.mp.Register(maskinporten.ClientConfig{
+		ID: id, Org: org,
+		Keys:          []maskinporten.KeyConfig{{KID: suiteKID, PublicKeyPEM: g.pub}},
+		Scopes:        []string{contract.Scope, contract.DialogportenScope},
+		Systembrukere: []maskinporten.SystembrukerConfig{{Org: org}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register local Maskinporten client for %s: %w", org, err)
+	}
+	mc := &maskinportenCredentials{
+		cfg: client.MaskinportenConfig{
+			Issuer: g.mp.IssuerURL(), TokenURL: g.mp.TokenURL(),
+			ClientID: id, KID: suiteKID, PrivateKey: g.key, Systembruker: org,
+		},
+		http:    g.http,
+		sources: map[string]*client.Maskinporten{},
+	}
+	g.orgs[org] = mc
+	return mc, nil
+}
