@@ -195,6 +195,9 @@ func openSink(stdout io.Writer, out string, leveranser int64) (outputSink, error
 		return &streamSink{w: bufio.NewWriterSize(f, 1<<20), file: f}, nil
 	}
 	dir := filepath.Dir(out)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, usageErr("cannot create folder %s for %s: %v", dir, out, err)
+	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
 		return nil, usageErr("cannot write %s: %v", out, err)

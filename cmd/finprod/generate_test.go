@@ -28,7 +28,7 @@ func TestGenerateBadArgs(t *testing.T) {
 		"negative body":       {"generate", "--max-body-size", "-5"},
 		"too many products":   {"generate", "--max-finansprodukter", "11"},
 		"positional":          {"generate", "extra"},
-		"missing directory":   {"generate", "--out", "/nonexistent-finprod-dir/x.json"},
+		"folder under a file": {"generate", "--out", "/dev/null/sub/x.json"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -116,4 +116,11 @@ func TestGenerateToDeviceWritesInPlace(t *testing.T) {
 	st, err := os.Stat(os.DevNull)
 	require.NoError(t, err)
 	assert.False(t, st.Mode().IsRegular(), "%s must still be a device", os.DevNull)
+}
+
+func TestGenerateCreatesTheOutputFolder(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "out", "ny", "lev.json")
+	_, _, err := runCLI(t, "generate", "--oppgaver", "2", "--seed", "3", "--out", file)
+	require.NoError(t, err)
+	assert.FileExists(t, file)
 }
