@@ -135,9 +135,9 @@ func TestRefusedGrants(t *testing.T) {
 		}, code: "invalid_grant", status: 400, fix: []string{"key id old-key is registered"}},
 		{name: "wrong aud", cfg: func(e *mpEnv) MaskinportenConfig {
 			c := e.keyConfig()
-			c.Issuer, c.TokenURL = "https://test.maskinporten.no/", e.url+"/maskinporten/token"
+			c.Issuer, c.TokenURL = MaskinportenTestIssuer, e.url+"/maskinporten/token"
 			return c
-		}, code: "invalid_grant", status: 400, fix: []string{"aud is https://test.maskinporten.no/", "issuer"}},
+		}, code: "invalid_grant", status: 400, fix: []string{"aud is " + MaskinportenTestIssuer, "issuer"}},
 		{name: "expired assertion (clock behind)", cfg: func(e *mpEnv) MaskinportenConfig { return e.keyConfig() },
 			opts: func(e *mpEnv) []MaskinportenOption {
 				return []MaskinportenOption{MaskinportenClock(func() time.Time { return e.clock.Now().Add(-5 * time.Minute) })}
@@ -403,7 +403,7 @@ func TestConfigErrors(t *testing.T) {
 		{"assertion too long", func(c *MaskinportenConfig) { c.AssertionTTL = 121 * time.Second }, "at most 2m0s"},
 		{"bad systembruker", func(c *MaskinportenConfig) { c.Systembruker = "12345" }, "9-digit"},
 		{"unknown env", func(c *MaskinportenConfig) { c.Issuer, c.Environment = "", "staging" }, "test or prod"},
-		{"issuer without slash", func(c *MaskinportenConfig) { c.Issuer = "https://test.maskinporten.no" }, "must end with '/'"},
+		{"issuer without slash", func(c *MaskinportenConfig) { c.Issuer = strings.TrimSuffix(MaskinportenTestIssuer, "/") }, "must end with '/'"},
 		{"no key", func(c *MaskinportenConfig) { c.KeyFile = "" }, "no key"},
 		{"no kid", func(c *MaskinportenConfig) { c.KID = "" }, "--kid"},
 		{"kid with certificate", func(c *MaskinportenConfig) { c.CertFile = e.certFile }, "x5c"},
@@ -432,9 +432,9 @@ func TestConfigErrors(t *testing.T) {
 
 func TestEnvironments(t *testing.T) {
 	for env, want := range map[string][2]string{
-		"test": {"https://test.maskinporten.no/", "https://test.maskinporten.no/token"},
-		"":     {"https://test.maskinporten.no/", "https://test.maskinporten.no/token"},
-		"prod": {"https://maskinporten.no/", "https://maskinporten.no/token"},
+		"test": {MaskinportenTestIssuer, MaskinportenTestIssuer + "token"},
+		"":     {MaskinportenTestIssuer, MaskinportenTestIssuer + "token"},
+		"prod": {MaskinportenProdIssuer, MaskinportenProdIssuer + "token"},
 	} {
 		iss, tok, err := MaskinportenConfig{Environment: env}.endpoints()
 		require.NoError(t, err)

@@ -79,7 +79,7 @@ func TestGrantRefusals(t *testing.T) {
 		{name: "wrong key", key: func(*env) *rsa.PrivateKey { return other }, status: 400, code: "invalid_grant", desc: "signature"},
 		{name: "unknown kid", hdr: kidHeader("nope"), status: 400, code: "invalid_grant", desc: `kid "nope"`},
 		{name: "neither kid nor x5c", hdr: map[string]any{}, status: 400, code: "invalid_grant", desc: "neither x5c"},
-		{name: "wrong aud", edit: func(_ *env, c map[string]any) { c["aud"] = "https://test.maskinporten.no/" }, status: 400, code: "invalid_grant", desc: "aud"},
+		{name: "wrong aud", edit: func(_ *env, c map[string]any) { c["aud"] = "https://issuer.example/" }, status: 400, code: "invalid_grant", desc: "aud"},
 		{name: "aud without trailing slash", edit: func(e *env, c map[string]any) { c["aud"] = strings.TrimSuffix(e.issuer.URL(), "/") }, status: 400, code: "invalid_grant", desc: "aud"},
 		{name: "expired assertion", edit: func(e *env, c map[string]any) {
 			c["iat"] = e.clock.Now().Add(-90 * time.Second).Unix()
