@@ -4,14 +4,14 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/finprod/finprod/internal/yamlfile"
+
 	"github.com/finprod/finprod/contract"
-	"github.com/goccy/go-yaml"
 )
 
 // Maskinporten environments by name (FACTS §3). The issuer is also the
@@ -77,21 +77,18 @@ type MaskinportenConfig struct {
 // LoadMaskinportenConfig reads a client YAML. Relative file paths in it are
 // taken relative to the file's folder, so a profile travels with its key.
 func LoadMaskinportenConfig(path string) (MaskinportenConfig, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return MaskinportenConfig{}, fmt.Errorf("read Maskinporten client config: %w", err)
-	}
 	var c MaskinportenConfig
-	if err := yaml.UnmarshalWithOptions(b, &c, yaml.Strict()); err != nil {
-		return MaskinportenConfig{}, fmt.Errorf("client config %s: %w", path, err)
+	if err := yamlfile.Read(path, "Maskinporten client config", &c); err != nil {
+		return MaskinportenConfig{}, err
 	}
-	dir := filepath.Dir(path)
-	for _, p := range []*string{&c.KeyFile, &c.CertFile, &c.P12File, &c.PasswordFile} {
-		if *p != "" && !filepath.IsAbs(*p) {
-			*p = filepath.Join(dir, *p)
-		}
-	}
+	c.ResolvePaths(filepath.Dir(path))
 	return c, nil
+}
+
+// ResolvePaths takes the key, certificate and password files relative to
+// dir, the folder of the file the config came from.
+func (c *MaskinportenConfig) ResolvePaths(dir string) {
+	yamlfile.Relative(dir, &c.KeyFile, &c.CertFile, &c.P12File, &c.PasswordFile)
 }
 
 var orgnrPattern = regexp.MustCompile(`^[0-9]{9}$`)

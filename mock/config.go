@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,12 +9,13 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/finprod/finprod/internal/yamlfile"
+
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/maskinporten"
-	"github.com/goccy/go-yaml"
 )
 
 // DefaultListen is a loopback address with a port the system picks.
@@ -54,19 +54,13 @@ type Config struct {
 // LoadConfig reads a YAML config file. Unknown fields are errors, so a typo
 // does not silently fall back to a default.
 func LoadConfig(path string) (Config, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return Config{}, fmt.Errorf("mock config: %w", err)
-	}
 	var c Config
-	if len(bytes.TrimSpace(data)) > 0 {
-		if err := yaml.UnmarshalWithOptions(data, &c, yaml.Strict()); err != nil {
-			return Config{}, fmt.Errorf("mock config %s: %s", path, yaml.FormatError(err, false, true))
-		}
+	if err := yamlfile.Read(path, "mock config", &c); err != nil {
+		return Config{}, err
 	}
-	if c.OpenAPI != "" && !filepath.IsAbs(c.OpenAPI) {
-		c.OpenAPI = filepath.Join(filepath.Dir(path), c.OpenAPI)
-	}
+	dir := filepath.Dir(path)
+	yamlfile.Relative(dir, &c.OpenAPI)
+	c.Maskinporten.ResolvePaths(dir)
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("mock config %s: %w", path, err)
 	}

@@ -149,3 +149,19 @@ func TestEndpointsListMounts(t *testing.T) {
 	assert.Equal(t, s.URL()+"/dialogporten/graphql", names["Dialogporten GraphQL"])
 	assert.Equal(t, s.URL()+"/maskinporten/", s.Issuer().URL())
 }
+
+// Key files named in the mock config's Maskinporten section are found next to
+// the config, as in a Maskinporten config file of their own.
+func TestLoadConfigTakesKeyFilesRelativeToTheFile(t *testing.T) {
+	p := writeFile(t, "mock.yaml", `
+maskinporten:
+  clients:
+    - id: klient
+      org: "310000001"
+      scopes: [skatteetaten:innrapporteringfinansprodukter]
+      keys: [{kid: k1, publicKeyFile: keys/k1.pem}]
+`)
+	c, err := mock.LoadConfig(p)
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(filepath.Dir(p), "keys", "k1.pem"), c.Maskinporten.Clients[0].Keys[0].PublicKeyFile)
+}

@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 
-	"github.com/goccy/go-yaml"
+	"github.com/finprod/finprod/internal/yamlfile"
 
 	"github.com/finprod/finprod/client"
 )
@@ -65,21 +64,11 @@ const (
 // key name is not silently ignored. Relative file paths are taken relative
 // to the profile's folder, so a profile travels with its key.
 func LoadProfile(path string) (Profile, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return Profile{}, fmt.Errorf("read profile: %w", err)
-	}
 	var p Profile
-	if err := yaml.UnmarshalWithOptions(b, &p, yaml.Strict()); err != nil {
-		return Profile{}, fmt.Errorf("profile %s: %w", path, err)
+	if err := yamlfile.Read(path, "profile", &p); err != nil {
+		return Profile{}, err
 	}
-	dir := filepath.Dir(path)
-	m := &p.Maskinporten
-	for _, f := range []*string{&m.KeyFile, &m.CertFile, &m.P12File, &m.PasswordFile} {
-		if *f != "" && !filepath.IsAbs(*f) {
-			*f = filepath.Join(dir, *f)
-		}
-	}
+	p.Maskinporten.ResolvePaths(filepath.Dir(path))
 	return p, nil
 }
 

@@ -1,12 +1,10 @@
 package maskinporten
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/goccy/go-yaml"
+	"github.com/finprod/finprod/internal/yamlfile"
 )
 
 // Config registers the clients the local Maskinporten knows. It is read from
@@ -63,28 +61,23 @@ type SystembrukerConfig struct {
 // LoadConfig reads a YAML Config; relative file paths in it are taken
 // relative to the file's folder, so a config can travel with its keys.
 func LoadConfig(path string) (Config, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return Config{}, fmt.Errorf("read maskinporten config: %w", err)
-	}
 	var c Config
-	if err := yaml.UnmarshalWithOptions(b, &c, yaml.Strict()); err != nil {
-		return Config{}, fmt.Errorf("maskinporten config %s: %w", path, err)
+	if err := yamlfile.Read(path, "maskinporten config", &c); err != nil {
+		return Config{}, err
 	}
-	dir := filepath.Dir(path)
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(dir, p)
-	}
+	c.ResolvePaths(filepath.Dir(path))
+	return c, nil
+}
+
+// ResolvePaths takes the key and certificate files named in the config
+// relative to dir, the folder of the file the config came from.
+func (c *Config) ResolvePaths(dir string) {
 	for i := range c.Clients {
 		for j := range c.Clients[i].Keys {
-			c.Clients[i].Keys[j].PublicKeyFile = rel(c.Clients[i].Keys[j].PublicKeyFile)
+			yamlfile.Relative(dir, &c.Clients[i].Keys[j].PublicKeyFile)
 		}
 		for j := range c.Clients[i].Certificates {
-			c.Clients[i].Certificates[j].File = rel(c.Clients[i].Certificates[j].File)
+			yamlfile.Relative(dir, &c.Clients[i].Certificates[j].File)
 		}
 	}
-	return c, nil
 }
