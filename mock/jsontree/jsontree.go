@@ -162,18 +162,12 @@ func (d *decoder) object(depth int) (any, error) {
 		if len(m) == n {
 			d.dup = true
 		}
-		d.space()
-		if d.i >= len(d.b) {
-			return nil, errEOF
+		done, err := d.after('}', "object value")
+		if err != nil {
+			return nil, err
 		}
-		switch d.b[d.i] {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
+		if done {
 			return m, nil
-		default:
-			return nil, d.errorf("invalid character %q after object value", d.b[d.i])
 		}
 	}
 }
@@ -193,20 +187,32 @@ func (d *decoder) array(depth int) (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		d.space()
-		if d.i >= len(d.b) {
-			return nil, errEOF
+		done, err := d.after(']', "array element")
+		if err != nil {
+			return nil, err
 		}
-		switch d.b[d.i] {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
+		if done {
 			return a, nil
-		default:
-			return nil, d.errorf("invalid character %q after array element", d.b[d.i])
 		}
 	}
+}
+
+// after reads what follows a member of an object or an element of an array:
+// a comma to go on, or the closing bracket to end (done).
+func (d *decoder) after(closing byte, what string) (done bool, err error) {
+	d.space()
+	if d.i >= len(d.b) {
+		return false, errEOF
+	}
+	switch d.b[d.i] {
+	case ',':
+		d.i++
+		return false, nil
+	case closing:
+		d.i++
+		return true, nil
+	}
+	return false, d.errorf("invalid character %q after %s", d.b[d.i], what)
 }
 
 func (d *decoder) number() (any, error) {
