@@ -10,10 +10,9 @@ import (
 	"net/http"
 	"strings"
 	"time"
-)
 
-// PartyURN names an organisation as a Dialogporten party.
-func PartyURN(orgnr string) string { return "urn:altinn:organization:identifier-no:" + orgnr }
+	"github.com/finprod/finprod/contract"
+)
 
 // Dialogporten is a client of Dialogporten's end-user GraphQL API. Its token
 // must carry the scope digdir:dialogporten.
@@ -267,7 +266,7 @@ func (d *Dialogporten) SearchDialogs(ctx context.Context, f DialogFilter) ([]Dia
 		"orderBy": []map[string]string{{"updatedAt": "DESC"}},
 	}
 	if f.Party != "" {
-		input["party"] = []string{PartyURN(f.Party)}
+		input["party"] = []string{contract.PartyURN(f.Party)}
 	}
 	if f.ServiceResource != "" {
 		input["serviceResource"] = []string{f.ServiceResource}

@@ -127,7 +127,7 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 		DialogFilter: client.DialogFilter{Party: orgA, ServiceResource: dialogporten.DefaultServiceResource, CreatedAfter: f.CreatedAt.Add(-time.Minute)}})
 	require.NoError(t, err)
 	assert.Equal(t, f.DialogID, dlg.ID)
-	assert.Equal(t, client.PartyURN(orgA), dlg.Party)
+	assert.Equal(t, contract.PartyURN(orgA), dlg.Party)
 	trs := dlg.TransmissionsFor(f.ID)
 	require.NotEmpty(t, trs)
 	sub := trs[0]

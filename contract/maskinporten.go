@@ -54,3 +54,10 @@ type AuthorizationDetail struct {
 	SystemuserID  []string `json:"systemuser_id,omitempty"`
 	SystemID      string   `json:"system_id,omitempty"`
 }
+
+// PartyOrgPrefix precedes an organisasjonsnummer in an Altinn party URN, as
+// Dialogporten names a dialog's party.
+const PartyOrgPrefix = "urn:altinn:organization:identifier-no:"
+
+// PartyURN names an organisation as a Dialogporten party.
+func PartyURN(orgnr string) string { return PartyOrgPrefix + orgnr }

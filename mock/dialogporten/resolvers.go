@@ -165,8 +165,6 @@ func derivedID(parts ...string) uuidScalar {
 	return uuidScalar(uuid.NewSHA1(namespace, []byte(strings.Join(parts, "/"))).String())
 }
 
-func partyURN(orgnr string) string { return "urn:altinn:organization:identifier-no:" + orgnr }
-
 // status sums the dialog up by its newest transmission.
 func status(d store.Dialog) string {
 	if n := len(d.Transmissions); n > 0 {
@@ -194,7 +192,7 @@ func (s *Server) dialogOf(d store.Dialog) *dialog {
 		Revision:         derivedID(d.ID, d.UpdatedAt.String()),
 		Org:              s.cfg.ServiceOwner,
 		ServiceResource:  s.cfg.ServiceResource,
-		Party:            partyURN(d.Oppgavegiver),
+		Party:            contract.PartyURN(d.Oppgavegiver),
 		Status:           status(d),
 		CreatedAt:        dateTime{d.CreatedAt},
 		UpdatedAt:        dateTime{d.UpdatedAt},
