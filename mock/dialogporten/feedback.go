@@ -8,55 +8,82 @@ import (
 	"github.com/finprod/finprod/mock/store"
 )
 
-// onAccepted runs in the accepting goroutine (store.OnAcceptedParsed). With
-// no delay the feedback is written before Accept returns, which makes tests
-// deterministic; otherwise a timer writes it later, and Close stops it.
-//
-// When the API hands over the body it has parsed, the default rules run on
-// that here rather than on the stored bytes later: the stored document is
-// immutable, so the findings are the same, and the body is not parsed twice.
-func (s *Server) onAccepted(f store.Forsendelse, parsed any) {
-	var pre *[]contract.Funn
-	if parsed != nil && s.cfg.BusinessRules == RulesAsync && s.cfg.defaultRules {
-		if funn, ok := rules.CheckParsed(parsed); ok {
-			pre = &funn
-		}
-	}
+// pendingFeedback is a submission whose feedback is not written yet.
+type pendingFeedback struct {
+	forsendelseID string
+	body          []byte    // the stored document; nil when the mock keeps none
+	due           time.Time // on the monotonic clock: when the feedback shows
+	at            time.Time // on the store's clock: the feedback's CreatedAt
+}
+
+// onAccepted runs in the accepting goroutine (store.OnAcceptedSubmission).
+// With no delay the feedback is written before Accept returns, which makes
+// tests deterministic, and the rules read the body the API has already
+// parsed. Otherwise the submission waits in a queue: its feedback is written
+// by the first read of the store after it comes due (settle), so a load run
+// pays nothing for feedback nobody reads, and a reader never sees it early
+// or misses it late.
+func (s *Server) onAccepted(f store.Forsendelse, sub store.Submission) {
 	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
 		return
 	}
 	if s.cfg.FeedbackDelay == 0 {
-		s.mu.Unlock()
-		s.giveFeedback(f, pre)
+		var pre *[]contract.Funn
+		if sub.Parsed != nil && s.cfg.BusinessRules == RulesAsync && s.cfg.defaultRules {
+			if funn, ok := rules.CheckParsed(sub.Parsed); ok {
+				pre = &funn
+			}
+		}
+		_, _ = s.st.AddFeedback(s.feedback(f, sub.Body, pre)) // an error means a concurrent Reset
 		return
 	}
+	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.wg.Add(1)
-	// The timer is stored under the lock it then needs, so the callback
-	// cannot run its bookkeeping before the timer is known.
-	s.timers[f.ID] = time.AfterFunc(s.cfg.FeedbackDelay, func() {
-		defer s.wg.Done()
-		s.mu.Lock()
-		delete(s.timers, f.ID)
-		closed := s.closed
-		s.mu.Unlock()
-		if !closed {
-			s.giveFeedback(f, pre)
-		}
+	s.pending = append(s.pending, pendingFeedback{
+		forsendelseID: f.ID, body: sub.Body,
+		due: time.Now().Add(s.cfg.FeedbackDelay), at: f.CreatedAt.Add(s.cfg.FeedbackDelay),
 	})
 }
 
-// giveFeedback checks the submitted document and adds the feedback
+// settle writes the feedback that has come due, in one batch. It runs
+// before every read of dialogs and documents (store.OnRead); readers wait
+// while another settles, so none misses feedback that is due.
+func (s *Server) settle() {
+	s.settling.Lock()
+	defer s.settling.Unlock()
+	now := time.Now()
+	s.mu.Lock()
+	n := 0
+	for n < len(s.pending) && !s.pending[n].due.After(now) {
+		n++
+	}
+	due := s.pending[:n:n]
+	s.pending = s.pending[n:]
+	s.mu.Unlock()
+	if n == 0 {
+		return
+	}
+	fbs := make([]store.Feedback, 0, n)
+	for _, p := range due {
+		f, ok := s.st.Forsendelse(p.forsendelseID)
+		if !ok {
+			continue // the store was reset since: nothing left to answer
+		}
+		fb := s.feedback(f, p.body, nil)
+		fb.At = p.at
+		fbs = append(fbs, fb)
+	}
+	_, _ = s.st.AddFeedback(fbs...) // an error means a concurrent Reset
+}
+
+// feedback checks the submitted document and makes the feedback
 // transmission with its Tilbakemelding. In sync mode the API has already
 // enforced the business rules, so whatever it accepted is godkjent. pre,
 // when not nil, holds the findings of the rules already run on the body.
-func (s *Server) giveFeedback(f store.Forsendelse, pre *[]contract.Funn) {
-	doc, err := s.st.Document(f.Inntektsaar, f.Oppgavegiver, f.ID, f.DocumentID)
-	if err != nil {
-		return // the store was reset since: nothing left to answer
-	}
+func (s *Server) feedback(f store.Forsendelse, body []byte, pre *[]contract.Funn) store.Feedback {
 	tb := contract.Tilbakemelding{
 		ForsendelseID: f.ID, DialogID: f.DialogID, Inntektsaar: f.Inntektsaar, Oppgavegiver: f.Oppgavegiver,
 		AntallOppgaver: f.AntallOppgaver, Status: contract.TilbakemeldingGodkjent, Funn: []contract.Funn{},
@@ -66,8 +93,8 @@ func (s *Server) giveFeedback(f store.Forsendelse, pre *[]contract.Funn) {
 		switch {
 		case pre != nil:
 			funn = *pre
-		case len(doc.Body) > 0:
-			funn = s.cfg.Rules(doc.Body)
+		case len(body) > 0:
+			funn = s.cfg.Rules(body)
 		default:
 			// The mock keeps no documents (--discard-documents): there is
 			// nothing to check, which is not a finding about the leveranse.
@@ -76,11 +103,10 @@ func (s *Server) giveFeedback(f store.Forsendelse, pre *[]contract.Funn) {
 			tb.Status, tb.Funn = contract.TilbakemeldingAvvist, funn
 		}
 	}
-	typ, title := store.TransmissionAcceptance, "Leveransen er godkjent"
+	fb := store.Feedback{ForsendelseID: f.ID, Type: store.TransmissionAcceptance, Title: "Leveransen er godkjent"}
 	if tb.Status == contract.TilbakemeldingAvvist {
-		typ, title = store.TransmissionRejection, "Leveransen er avvist"
+		fb.Type, fb.Title = store.TransmissionRejection, "Leveransen er avvist"
 	}
-	body := marshalTilbakemelding(tb) // json.MarshalIndent(tb, "", "  ")
-	// An error means the forsendelse vanished in a concurrent Reset.
-	_, _ = s.st.AddFeedback(f.ID, typ, title, body)
+	fb.Body = marshalTilbakemelding(tb) // json.MarshalIndent(tb, "", "  ")
+	return fb
 }

@@ -92,6 +92,36 @@ func TestDelayedFeedbackArrivesLater(t *testing.T) {
 	}, 10*time.Second, 5*time.Millisecond)
 }
 
+func TestDelayedFeedbackIsNotShownEarly(t *testing.T) {
+	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
+	f := e.accept(t, orgA, consistentBody())
+	for range 3 {
+		_, _, ok := feedback(t, e.st, f)
+		assert.False(t, ok, "reads before the delay is over see no feedback")
+	}
+}
+
+func TestDelayedFeedbackIsDatedSubmissionPlusDelay(t *testing.T) {
+	const delay = 30 * time.Millisecond
+	e := newEnv(t, dialogporten.Config{FeedbackDelay: delay}, nil)
+	fs := []store.Forsendelse{e.accept(t, orgA, consistentBody()), e.accept(t, orgA, contract.Eksempel())}
+	var trs []store.Transmission
+	require.Eventually(t, func() bool {
+		trs = trs[:0]
+		for _, f := range fs {
+			tr, _, ok := feedback(t, e.st, f)
+			if !ok {
+				return false
+			}
+			trs = append(trs, tr)
+		}
+		return true
+	}, 10*time.Second, 5*time.Millisecond)
+	for i, f := range fs {
+		assert.Equal(t, f.CreatedAt.Add(delay), trs[i].CreatedAt)
+	}
+}
+
 func TestCloseStopsPendingFeedback(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())

@@ -17,7 +17,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
@@ -49,10 +48,11 @@ type Server struct {
 	mayReport func(systembruker, oppgavegiver string) bool
 	schema    *graphql.Schema
 
-	mu     sync.Mutex
-	closed bool
-	timers map[string]*time.Timer
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	closed  bool
+	pending []pendingFeedback // in due order
+	// settling is held while due feedback is written (settle).
+	settling sync.Mutex
 }
 
 // New makes the stand-in and subscribes it to the store's accepted
@@ -78,29 +78,26 @@ func New(cfg Config, st *store.Store, verifier *tokens.Verifier, baseURL string,
 		}
 	}
 	s := &Server{cfg: cfg, st: st, verifier: verifier, baseURL: strings.TrimRight(baseURL, "/"),
-		mayReport: mayReport, timers: map[string]*time.Timer{}}
+		mayReport: mayReport}
 	s.schema, err = graphql.ParseSchema(dialogschema.SDL(), &query{s: s},
 		graphql.UseFieldResolvers(), graphql.MaxDepth(20), graphql.MaxQueryLength(maxRequest))
 	if err != nil {
 		return nil, fmt.Errorf("dialogporten: resolvers do not fit the SDL: %w", err)
 	}
-	st.OnAcceptedParsed(s.onAccepted)
+	st.OnAcceptedSubmission(s.onAccepted)
+	st.OnRead(s.settle)
 	return s, nil
 }
 
-// Close stops pending feedback and waits for feedback being written. The
+// Close drops pending feedback and waits for feedback being written. The
 // store keeps what was written; later submissions get no feedback.
 func (s *Server) Close() error {
+	s.settling.Lock()
+	defer s.settling.Unlock()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.closed = true
-	for id, t := range s.timers {
-		if t.Stop() {
-			s.wg.Done()
-		}
-		delete(s.timers, id)
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
+	s.pending = nil
 	return nil
 }
 

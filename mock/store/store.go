@@ -6,6 +6,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -91,8 +92,8 @@ type Submission struct {
 	Body           []byte
 	// Parsed is Body as jsontree.DecodeDup read it, when it repeated no
 	// key; nil if the caller did not parse it. The store does not keep it:
-	// it hands it to listeners registered with OnAcceptedParsed, so they
-	// need not parse the body again.
+	// it hands it to listeners registered with OnAcceptedSubmission, so
+	// they need not parse the body again.
 	Parsed any
 }
 
@@ -113,7 +114,8 @@ type Store struct {
 	documents   map[string][]*Document
 	dialogs     map[string]*Dialog
 	dialogByKey map[dialogKey]string
-	listeners   []func(Forsendelse, any)
+	listeners   []func(Forsendelse, Submission)
+	readHooks   []func()
 }
 
 // Option configures a Store.
@@ -145,15 +147,34 @@ func (s *Store) reset() {
 func (s *Store) OnAccepted(f func(Forsendelse)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.listeners = append(s.listeners, func(x Forsendelse, _ any) { f(x) })
+	s.listeners = append(s.listeners, func(x Forsendelse, _ Submission) { f(x) })
 }
 
-// OnAcceptedParsed is OnAccepted for listeners that read the body: they
-// also get Submission.Parsed (nil when the submitter did not parse it).
-func (s *Store) OnAcceptedParsed(f func(Forsendelse, any)) {
+// OnAcceptedSubmission is OnAccepted for listeners that read the body: they
+// also get the Submission, with Parsed when the submitter parsed it.
+func (s *Store) OnAcceptedSubmission(f func(Forsendelse, Submission)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.listeners = append(s.listeners, f)
+}
+
+// OnRead registers a function called (outside the lock) before every read
+// of dialogs and documents: Dialog, Dialogs and Document. Dialogporten uses
+// it to write feedback that has come due, so work nobody looks at is never
+// done on the accepting path. A hook must not call those three itself.
+func (s *Store) OnRead(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.readHooks = append(s.readHooks, f)
+}
+
+func (s *Store) beforeRead() {
+	s.mu.RLock()
+	hooks := s.readHooks
+	s.mu.RUnlock()
+	for _, h := range hooks {
+		h()
+	}
 }
 
 func newID() (string, error) {
@@ -180,16 +201,26 @@ func (s *Store) Accept(sub Submission) (Forsendelse, error) {
 	if err != nil {
 		return Forsendelse{}, err
 	}
-	newDialogID, err := newID()
-	if err != nil {
-		return Forsendelse{}, err
-	}
-	now := s.now()
-	doc := &Document{ID: did, ForsendelseID: fid, Name: "leveranse.json", MediaType: "application/json", Body: sub.Body, CreatedAt: now}
-
-	s.mu.Lock()
 	key := dialogKey{sub.Oppgavegiver, sub.Inntektsaar}
+	s.mu.RLock()
+	_, known := s.dialogByKey[key]
+	s.mu.RUnlock()
+	newDialogID := ""
+	if !known { // most submissions go to a dialog that exists
+		if newDialogID, err = newID(); err != nil {
+			return Forsendelse{}, err
+		}
+	}
+	s.mu.Lock()
+	now := s.now() // under the lock, so a dialog's transmissions are in time order
+	doc := &Document{ID: did, ForsendelseID: fid, Name: "leveranse.json", MediaType: "application/json", Body: sub.Body, CreatedAt: now}
 	dialogID, ok := s.dialogByKey[key]
+	if !ok && newDialogID == "" { // a concurrent Reset removed it
+		if newDialogID, err = newID(); err != nil {
+			s.mu.Unlock()
+			return Forsendelse{}, err
+		}
+	}
 	if !ok {
 		dialogID = newDialogID
 		s.dialogByKey[key] = dialogID
@@ -210,44 +241,90 @@ func (s *Store) Accept(sub Submission) (Forsendelse, error) {
 		Title:       "Innsending " + sub.Referanse,
 		Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Innsendt leveranse", MediaType: doc.MediaType, DocumentID: did}},
 	})
-	listeners := append([]func(Forsendelse, any){}, s.listeners...)
+	listeners := s.listeners // only ever appended to: this prefix stays as it is
 	out := *f
 	s.mu.Unlock()
 
 	for _, l := range listeners {
-		l(out, sub.Parsed)
+		l(out, sub)
 	}
 	return out, nil
 }
 
-// AddFeedback stores a feedback document for a forsendelse and adds a
-// transmission of the given type (ACCEPTANCE or REJECTION) to its dialog.
-func (s *Store) AddFeedback(forsendelseID, typ, title string, body []byte) (Transmission, error) {
-	did, err := newID()
-	if err != nil {
-		return Transmission{}, err
-	}
-	tid, err := newID()
-	if err != nil {
-		return Transmission{}, err
+// Feedback is Skatteetaten's answer to one forsendelse, for AddFeedback.
+type Feedback struct {
+	ForsendelseID string
+	// Type is TransmissionAcceptance or TransmissionRejection.
+	Type  string
+	Title string
+	Body  []byte
+	// At is when the feedback was given; the zero time means now.
+	At time.Time
+}
+
+// AddFeedback stores each feedback's document and adds its transmission to
+// the forsendelse's dialog, in time order among the dialog's transmissions
+// (Dialogporten sums a dialog up by its newest). It returns the
+// transmissions in the order given; a forsendelse that is gone (Reset) gets
+// ErrNoForsendelse and the others are still added.
+func (s *Store) AddFeedback(fbs ...Feedback) ([]Transmission, error) {
+	ids := make([]string, 2*len(fbs))
+	for i := range ids {
+		id, err := newID()
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
 	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f, ok := s.forsendelse[forsendelseID]
-	if !ok {
-		return Transmission{}, ErrNoForsendelse
+	out := make([]Transmission, 0, len(fbs))
+	var missing error
+	type touched struct {
+		sorted   int       // length of the dialog's transmissions before this call: in order
+		earliest time.Time // the earliest feedback added
 	}
-	doc := &Document{ID: did, ForsendelseID: forsendelseID, Name: "tilbakemelding.json", MediaType: "application/json", Body: body, CreatedAt: now}
-	s.documents[forsendelseID] = append(s.documents[forsendelseID], doc)
-	t := Transmission{
-		ID: tid, Type: typ, CreatedAt: now, ForsendelseID: forsendelseID, Title: title,
-		Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Tilbakemelding", MediaType: doc.MediaType, DocumentID: did}},
+	dialogs := map[*Dialog]*touched{}
+	for i, fb := range fbs {
+		f, ok := s.forsendelse[fb.ForsendelseID]
+		if !ok {
+			missing = ErrNoForsendelse
+			continue
+		}
+		at := fb.At
+		if at.IsZero() {
+			at = now
+		}
+		did, tid := ids[2*i], ids[2*i+1]
+		doc := &Document{ID: did, ForsendelseID: f.ID, Name: "tilbakemelding.json", MediaType: "application/json", Body: fb.Body, CreatedAt: at}
+		s.documents[f.ID] = append(s.documents[f.ID], doc)
+		t := Transmission{
+			ID: tid, Type: fb.Type, CreatedAt: at, ForsendelseID: f.ID, Title: fb.Title,
+			Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Tilbakemelding", MediaType: doc.MediaType, DocumentID: did}},
+		}
+		d := s.dialogs[f.DialogID]
+		if td := dialogs[d]; td == nil {
+			dialogs[d] = &touched{sorted: len(d.Transmissions), earliest: at}
+		} else if at.Before(td.earliest) {
+			td.earliest = at
+		}
+		if at.After(d.UpdatedAt) {
+			d.UpdatedAt = at
+		}
+		d.Transmissions = append(d.Transmissions, t)
+		out = append(out, t)
 	}
-	d := s.dialogs[f.DialogID]
-	d.UpdatedAt = now
-	d.Transmissions = append(d.Transmissions, t)
-	return t, nil
+	for d, td := range dialogs {
+		// What was there is in order, and so is everything in it up to the
+		// earliest new feedback; only the rest needs sorting, which is short
+		// when feedback is written soon after it comes due.
+		tail := d.Transmissions[sort.Search(td.sorted, func(i int) bool {
+			return d.Transmissions[i].CreatedAt.After(td.earliest)
+		}):]
+		slices.SortStableFunc(tail, func(a, b Transmission) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	}
+	return out, missing
 }
 
 // Forsendelse returns one forsendelse.
@@ -265,6 +342,7 @@ func (s *Store) Forsendelse(id string) (Forsendelse, bool) {
 // (oppgavegiver, inntektsår): ErrNoDialog, ErrNoForsendelse or ErrNoDocument
 // say which part did not match, in that order.
 func (s *Store) Document(inntektsaar int, oppgavegiver, forsendelseID, documentID string) (Document, error) {
+	s.beforeRead()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	dialogID, ok := s.dialogByKey[dialogKey{oppgavegiver, inntektsaar}]
@@ -285,6 +363,7 @@ func (s *Store) Document(inntektsaar int, oppgavegiver, forsendelseID, documentI
 
 // Dialog returns a copy of one dialog.
 func (s *Store) Dialog(id string) (Dialog, bool) {
+	s.beforeRead()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	d, ok := s.dialogs[id]
@@ -296,6 +375,7 @@ func (s *Store) Dialog(id string) (Dialog, bool) {
 
 // Dialogs returns copies of the dialogs that match, oldest first.
 func (s *Store) Dialogs(match func(Dialog) bool) []Dialog {
+	s.beforeRead()
 	s.mu.RLock()
 	var out []Dialog
 	for _, d := range s.dialogs {

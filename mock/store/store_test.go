@@ -1,8 +1,10 @@
 package store
 
 import (
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -41,9 +43,10 @@ func TestAcceptReusesDialogPerOppgavegiverAndYear(t *testing.T) {
 	_, err = s.Document(2024, "310000001", b.ID, a.DocumentID)
 	assert.ErrorIs(t, err, ErrNoDocument)
 
-	tr, err := s.AddFeedback(b.ID, TransmissionRejection, "Avvist", []byte(`{"x":1}`))
+	trs, err := s.AddFeedback(Feedback{ForsendelseID: b.ID, Type: TransmissionRejection, Title: "Avvist", Body: []byte(`{"x":1}`)})
 	require.NoError(t, err)
-	doc, err = s.Document(2024, "310000001", b.ID, tr.Attachments[0].DocumentID)
+	require.Len(t, trs, 1)
+	doc, err = s.Document(2024, "310000001", b.ID, trs[0].Attachments[0].DocumentID)
 	require.NoError(t, err)
 	assert.Equal(t, `{"x":1}`, string(doc.Body))
 	d, _ = s.Dialog(a.DialogID)
@@ -65,4 +68,56 @@ func TestAcceptIsSafeConcurrently(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 200, s.Count())
 	assert.Len(t, s.Dialogs(nil), 1)
+}
+
+// Feedback written late, for submissions made at different times, lands in
+// time order among the dialog's transmissions; the newest sums it up.
+func TestAddFeedbackKeepsDialogInTimeOrder(t *testing.T) {
+	clock := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := New(WithClock(func() time.Time { return clock }))
+	var fs []Forsendelse
+	for i := range 4 {
+		clock = clock.Add(time.Second)
+		f, err := s.Accept(Submission{Inntektsaar: 2024, Oppgavegiver: "310000001", Referanse: fmt.Sprint("r", i)})
+		require.NoError(t, err)
+		fs = append(fs, f)
+	}
+	// Feedback for the first two, 1.5 s after each: between the submissions.
+	_, err := s.AddFeedback(
+		Feedback{ForsendelseID: fs[1].ID, Type: TransmissionRejection, At: fs[1].CreatedAt.Add(1500 * time.Millisecond)},
+		Feedback{ForsendelseID: fs[0].ID, Type: TransmissionAcceptance, At: fs[0].CreatedAt.Add(1500 * time.Millisecond)},
+		Feedback{ForsendelseID: "gone", Type: TransmissionAcceptance},
+	)
+	require.ErrorIs(t, err, ErrNoForsendelse, "a forsendelse that is gone is named, the others are added")
+	d, ok := s.Dialog(fs[0].DialogID)
+	require.True(t, ok)
+	var got []string
+	for _, tr := range d.Transmissions {
+		got = append(got, tr.Type+" "+tr.ForsendelseID[len(tr.ForsendelseID)-4:])
+	}
+	short := func(f Forsendelse) string { return f.ID[len(f.ID)-4:] }
+	assert.Equal(t, []string{
+		TransmissionSubmission + " " + short(fs[0]),
+		TransmissionSubmission + " " + short(fs[1]),
+		TransmissionAcceptance + " " + short(fs[0]),
+		TransmissionSubmission + " " + short(fs[2]),
+		TransmissionRejection + " " + short(fs[1]),
+		TransmissionSubmission + " " + short(fs[3]),
+	}, got)
+	assert.Equal(t, fs[3].CreatedAt, d.UpdatedAt, "older feedback does not move UpdatedAt back")
+}
+
+func TestReadHooksRunBeforeEveryRead(t *testing.T) {
+	s := New()
+	f, err := s.Accept(Submission{Inntektsaar: 2024, Oppgavegiver: "310000001", Body: []byte(`{}`)})
+	require.NoError(t, err)
+	reads := 0
+	s.OnRead(func() { reads++ })
+	s.Dialog(f.DialogID)
+	s.Dialogs(nil)
+	_, err = s.Document(2024, "310000001", f.ID, f.DocumentID)
+	require.NoError(t, err)
+	s.Forsendelse(f.ID)
+	s.Count()
+	assert.Equal(t, 3, reads, "Dialog, Dialogs and Document run the hooks; Forsendelse and Count do not")
 }
