@@ -2,9 +2,11 @@ package contract
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/goccy/go-yaml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -134,4 +136,27 @@ components:
 	vs := c.ValidateInnsending(bad)
 	require.Len(t, vs, 1)
 	assert.Equal(t, "$.barn.barn.navn", vs[0].Sti, "an inlined reference deep in a recursive schema still reports its path")
+}
+
+// A comma inside a YAML flow mapping ends the value: `{description: a, b}`
+// makes "b" a key of its own. No key of the document has a space in it, so
+// a key with one is such leaked text.
+func TestOpenAPIHasNoTextLeakedIntoKeys(t *testing.T) {
+	var doc any
+	require.NoError(t, yaml.Unmarshal(OpenAPI(), &doc))
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, c := range v {
+				assert.NotContains(t, k, " ", "key %q under %s", k, path)
+				walk(path+"."+k, c)
+			}
+		case []any:
+			for i, c := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), c)
+			}
+		}
+	}
+	walk("$", doc)
 }
