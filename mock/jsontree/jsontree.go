@@ -140,7 +140,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if d.b[d.i] != '"' {
 			return nil, d.errorf("invalid character %q looking for the beginning of an object key", d.b[d.i])
 		}
-		k, err := d.str()
+		k, err := d.text()
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +158,7 @@ func (d *decoder) object(depth int) (any, error) {
 			return nil, err
 		}
 		n := len(m)
-		m[k.(string)] = v
+		m[k] = v
 		if len(m) == n {
 			d.dup = true
 		}
@@ -251,9 +251,19 @@ func (d *decoder) number() (any, error) {
 	return json.Number(d.s[start:d.i]), nil
 }
 
-// str reads a string; the common case without escapes or non-ASCII is a
-// substring of d.s, without allocation.
+// str reads a string value.
 func (d *decoder) str() (any, error) {
+	s, err := d.text()
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// text reads a string; the common case without escapes or non-ASCII is a
+// substring of d.s, without allocation. Object keys are read with it
+// directly: a key never goes through an interface, which would allocate.
+func (d *decoder) text() (string, error) {
 	d.i++ // "
 	start := d.i
 	for d.i < len(d.b) {
@@ -266,14 +276,14 @@ func (d *decoder) str() (any, error) {
 		case c == '\\' || c >= utf8.RuneSelf:
 			return d.slowStr(start)
 		case c < 0x20:
-			return nil, d.errorf("invalid control character in string")
+			return "", d.errorf("invalid control character in string")
 		}
 		d.i++
 	}
-	return nil, errEOF
+	return "", errEOF
 }
 
-func (d *decoder) slowStr(start int) (any, error) {
+func (d *decoder) slowStr(start int) (string, error) {
 	out := make([]byte, d.i-start, d.i-start+16)
 	copy(out, d.b[start:d.i])
 	for d.i < len(d.b) {
@@ -283,10 +293,10 @@ func (d *decoder) slowStr(start int) (any, error) {
 			d.i++
 			return string(out), nil
 		case c < 0x20:
-			return nil, d.errorf("invalid control character in string")
+			return "", d.errorf("invalid control character in string")
 		case c == '\\':
 			if d.i+1 >= len(d.b) {
-				return nil, errEOF
+				return "", errEOF
 			}
 			e := d.b[d.i+1]
 			d.i += 2
@@ -306,7 +316,7 @@ func (d *decoder) slowStr(start int) (any, error) {
 			case 'u':
 				r, ok := d.hex4()
 				if !ok {
-					return nil, d.errorf("invalid \\u escape")
+					return "", d.errorf("invalid \\u escape")
 				}
 				if utf16.IsSurrogate(r) {
 					r2 := utf8.RuneError
@@ -326,7 +336,7 @@ func (d *decoder) slowStr(start int) (any, error) {
 				}
 				out = utf8.AppendRune(out, r)
 			default:
-				return nil, d.errorf("invalid escape \\%c", e)
+				return "", d.errorf("invalid escape \\%c", e)
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
@@ -341,7 +351,7 @@ func (d *decoder) slowStr(start int) (any, error) {
 			d.i += size
 		}
 	}
-	return nil, errEOF
+	return "", errEOF
 }
 
 func (d *decoder) hex4() (rune, bool) {
