@@ -2,6 +2,7 @@ package dialogporten_test
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,5 +151,49 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	} {
 		_, err := dialogporten.New(c.cfg, store.New(), v, c.base, nil)
 		assert.Error(t, err, "%+v %s", c.cfg, c.base)
+	}
+}
+
+// Submissions and reads racing: every forsendelse gets exactly one
+// feedback, and the dialog stays in time order.
+func TestDelayedFeedbackUnderConcurrentReads(t *testing.T) {
+	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Millisecond}, nil)
+	var wg sync.WaitGroup
+	ids := make(chan store.Forsendelse, 200)
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				ids <- e.accept(t, orgA, consistentBody())
+			}
+		})
+		wg.Go(func() {
+			for range 50 {
+				e.st.Dialogs(nil)
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	var fs []store.Forsendelse
+	for f := range ids {
+		fs = append(fs, f)
+	}
+	require.Eventually(t, func() bool {
+		d, _ := e.st.Dialog(fs[0].DialogID)
+		return len(d.Transmissions) >= 2*len(fs)
+	}, 10*time.Second, 5*time.Millisecond)
+	time.Sleep(5 * time.Millisecond)
+	d, ok := e.st.Dialog(fs[0].DialogID)
+	require.True(t, ok)
+	require.Len(t, d.Transmissions, 2*len(fs), "one submission and one feedback each, no more")
+	perForsendelse := map[string]int{}
+	for i, tr := range d.Transmissions {
+		perForsendelse[tr.ForsendelseID]++
+		if i > 0 {
+			assert.False(t, tr.CreatedAt.Before(d.Transmissions[i-1].CreatedAt), "transmission %d is older than the one before it", i)
+		}
+	}
+	for _, f := range fs {
+		assert.Equal(t, 2, perForsendelse[f.ID])
 	}
 }
