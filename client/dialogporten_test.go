@@ -7,16 +7,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -26,60 +25,32 @@ const (
 	orgB = "974760673"
 )
 
-// chain is the local chain this test needs: the store, a token issuer, the
-// Dialogporten stand-in and a minimal document endpoint (the reporting API
-// is another package's work), all behind one loopback server.
-type chain struct {
-	st  *store.Store
-	iss *tokens.Issuer
-	srv *httptest.Server
-}
+// chain is the composed mock on loopback: the store, the Dialogporten
+// stand-in and the reporting API's document endpoint behind one server.
+type chain struct{ s *mock.Server }
 
 func newChain(t *testing.T, cfg dialogporten.Config) *chain {
 	t.Helper()
-	iss, err := tokens.NewIssuer("http://127.0.0.1/", nil)
+	s, err := mock.Start(context.Background(), mock.Config{Dialogporten: cfg})
 	require.NoError(t, err)
-	verifier := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil)
-	st := store.New()
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	dp, err := dialogporten.New(cfg, st, verifier, srv.URL, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Close(); _ = dp.Close() })
-	mux.Handle(dialogporten.MountPath, dp.Handler())
-	mux.HandleFunc("GET /v1/{aar}/{org}/forsendelse/{fid}/dokument/{did}", func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if _, err := verifier.Verify(raw); err != nil {
-			http.Error(w, "no valid token", http.StatusUnauthorized)
-			return
-		}
-		aar, _ := strconv.Atoi(r.PathValue("aar"))
-		doc, err := st.Document(aar, r.PathValue("org"), r.PathValue("fid"), r.PathValue("did"))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusNotFound)
-			return
-		}
-		w.Header().Set("Content-Type", doc.MediaType)
-		_, _ = w.Write(doc.Body)
-	})
-	return &chain{st: st, iss: iss, srv: srv}
+	t.Cleanup(func() { _ = s.Close() })
+	return &chain{s: s}
 }
 
 func (c *chain) token(t *testing.T, org, scope string) string {
 	t.Helper()
-	tok, _, err := c.iss.Mint(tokens.Claims{ClientID: "test", Consumer: contract.NewOrg(org), Scope: scope,
-		AuthorizationDetails: []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg(org)}}}, time.Minute)
+	tok, err := c.s.MintToken(org, strings.Fields(scope)...)
 	require.NoError(t, err)
 	return tok
 }
 
 func (c *chain) dialogporten(t *testing.T, org, scope string) *client.Dialogporten {
-	return client.NewDialogporten(c.srv.URL+dialogporten.GraphQLPath, client.StaticToken(c.token(t, org, scope)), c.srv.Client())
+	return client.NewDialogporten(c.s.URL()+dialogporten.GraphQLPath, client.StaticToken(c.token(t, org, scope)), nil)
 }
 
 func (c *chain) accept(t *testing.T, org string, body []byte) store.Forsendelse {
 	t.Helper()
-	f, err := c.st.Accept(store.Submission{Inntektsaar: 2025, Oppgavegiver: org, Referanse: "ref", AntallOppgaver: 1, Systembruker: org, Body: body})
+	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2025, Oppgavegiver: org, Referanse: "ref", AntallOppgaver: 1, Systembruker: org, Body: body})
 	require.NoError(t, err)
 	return f
 }
@@ -91,7 +62,7 @@ func (c *chain) fetch(t *testing.T, url, token string) []byte {
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.srv.Client().Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -133,7 +104,7 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 	sub := trs[0]
 	assert.Equal(t, client.TransmissionSubmission, sub.Type)
 	u := apiURL(t, sub)
-	assert.Equal(t, c.srv.URL+contract.DokumentPath(2025, orgA, f.ID, f.DocumentID), u.URL)
+	assert.Equal(t, c.s.URL()+contract.DokumentPath(2025, orgA, f.ID, f.DocumentID), u.URL)
 	assert.Equal(t, "application/json", u.MediaType)
 	tok := c.token(t, orgA, contract.Scope)
 	assert.Equal(t, body, c.fetch(t, u.URL, tok), "the document is byte for byte what was sent")
@@ -222,7 +193,7 @@ func TestSearchFollowsPages(t *testing.T) {
 	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
 	var want []string
 	for y := 2020; y < 2025; y++ {
-		f, err := c.st.Accept(store.Submission{Inntektsaar: y, Oppgavegiver: orgA, Systembruker: orgA, Body: consistentBody()})
+		f, err := c.s.Store().Accept(store.Submission{Inntektsaar: y, Oppgavegiver: orgA, Systembruker: orgA, Body: consistentBody()})
 		require.NoError(t, err)
 		want = append(want, f.DialogID)
 	}

@@ -3,21 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -82,57 +79,28 @@ func TestCheckSchemaBadInput(t *testing.T) {
 	assert.Equal(t, exitUnreachable, code)
 }
 
-// localChain serves the Dialogporten stand-in and a document endpoint from
-// one store on loopback.
-type localChain struct {
-	st  *store.Store
-	iss *tokens.Issuer
-	srv *httptest.Server
-}
+// localChain is the composed mock on loopback: the store, the Dialogporten
+// stand-in (feedback at once) and the reporting API's document endpoint.
+type localChain struct{ s *mock.Server }
 
 func newLocalChain(t *testing.T) *localChain {
 	t.Helper()
-	iss, err := tokens.NewIssuer("http://127.0.0.1/", nil)
+	s, err := mock.Start(context.Background(), mock.Config{})
 	require.NoError(t, err)
-	v := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil)
-	st := store.New()
-	mux := http.NewServeMux()
-	srv := httptest.NewServer(mux)
-	dp, err := dialogporten.New(dialogporten.Config{}, st, v, srv.URL, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Close(); _ = dp.Close() })
-	mux.Handle(dialogporten.MountPath, dp.Handler())
-	mux.HandleFunc("GET /v1/{aar}/{org}/forsendelse/{fid}/dokument/{did}", func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if _, err := v.Verify(raw); err != nil {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		aar, _ := strconv.Atoi(r.PathValue("aar"))
-		doc, err := st.Document(aar, r.PathValue("org"), r.PathValue("fid"), r.PathValue("did"))
-		if err != nil {
-			status, body := contract.NewFeil("GLD_1061", "test")
-			b, _ := json.Marshal(body)
-			w.WriteHeader(status)
-			_, _ = w.Write(b)
-			return
-		}
-		_, _ = w.Write(doc.Body)
-	})
-	return &localChain{st: st, iss: iss, srv: srv}
+	t.Cleanup(func() { _ = s.Close() })
+	return &localChain{s: s}
 }
 
 func (c *localChain) token(t *testing.T, org, scope string) string {
 	t.Helper()
-	tok, _, err := c.iss.Mint(tokens.Claims{ClientID: "t", Consumer: contract.NewOrg(org), Scope: scope,
-		AuthorizationDetails: []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg(org)}}}, time.Minute)
+	tok, err := c.s.MintToken(org, strings.Fields(scope)...)
 	require.NoError(t, err)
 	return tok
 }
 
 func TestCheckSchemaByIntrospection(t *testing.T) {
 	c := newLocalChain(t)
-	out, code := run(t, "dialogporten", "check-schema", "--schema", c.srv.URL+dialogporten.GraphQLPath)
+	out, code := run(t, "dialogporten", "check-schema", "--schema", c.s.URL()+dialogporten.GraphQLPath)
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "ok    searchDialogs")
 }
@@ -140,14 +108,14 @@ func TestCheckSchemaByIntrospection(t *testing.T) {
 func TestFetchDownloadsDocuments(t *testing.T) {
 	c := newLocalChain(t)
 	org := "987546231"
-	f, err := c.st.Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Referanse: "r", Systembruker: org, Body: contract.Eksempel()})
+	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Referanse: "r", Systembruker: org, Body: contract.Eksempel()})
 	require.NoError(t, err)
 	tok := c.token(t, org, contract.DialogportenScope+" "+contract.Scope)
 	t.Setenv(tokenEnv, tok)
 	t.Setenv("FINPROD_API_TOKEN", "")
 	outDir := t.TempDir()
 
-	out, code := run(t, "fetch", "--dialogporten", c.srv.URL+"/dialogporten", "--forsendelse", f.ID, "--party", org, "--out", outDir)
+	out, code := run(t, "fetch", "--dialogporten", c.s.URL()+"/dialogporten", "--forsendelse", f.ID, "--party", org, "--out", outDir)
 	require.Equal(t, exitOK, code, out)
 	assert.NotContains(t, out, tok, "the token is never printed")
 	assert.Contains(t, out, "SUBMISSION")
@@ -175,7 +143,7 @@ func TestFetchDownloadsDocuments(t *testing.T) {
 	}
 	assert.True(t, sawSubmission && sawFeedback, "files: %v", files)
 
-	out, code = run(t, "fetch", "--dialogporten", c.srv.URL+dialogporten.GraphQLPath, "--dialog", f.DialogID, "--list", "--out", t.TempDir())
+	out, code = run(t, "fetch", "--dialogporten", c.s.URL()+dialogporten.GraphQLPath, "--dialog", f.DialogID, "--list", "--out", t.TempDir())
 	assert.Equal(t, exitOK, code, out)
 	assert.NotContains(t, out, "wrote")
 }
@@ -183,9 +151,9 @@ func TestFetchDownloadsDocuments(t *testing.T) {
 func TestFetchExitCodes(t *testing.T) {
 	c := newLocalChain(t)
 	org := "310000000"
-	f, err := c.st.Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Systembruker: org, Body: []byte("{}")})
+	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Systembruker: org, Body: []byte("{}")})
 	require.NoError(t, err)
-	url := c.srv.URL + dialogporten.GraphQLPath
+	url := c.s.URL() + dialogporten.GraphQLPath
 
 	t.Setenv(tokenEnv, "")
 	_, code := run(t, "fetch", "--dialogporten", url, "--dialog", f.DialogID)
