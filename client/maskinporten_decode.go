@@ -28,12 +28,8 @@ type TokenInfo struct {
 
 // SystembrukerOrgnr is the systembruker's organisasjonsnummer, or "".
 func (t TokenInfo) SystembrukerOrgnr() string {
-	for _, d := range t.AuthorizationDetails {
-		if d.Type == contract.AuthorizationTypeSystemuser {
-			return d.SystemuserOrg.Orgnr()
-		}
-	}
-	return ""
+	d, _ := contract.Systemuser(t.AuthorizationDetails)
+	return d.SystemuserOrg.Orgnr()
 }
 
 // DecodeToken reads the header and claims of a JWT access token without

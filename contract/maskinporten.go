@@ -55,6 +55,17 @@ type AuthorizationDetail struct {
 	SystemID      string   `json:"system_id,omitempty"`
 }
 
+// Systemuser is the first systembruker entry of authorization_details, if
+// any: the one the API and Dialogporten act on.
+func Systemuser(details []AuthorizationDetail) (AuthorizationDetail, bool) {
+	for _, d := range details {
+		if d.Type == AuthorizationTypeSystemuser {
+			return d, true
+		}
+	}
+	return AuthorizationDetail{}, false
+}
+
 // PartyOrgPrefix precedes an organisasjonsnummer in an Altinn party URN, as
 // Dialogporten names a dialog's party.
 const PartyOrgPrefix = "urn:altinn:organization:identifier-no:"

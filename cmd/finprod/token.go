@@ -133,10 +133,8 @@ func printTokenInfo(w io.Writer, info client.TokenInfo, now time.Time) error {
 	row("consumer", orNone(info.Consumer.ID))
 	row("scope", info.Scope)
 	sb := "(none: not a systembruker token)"
-	for _, d := range info.AuthorizationDetails {
-		if d.Type == contract.AuthorizationTypeSystemuser {
-			sb = fmt.Sprintf("%s (systemuser_id %s, system_id %s)", d.SystemuserOrg.ID, orNone(strings.Join(d.SystemuserID, ",")), orNone(d.SystemID))
-		}
+	if d, ok := contract.Systemuser(info.AuthorizationDetails); ok {
+		sb = fmt.Sprintf("%s (systemuser_id %s, system_id %s)", d.SystemuserOrg.ID, orNone(strings.Join(d.SystemuserID, ",")), orNone(d.SystemID))
 	}
 	row("systembruker", sb)
 	if !info.IssuedAt.IsZero() {

@@ -45,12 +45,8 @@ func (c Claims) HasScope(s string) bool {
 // SystemuserOrgnr returns the organisasjonsnummer of the token's systembruker,
 // or "" if the token carries none.
 func (c Claims) SystemuserOrgnr() string {
-	for _, d := range c.AuthorizationDetails {
-		if d.Type == contract.AuthorizationTypeSystemuser {
-			return d.SystemuserOrg.Orgnr()
-		}
-	}
-	return ""
+	d, _ := contract.Systemuser(c.AuthorizationDetails)
+	return d.SystemuserOrg.Orgnr()
 }
 
 // Issuer signs access tokens with its own RSA key.
