@@ -49,12 +49,19 @@ func (s *Server) onAccepted(f store.Forsendelse, sub store.Submission) {
 }
 
 // settle writes the feedback that has come due, in one batch. It runs
-// before every read of dialogs and documents (store.OnRead); readers wait
-// while another settles, so none misses feedback that is due.
+// before every read of dialogs and documents (store.OnRead). A read with
+// nothing due and nothing being written returns at once; otherwise it waits
+// for the writer, so no reader misses feedback that is due.
 func (s *Server) settle() {
+	now := time.Now()
+	s.mu.Lock()
+	idle := !s.writing && (len(s.pending) == 0 || s.pending[0].due.After(now))
+	s.mu.Unlock()
+	if idle {
+		return
+	}
 	s.settling.Lock()
 	defer s.settling.Unlock()
-	now := time.Now()
 	s.mu.Lock()
 	n := 0
 	for n < len(s.pending) && !s.pending[n].due.After(now) {
@@ -62,10 +69,16 @@ func (s *Server) settle() {
 	}
 	due := s.pending[:n:n]
 	s.pending = s.pending[n:]
+	s.writing = n > 0
 	s.mu.Unlock()
 	if n == 0 {
 		return
 	}
+	defer func() {
+		s.mu.Lock()
+		s.writing = false
+		s.mu.Unlock()
+	}()
 	fbs := make([]store.Feedback, 0, n)
 	for _, p := range due {
 		f, ok := s.st.Forsendelse(p.forsendelseID)

@@ -51,6 +51,7 @@ type Server struct {
 	mu      sync.Mutex
 	closed  bool
 	pending []pendingFeedback // in due order
+	writing bool              // settle is writing feedback it took from pending
 	// settling is held while due feedback is written (settle).
 	settling sync.Mutex
 }
