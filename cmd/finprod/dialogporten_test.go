@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
@@ -170,4 +171,21 @@ func TestFetchExitCodes(t *testing.T) {
 	t.Setenv(tokenEnv, c.token(t, org, contract.Scope))
 	out, code = run(t, "fetch", "--dialogporten", url, "--dialog", f.DialogID, "--list")
 	assert.Equal(t, exitUnreachable, code, out)
+}
+
+// Names in Dialogporten's answer become folders and files under --out; no
+// answer may lead fetch outside it.
+func TestSafeNameKeepsFetchInsideOut(t *testing.T) {
+	for in, want := range map[string]string{
+		"0193b5cd-cb85-7320-8000-000000000000": "0193b5cd-cb85-7320-8000-000000000000",
+		"../../etc/passwd":                     "passwd",
+		"a/b/tilbakemelding.json":              "tilbakemelding.json",
+		"..":                                   "fallback",
+		"":                                     "fallback",
+		"/":                                    "fallback",
+	} {
+		assert.Equal(t, want, safeName(in, "fallback"), in)
+	}
+	assert.Equal(t, "id-1", attachmentName(client.Attachment{ID: "id-1"}))
+	assert.Equal(t, "document", attachmentName(client.Attachment{ID: "../.."}))
 }

@@ -130,7 +130,7 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 		return nil
 	}
 
-	dir := filepath.Join(o.out, dlg.ID)
+	dir := filepath.Join(o.out, safeName(dlg.ID, "dialog"))
 	written := 0
 	for _, t := range transmissions {
 		for _, a := range t.Attachments {
@@ -143,7 +143,7 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 			if err != nil {
 				return err
 			}
-			path := filepath.Join(dir, t.ID+"-"+t.Type, attachmentName(a))
+			path := filepath.Join(dir, safeName(t.ID+"-"+t.Type, "transmission"), attachmentName(a))
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				return failedErr("cannot write %s: %v", path, err)
 			}
@@ -161,11 +161,17 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 // attachmentName is a safe file name: the attachment's own name without any
 // folder part, or its id.
 func attachmentName(a client.Attachment) string {
-	name := filepath.Base(filepath.Clean("/" + a.Name))
-	if name == "/" || name == "." || name == "" {
-		return a.ID
+	return safeName(a.Name, safeName(a.ID, "document"))
+}
+
+// safeName is the last element of a name from the server's answer, so that
+// no answer can make fetch write outside --out; fallback when nothing is left.
+func safeName(name, fallback string) string {
+	base := filepath.Base(filepath.Clean("/" + name))
+	if base == "/" || base == "." || base == "" || base == ".." {
+		return fallback
 	}
-	return name
+	return base
 }
 
 // dialogportenErr sorts a client error into finprod's exit codes.
