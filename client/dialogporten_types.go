@@ -3,20 +3,20 @@ package client
 import (
 	"strings"
 	"time"
+
+	"github.com/finprod/finprod/contract"
 )
 
 // Transmission types finprod follows, as Dialogporten spells them.
 const (
-	TransmissionSubmission = "SUBMISSION"
-	TransmissionAcceptance = "ACCEPTANCE"
-	TransmissionRejection  = "REJECTION"
+	TransmissionSubmission = contract.TransmissionSubmission
+	TransmissionAcceptance = contract.TransmissionAcceptance
+	TransmissionRejection  = contract.TransmissionRejection
 )
 
-// Consumer types of an attachment URL.
-const (
-	ConsumerAPI = "API"
-	ConsumerGUI = "GUI"
-)
+// ConsumerAPI marks an attachment URL meant for systems (the other
+// consumer type, GUI, is for people in a browser).
+const ConsumerAPI = "API"
 
 // unauthorizedURLPrefix starts the placeholder URLs Dialogporten puts where
 // the caller may not see an attachment ("urn:dialogporten:unauthorized").
@@ -134,10 +134,4 @@ func (d Dialog) TransmissionsFor(forsendelseID string) []Transmission {
 		}
 	}
 	return out
-}
-
-// IsFeedback reports whether a transmission type is the service owner's
-// answer to a submission.
-func IsFeedback(typ string) bool {
-	return typ == TransmissionAcceptance || typ == TransmissionRejection
 }

@@ -90,9 +90,6 @@ func NewMaskinporten(cfg MaskinportenConfig, opts ...MaskinportenOption) (*Maski
 	return m, nil
 }
 
-// Issuer is the issuer the assertions are addressed to (their aud).
-func (m *Maskinporten) Issuer() string { return m.issuer }
-
 // Token returns a cached access token, or makes a grant when there is none
 // or it is about to expire. Concurrent callers share one grant.
 func (m *Maskinporten) Token(ctx context.Context) (string, error) {

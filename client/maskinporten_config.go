@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -91,8 +90,6 @@ func (c *MaskinportenConfig) ResolvePaths(dir string) {
 	yamlfile.Relative(dir, &c.KeyFile, &c.CertFile, &c.P12File, &c.PasswordFile)
 }
 
-var orgnrPattern = regexp.MustCompile(`^[0-9]{9}$`)
-
 // endpoints resolves the issuer and token URL from the environment name and
 // the overrides.
 func (c MaskinportenConfig) endpoints() (issuer, tokenURL string, err error) {
@@ -122,7 +119,7 @@ func (c MaskinportenConfig) validate() error {
 	if c.ClientID == "" {
 		return errors.New("no Maskinporten client id: set clientId (--client-id)")
 	}
-	if c.Systembruker != "" && !orgnrPattern.MatchString(c.Systembruker) {
+	if c.Systembruker != "" && !contract.IsOrgnrShape(c.Systembruker) {
 		return fmt.Errorf("systembruker %q is not a 9-digit organisasjonsnummer", c.Systembruker)
 	}
 	if c.AssertionTTL < 0 || c.AssertionTTL > MaxAssertionTTL {

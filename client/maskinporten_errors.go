@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/finprod/finprod/contract"
 )
 
 // MaskinportenError is a failed grant: Maskinporten was not reached, failed,
@@ -79,7 +81,7 @@ func (m *Maskinporten) fix(code, desc string, offset time.Duration) string {
 	case "invalid_client":
 		return fmt.Sprintf("check the client id %s: it must be an integration registered in Maskinporten's self-service for %s", m.cfg.ClientID, m.issuer)
 	case "invalid_scope":
-		return fmt.Sprintf("check that %s has been given the scopes %s (Skatteetaten grants %s to reporting systems)", who, strings.Join(m.scopes, " "), "skatteetaten:innrapporteringfinansprodukter")
+		return fmt.Sprintf("check that %s has been given the scopes %s (Skatteetaten grants %s to reporting systems)", who, strings.Join(m.scopes, " "), contract.Scope)
 	case "invalid_authorization_details", "access_denied":
 		return fmt.Sprintf("check that organisation %s has approved a systembruker for %s's system in Altinn, and that --systembruker is that organisation's number", m.cfg.Systembruker, who)
 	case "invalid_request":

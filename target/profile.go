@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strconv"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/internal/yamlfile"
 
 	"github.com/finprod/finprod/client"
@@ -101,8 +101,6 @@ func (p Profile) FromEnv(getenv func(string) string) (Profile, error) {
 	return p, nil
 }
 
-var orgnr = regexp.MustCompile(`^[0-9]{9}$`)
-
 // withDefaults fills what a profile may leave out.
 func (p Profile) withDefaults() Profile {
 	if p.Name == "" {
@@ -145,10 +143,10 @@ func (p Profile) Validate() error {
 		errs = append(errs, fmt.Errorf("no credential: set maskinporten.keyFile with kid, certFile or p12File (or %s, %s, %s)",
 			EnvKeyFile, EnvCertFile, EnvP12File))
 	}
-	if !orgnr.MatchString(m.Systembruker) {
+	if !contract.IsOrgnrShape(m.Systembruker) {
 		errs = append(errs, fmt.Errorf("maskinporten.systembruker %q is not a 9-digit organisasjonsnummer (or %s)", m.Systembruker, EnvSystembruker))
 	}
-	if !orgnr.MatchString(p.Oppgavegiver) {
+	if !contract.IsOrgnrShape(p.Oppgavegiver) {
 		errs = append(errs, fmt.Errorf("oppgavegiver %q is not a 9-digit organisasjonsnummer (or %s)", p.Oppgavegiver, EnvOppgavegiver))
 	}
 	if p.Inntektsaar < 1000 || p.Inntektsaar > 9999 {

@@ -18,10 +18,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// defaultServiceResource is the service resource searched when only a
-// forsendelse is given (ASSUMPTION A-DP-RESSURS).
-const defaultServiceResource = "urn:altinn:resource:skatteetaten-innrapportering-finansprodukter"
-
 type fetchOptions struct {
 	endpoint        string
 	dialogID        string
@@ -57,7 +53,7 @@ token), which needs skatteetaten:innrapporteringfinansprodukter. Tokens are neve
 	f.StringVar(&o.dialogID, "dialog", "", "dialogId from the API's receipt")
 	f.StringVar(&o.forsendelseID, "forsendelse", "", "forsendelseId from the API's receipt")
 	f.StringVar(&o.party, "party", "", "oppgavegiver's organisasjonsnummer (needed with --forsendelse alone)")
-	f.StringVar(&o.serviceResource, "service-resource", defaultServiceResource, "service resource to search")
+	f.StringVar(&o.serviceResource, "service-resource", contract.ServiceResource, "service resource to search when only a forsendelse is given")
 	f.StringVar(&o.out, "out", filepath.Join("out", "fetch"), "folder for downloaded documents")
 	f.StringVar(&o.tokenFile, "token-file", "", "file with a Dialogporten bearer token (else $"+tokenEnv+")")
 	f.StringVar(&o.apiTokenFile, "api-token-file", "", "file with a bearer token for the documents (else $FINPROD_API_TOKEN, else the Dialogporten token)")

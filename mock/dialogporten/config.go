@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/rules"
 )
 
@@ -19,7 +20,7 @@ const (
 
 // Defaults (ASSUMPTIONS A-DP-RESSURS, A-DP-FORSINKELSE).
 const (
-	DefaultServiceResource = "urn:altinn:resource:skatteetaten-innrapportering-finansprodukter"
+	DefaultServiceResource = contract.ServiceResource
 	DefaultServiceOwner    = "skd"
 	DefaultFeedbackDelay   = 200 * time.Millisecond
 )

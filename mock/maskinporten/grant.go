@@ -275,7 +275,7 @@ func systembrukerDetails(cl *client, raw json.RawMessage) ([]contract.Authorizat
 		if len(d.SystemuserOrg) == 0 || json.Unmarshal(d.SystemuserOrg, &org) != nil {
 			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].systemuser_org must be {\"authority\",\"ID\"}", i))
 		}
-		if org.Authority != contract.AuthorityISO6523 || !strings.HasPrefix(org.ID, contract.OrgPrefix) || !orgnrPattern.MatchString(org.Orgnr()) {
+		if org.Authority != contract.AuthorityISO6523 || !strings.HasPrefix(org.ID, contract.OrgPrefix) || !contract.IsOrgnrShape(org.Orgnr()) {
 			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].systemuser_org must have authority %s and ID %s<9-digit orgnr>", i, contract.AuthorityISO6523, contract.OrgPrefix))
 		}
 		sb, ok := cl.systemer[org.Orgnr()]

@@ -11,10 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 )
@@ -30,13 +30,11 @@ type client struct {
 	systemer map[string]SystembrukerConfig // by orgnr
 }
 
-var orgnrPattern = regexp.MustCompile(`^[0-9]{9}$`)
-
 func compileClient(c ClientConfig) (*client, error) {
 	if c.ID == "" {
 		return nil, errors.New("client without id")
 	}
-	if !orgnrPattern.MatchString(c.Org) {
+	if !contract.IsOrgnrShape(c.Org) {
 		return nil, fmt.Errorf("client %s: org %q is not a 9-digit organisasjonsnummer", c.ID, c.Org)
 	}
 	if len(c.Keys) == 0 && len(c.Certificates) == 0 {
@@ -75,7 +73,7 @@ func compileClient(c ClientConfig) (*client, error) {
 		}
 	}
 	for _, s := range c.Systembrukere {
-		if !orgnrPattern.MatchString(s.Org) {
+		if !contract.IsOrgnrShape(s.Org) {
 			return nil, fmt.Errorf("client %s: systembruker org %q is not a 9-digit organisasjonsnummer", c.ID, s.Org)
 		}
 		if s.ID == "" {

@@ -11,14 +11,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/google/uuid"
 )
 
 // Transmission types as Dialogporten spells them.
 const (
-	TransmissionSubmission = "SUBMISSION"
-	TransmissionAcceptance = "ACCEPTANCE"
-	TransmissionRejection  = "REJECTION"
+	TransmissionSubmission = contract.TransmissionSubmission
+	TransmissionAcceptance = contract.TransmissionAcceptance
+	TransmissionRejection  = contract.TransmissionRejection
 )
 
 // Errors the API maps to GLD codes.
