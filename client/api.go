@@ -23,7 +23,7 @@ type API struct {
 	// BaseURL is the API's root, e.g. http://127.0.0.1:8080 or
 	// https://innrapporteringfinansprodukter.api.skatteetaten-test.no.
 	BaseURL string
-	// HTTP is the client to use; http.DefaultClient when nil.
+	// HTTP is the client to use; one with DefaultTimeout when nil.
 	HTTP *http.Client
 	// Tokens gives the bearer token; no Authorization header when nil.
 	Tokens TokenSource
@@ -207,8 +207,12 @@ func (a *API) client() *http.Client {
 	if a.HTTP != nil {
 		return a.HTTP
 	}
-	return http.DefaultClient
+	return &http.Client{Timeout: DefaultTimeout}
 }
+
+// DefaultTimeout bounds each HTTP exchange of a client given no
+// http.Client of its own, so an endpoint that never answers cannot hang a run.
+const DefaultTimeout = 30 * time.Second
 
 // transportError names the URL and, when a loopback target refused the
 // connection, says how to start the local mock.

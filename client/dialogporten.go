@@ -27,7 +27,7 @@ type Dialogporten struct {
 // https://platform.tt02.altinn.no/dialogporten/graphql. hc may be nil.
 func NewDialogporten(endpoint string, tokens TokenSource, hc *http.Client) *Dialogporten {
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = &http.Client{Timeout: DefaultTimeout}
 	}
 	return &Dialogporten{endpoint: endpoint, tokens: tokens, http: hc, pageSize: pageSize}
 }

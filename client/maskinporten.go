@@ -77,7 +77,7 @@ func NewMaskinporten(cfg MaskinportenConfig, opts ...MaskinportenOption) (*Maski
 		return nil, err
 	}
 	m := &Maskinporten{cfg: cfg, issuer: issuer, tokenURL: tokenURL, scopes: cfg.scopes(), ttl: cfg.AssertionTTL,
-		http: &http.Client{Timeout: 30 * time.Second}, now: time.Now, newJTI: uuid.NewString, getenv: os.Getenv}
+		http: &http.Client{Timeout: DefaultTimeout}, now: time.Now, newJTI: uuid.NewString, getenv: os.Getenv}
 	if m.ttl == 0 {
 		m.ttl = DefaultAssertionTTL
 	}

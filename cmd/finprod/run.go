@@ -114,7 +114,7 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 	if _, err := tokens.Token(ctx); err != nil {
 		return nil, unreachableErr("cannot get a token from the local Maskinporten: %v", err)
 	}
-	a := &client.API{BaseURL: s.URL(), HTTP: &http.Client{Timeout: 30 * time.Second}, Tokens: tokens}
+	a := &client.API{BaseURL: s.URL(), Tokens: tokens}
 	fmt.Fprintf(w, "Target: embedded mock at %s\n", s.URL())
 
 	var inn contract.Innsending
