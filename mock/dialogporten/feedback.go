@@ -1,6 +1,7 @@
 package dialogporten
 
 import (
+	"slices"
 	"time"
 
 	"github.com/finprod/finprod/contract"
@@ -10,10 +11,9 @@ import (
 
 // pendingFeedback is a submission whose feedback is not written yet.
 type pendingFeedback struct {
-	forsendelseID string
-	body          []byte    // the stored document; nil when the mock keeps none
-	due           time.Time // on the monotonic clock: when the feedback shows
-	at            time.Time // on the store's clock: the feedback's CreatedAt
+	f    store.Forsendelse
+	body []byte    // the stored document; nil when the mock keeps none
+	due  time.Time // on the monotonic clock: when the feedback shows
 }
 
 // onAccepted runs in the accepting goroutine (store.OnAcceptedSubmission).
@@ -25,27 +25,33 @@ type pendingFeedback struct {
 // or misses it late.
 func (s *Server) onAccepted(f store.Forsendelse, sub store.Submission) {
 	s.mu.Lock()
-	closed := s.closed
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if s.cfg.FeedbackDelay > 0 {
+		s.pending = append(s.pending, pendingFeedback{f: f, body: sub.Body, due: time.Now().Add(s.cfg.FeedbackDelay)})
+		s.mu.Unlock()
+		return
+	}
 	s.mu.Unlock()
-	if closed {
-		return
-	}
-	if s.cfg.FeedbackDelay == 0 {
-		var pre *[]contract.Funn
-		if sub.Parsed != nil && s.cfg.BusinessRules == RulesAsync && s.cfg.defaultRules {
-			if funn, ok := rules.CheckParsed(sub.Parsed); ok {
-				pre = &funn
-			}
+	var pre *[]contract.Funn
+	if sub.Parsed != nil && s.cfg.BusinessRules == RulesAsync && s.cfg.defaultRules {
+		if funn, ok := rules.CheckParsed(sub.Parsed); ok {
+			pre = &funn
 		}
-		_, _ = s.st.AddFeedback(s.feedback(f, sub.Body, pre)) // an error means a concurrent Reset
-		return
 	}
+	_, _ = s.st.AddFeedback(s.feedback(f, sub.Body, pre)) // an error means a concurrent Reset
+}
+
+// dropPending forgets feedback not yet written: the store was reset
+// (store.OnReset), so nothing is left to answer, and the bodies are let go.
+func (s *Server) dropPending() {
+	s.settling.Lock()
+	defer s.settling.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pending = append(s.pending, pendingFeedback{
-		forsendelseID: f.ID, body: sub.Body,
-		due: time.Now().Add(s.cfg.FeedbackDelay), at: f.CreatedAt.Add(s.cfg.FeedbackDelay),
-	})
+	s.pending = nil
 }
 
 // settle writes the feedback that has come due, in one batch. It runs
@@ -67,7 +73,8 @@ func (s *Server) settle() {
 	for n < len(s.pending) && !s.pending[n].due.After(now) {
 		n++
 	}
-	due := s.pending[:n:n]
+	due := slices.Clone(s.pending[:n])
+	clear(s.pending[:n]) // the queue's array must not keep written bodies alive
 	s.pending = s.pending[n:]
 	s.writing = n > 0
 	s.mu.Unlock()
@@ -81,12 +88,8 @@ func (s *Server) settle() {
 	}()
 	fbs := make([]store.Feedback, 0, n)
 	for _, p := range due {
-		f, ok := s.st.Forsendelse(p.forsendelseID)
-		if !ok {
-			continue // the store was reset since: nothing left to answer
-		}
-		fb := s.feedback(f, p.body, nil)
-		fb.At = p.at
+		fb := s.feedback(p.f, p.body, nil)
+		fb.At = p.f.CreatedAt.Add(s.cfg.FeedbackDelay)
 		fbs = append(fbs, fb)
 	}
 	_, _ = s.st.AddFeedback(fbs...) // an error means a concurrent Reset

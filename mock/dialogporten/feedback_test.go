@@ -197,3 +197,12 @@ func TestDelayedFeedbackUnderConcurrentReads(t *testing.T) {
 		assert.Equal(t, 2, perForsendelse[f.ID])
 	}
 }
+
+func TestResetDropsPendingFeedback(t *testing.T) {
+	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
+	e.accept(t, orgA, consistentBody())
+	e.accept(t, orgA, consistentBody())
+	require.Equal(t, 2, e.dp.Pending())
+	e.st.Reset()
+	assert.Equal(t, 0, e.dp.Pending(), "the bodies of forgotten forsendelser are let go")
+}

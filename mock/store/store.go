@@ -117,6 +117,7 @@ type Store struct {
 	dialogByKey map[dialogKey]string
 	listeners   []func(Forsendelse, Submission)
 	readHooks   []func()
+	resetHooks  []func()
 }
 
 // Option configures a Store.
@@ -169,6 +170,14 @@ func (s *Store) OnRead(f func()) {
 	s.readHooks = append(s.readHooks, f)
 }
 
+// OnReset registers a function called (outside the lock) after every
+// Reset, for listeners that keep work about the forsendelser forgotten.
+func (s *Store) OnReset(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resetHooks = append(s.resetHooks, f)
+}
+
 func (s *Store) beforeRead() {
 	s.mu.RLock()
 	hooks := s.readHooks
@@ -203,27 +212,15 @@ func (s *Store) Accept(sub Submission) (Forsendelse, error) {
 		return Forsendelse{}, err
 	}
 	key := dialogKey{sub.Oppgavegiver, sub.Inntektsaar}
-	s.mu.RLock()
-	_, known := s.dialogByKey[key]
-	s.mu.RUnlock()
-	newDialogID := ""
-	if !known { // most submissions go to a dialog that exists
-		if newDialogID, err = newID(); err != nil {
-			return Forsendelse{}, err
-		}
-	}
 	s.mu.Lock()
 	now := s.now() // under the lock, so a dialog's transmissions are in time order
 	doc := &Document{ID: did, ForsendelseID: fid, Name: "leveranse.json", MediaType: "application/json", Body: sub.Body, CreatedAt: now}
 	dialogID, ok := s.dialogByKey[key]
-	if !ok && newDialogID == "" { // a concurrent Reset removed it
-		if newDialogID, err = newID(); err != nil {
+	if !ok { // most submissions go to a dialog that exists
+		if dialogID, err = newID(); err != nil {
 			s.mu.Unlock()
 			return Forsendelse{}, err
 		}
-	}
-	if !ok {
-		dialogID = newDialogID
 		s.dialogByKey[key] = dialogID
 		s.dialogs[dialogID] = &Dialog{ID: dialogID, Oppgavegiver: sub.Oppgavegiver, Inntektsaar: sub.Inntektsaar, CreatedAt: now}
 	}
@@ -413,9 +410,13 @@ func (s *Store) Count() int {
 	return len(s.order)
 }
 
-// Reset forgets everything but the listeners.
+// Reset forgets everything but the listeners, and tells the OnReset ones.
 func (s *Store) Reset() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.reset()
+	hooks := s.resetHooks
+	s.mu.Unlock()
+	for _, h := range hooks {
+		h()
+	}
 }
