@@ -82,32 +82,25 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 var identityLike = regexp.MustCompile(`[0-9]{9,}`)
 
 func checkBody(ctx context.Context, body []byte) error {
-	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
+	doc, err := decodeJSON(body)
+	if err != nil {
 		if ctx.Value(vettedKey{}) == true || !identityLike.Match(body) {
 			return nil
 		}
 		return fmt.Errorf("%w: the body is not JSON and was not made from a checked leveranse", ErrNotSynthetic)
 	}
-	// A typed check first, as the generators define it; then a walk over
-	// every field, so a body that does not fit the schema (a deliberate
-	// defect) is still checked wherever its identities sit.
+	// Every member named like an identity is checked, wherever it sits and
+	// in whatever letter case, as a string or as a number: a body that does
+	// not fit the schema (a deliberate defect) is checked as well as one
+	// that does.
 	var ps []generators.Problem
-	if typed, err := generators.CheckSyntheticBody(body); err == nil {
-		for _, p := range typed {
-			// An absent identity decodes as ""; it identifies nobody.
-			if p.Verdi != "" {
-				ps = append(ps, p)
-			}
-		}
-	}
 	walk(doc, "$", func(sti, key, v string) {
-		switch key {
-		case "organisasjonsnummer":
+		switch {
+		case strings.EqualFold(key, "organisasjonsnummer"):
 			if !generators.IsSyntheticOrganisasjonsnummer(v) {
 				ps = append(ps, generators.Problem{Sti: sti, Verdi: v, Grunn: "organisasjonsnummer is not synthetic"})
 			}
-		case "foedselsnummer":
+		case strings.EqualFold(key, "foedselsnummer"):
 			if !generators.IsSyntheticFoedselsnummer(v) {
 				ps = append(ps, generators.Problem{Sti: sti, Verdi: v, Grunn: "foedselsnummer is not synthetic"})
 			}
@@ -119,16 +112,34 @@ func checkBody(ctx context.Context, body []byte) error {
 	return nil
 }
 
+// decodeJSON reads one JSON value, numbers as written.
+func decodeJSON(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the JSON value")
+	}
+	return doc, nil
+}
+
+// walk visits every string and number member with its path and key.
 func walk(v any, sti string, visit func(sti, key, value string)) {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, c := range t {
 			p := sti + "." + k
-			if s, ok := c.(string); ok {
-				visit(p, k, s)
-				continue
+			switch c := c.(type) {
+			case string:
+				visit(p, k, c)
+			case json.Number:
+				visit(p, k, c.String())
+			default:
+				walk(c, p, visit)
 			}
-			walk(c, p, visit)
 		}
 	case []any:
 		for i, c := range t {

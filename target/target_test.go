@@ -209,3 +209,16 @@ func TestExampleProfileIsValid(t *testing.T) {
 	assert.True(t, generators.IsSyntheticOrganisasjonsnummer(p.Oppgavegiver))
 	assert.NoError(t, generators.ValidateOrganisasjonsnummer(p.Oppgavegiver))
 }
+
+// An identity is an identity whatever its JSON type or letter case.
+func TestGuardChecksNumbersAndOtherLetterCases(t *testing.T) {
+	c := &http.Client{Transport: Guard(&countingTransport{})}
+	for _, body := range []string{
+		`{"leveranse":{"oppgavegiver":{"organisasjonsnummer":987546231}}}`,
+		`{"x":{"Organisasjonsnummer":"987546231"}}`,
+		`{"x":[{"FOEDSELSNUMMER":1017012345}]}`,
+	} {
+		require.ErrorIs(t, post(context.Background(), t, c, []byte(body)), ErrNotSynthetic, body)
+	}
+	require.NoError(t, post(context.Background(), t, c, []byte(`{"leveranse":{"oppgavegiver":{"organisasjonsnummer":310000000}}}`)))
+}
