@@ -3,6 +3,7 @@ package generators
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/finprod/finprod/contract"
 )
@@ -17,7 +18,16 @@ type Problem struct {
 	Grunn string
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s = %q: %s", p.Sti, p.Verdi, p.Grunn) }
+// String names the identity by its path. An organisasjonsnummer is public
+// and shown; a fødselsnummer that is not synthetic may be a real person's,
+// so only its length is: refusals end up in logs and test reports.
+func (p Problem) String() string {
+	shown := fmt.Sprintf("%q", p.Verdi)
+	if strings.HasSuffix(strings.ToLower(p.Sti), "foedselsnummer") {
+		shown = fmt.Sprintf("<%d characters, not shown>", len(p.Verdi))
+	}
+	return fmt.Sprintf("%s = %s: %s", p.Sti, shown, p.Grunn)
+}
 
 // CheckSynthetic walks every Norwegian identity in the leveranse (the
 // oppgavegiver's organisasjonsnummer, each owner's fødselsnummer or

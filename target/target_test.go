@@ -222,3 +222,13 @@ func TestGuardChecksNumbersAndOtherLetterCases(t *testing.T) {
 	}
 	require.NoError(t, post(context.Background(), t, c, []byte(`{"leveranse":{"oppgavegiver":{"organisasjonsnummer":310000000}}}`)))
 }
+
+// A refusal names where a fødselsnummer sits, never the number: it may be a
+// real person's, and refusals end up in logs and reports.
+func TestGuardRefusalHidesFoedselsnummer(t *testing.T) {
+	c := &http.Client{Transport: Guard(&countingTransport{})}
+	err := post(context.Background(), t, c, []byte(`{"noe":{"foedselsnummer":"01017012345"}}`))
+	require.ErrorIs(t, err, ErrNotSynthetic)
+	assert.Contains(t, err.Error(), "$.noe.foedselsnummer")
+	assert.NotContains(t, err.Error(), "01017012345")
+}
