@@ -35,10 +35,11 @@ func (s *scenario) dialogporten() *client.Dialogporten {
 }
 
 func (s *scenario) submission() (client.Submission, error) {
-	if s.first == nil {
+	if len(s.accepted) == 0 {
 		return client.Submission{}, errors.New("no leveranse was received: send one first")
 	}
-	k := s.last.Kvittering
+	// The latest accepted one: the last answer may be a refusal.
+	k := s.accepted[len(s.accepted)-1].Kvittering
 	return client.Submission{DialogID: k.DialogID, ForsendelseID: k.ForsendelseID}, nil
 }
 
