@@ -24,8 +24,6 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-const grantTypeJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
 // Maskinporten is a TokenSource that gets systembruker tokens with the
 // JWT-bearer grant (RFC 7523) as Digdir documents it. It caches the token
 // until shortly before it expires and makes at most one grant at a time,
@@ -126,11 +124,9 @@ func (m *Maskinporten) cached() (string, bool) {
 	return "", false
 }
 
+// tokenAnswer is the token endpoint's answer, granted or refused.
 type tokenAnswer struct {
-	AccessToken      string `json:"access_token"`
-	TokenType        string `json:"token_type"`
-	ExpiresIn        int64  `json:"expires_in"`
-	Scope            string `json:"scope"`
+	contract.TokenResponse
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
 }
@@ -145,7 +141,7 @@ func (m *Maskinporten) grant(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	form := url.Values{"grant_type": {grantTypeJWTBearer}, "assertion": {assertion}}
+	form := url.Values{"grant_type": {contract.GrantTypeJWTBearer}, "assertion": {assertion}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", fmt.Errorf("token request to %s: %w", tokenURL, err)
@@ -261,7 +257,7 @@ func (m *Maskinporten) endpoint(ctx context.Context) (string, error) {
 	if u := m.TokenURL(); u != "" {
 		return u, nil
 	}
-	docURL := m.issuer + ".well-known/oauth-authorization-server"
+	docURL := m.issuer + contract.DiscoveryPath
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
 	if err != nil {
 		return "", fmt.Errorf("discovery request: %w", err)

@@ -23,7 +23,7 @@ const (
 // Limits and defaults of the assertion.
 const (
 	// MaxAssertionTTL is Maskinporten's limit on exp − iat.
-	MaxAssertionTTL = 120 * time.Second
+	MaxAssertionTTL = contract.MaxAssertionLifetime
 	// DefaultAssertionTTL leaves room for a slow network within the limit.
 	DefaultAssertionTTL = 60 * time.Second
 )

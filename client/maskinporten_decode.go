@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/finprod/finprod/contract"
@@ -58,7 +57,7 @@ func DecodeToken(raw string) (TokenInfo, error) {
 		return TokenInfo{}, fmt.Errorf("the access token's claims are not the expected JSON: %s", jsonErrorKind(err))
 	}
 	info.Issuer, info.ClientID, info.Consumer, info.Scope, info.AuthorizationDetails = c.Iss, c.ClientID, c.Consumer, c.Scope, c.AuthorizationDetails
-	info.IssuedAt, info.Expiry = unixSeconds(c.Iat), unixSeconds(c.Exp)
+	info.IssuedAt, info.Expiry = contract.UnixSeconds(c.Iat), contract.UnixSeconds(c.Exp)
 	return info, nil
 }
 
@@ -69,12 +68,4 @@ func jsonErrorKind(err error) string {
 		return fmt.Sprintf("claim %q has the wrong type", te.Field)
 	}
 	return "malformed JSON"
-}
-
-func unixSeconds(f float64) time.Time {
-	if f == 0 {
-		return time.Time{}
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9))
 }

@@ -2,7 +2,9 @@ package contract
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
+	"time"
 )
 
 // Maskinporten's systembruker vocabulary, shared by the token client and the
@@ -17,6 +19,37 @@ const (
 	// DialogportenScope is the scope Dialogporten accepts a systembruker token with.
 	DialogportenScope = "digdir:dialogporten"
 )
+
+// Maskinporten's token endpoint as both the client and the local Maskinporten
+// speak it (RFC 7523, FACTS §3).
+const (
+	// GrantTypeJWTBearer is the grant_type of a JWT-bearer grant.
+	GrantTypeJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+	// MaxAssertionLifetime is Maskinporten's limit on exp − iat of an assertion.
+	MaxAssertionLifetime = 120 * time.Second
+	// DiscoveryPath follows the issuer URL (with its slash) to the discovery document.
+	DiscoveryPath = ".well-known/oauth-authorization-server"
+	// AccessTokenLifetime is how long Maskinporten's access tokens live.
+	AccessTokenLifetime = 120 * time.Second
+)
+
+// TokenResponse is the token endpoint's answer to a granted request.
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int64  `json:"expires_in"`
+	Scope       string `json:"scope"`
+}
+
+// UnixSeconds reads a JWT NumericDate (seconds since the epoch, possibly
+// fractional); 0 is the zero time.
+func UnixSeconds(f float64) time.Time {
+	if f == 0 {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(f)
+	return time.Unix(int64(sec), int64(frac*1e9))
+}
 
 // Org is an organisation as Maskinporten names it: {"authority", "ID"}.
 // Skatteetaten's examples spell the key "ID", Altinn's "id"; both are read,

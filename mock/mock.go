@@ -60,7 +60,7 @@ const (
 )
 
 // TokenTTL is the lifetime of tokens minted by MintToken, as Maskinporten's.
-const TokenTTL = 120 * time.Second
+const TokenTTL = contract.AccessTokenLifetime
 
 // Server is a running mock.
 type Server struct {

@@ -17,8 +17,6 @@ import (
 	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
-const grantTypeJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-
 // signingAlgs are the assertion algorithms Maskinporten accepts.
 var signingAlgs = []string{"RS256", "RS384", "RS512"}
 
@@ -34,13 +32,6 @@ type assertionClaims struct {
 	AuthorizationDetails json.RawMessage `json:"authorization_details"`
 }
 
-type tokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int    `json:"expires_in"`
-	Scope       string `json:"scope"`
-}
-
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	// Clients measure their clock against this header, so it follows the
@@ -50,8 +41,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, refuse(errInvalidRequest, "the request body is not application/x-www-form-urlencoded"))
 		return
 	}
-	if gt := r.PostForm.Get("grant_type"); gt != grantTypeJWTBearer {
-		writeOAuthError(w, refuse(errUnsupportedGrantType, fmt.Sprintf("grant_type must be %s", grantTypeJWTBearer)))
+	if gt := r.PostForm.Get("grant_type"); gt != contract.GrantTypeJWTBearer {
+		writeOAuthError(w, refuse(errUnsupportedGrantType, fmt.Sprintf("grant_type must be %s", contract.GrantTypeJWTBearer)))
 		return
 	}
 	assertion := r.PostForm.Get("assertion")
@@ -69,66 +60,66 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // grant checks an assertion in the order the real service reports problems:
 // form of the JWT, client, signature, times, replay, scopes, systembruker.
-func (s *Server) grant(now time.Time, assertion string) (tokenResponse, *oauthError) {
+func (s *Server) grant(now time.Time, assertion string) (contract.TokenResponse, *oauthError) {
 	msg, err := jws.Parse([]byte(assertion), jws.WithCompact())
 	if err != nil || len(msg.Signatures()) != 1 {
-		return tokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The assertion is not a compact signed JWT")
+		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The assertion is not a compact signed JWT")
 	}
 	hdr := msg.Signatures()[0].ProtectedHeaders()
 	alg, _ := hdr.Algorithm()
 	if !slices.Contains(signingAlgs, alg.String()) {
-		return tokenResponse{}, refuse(errInvalidGrant, fmt.Sprintf("Invalid assertion. Unsupported signing algorithm %q; use one of %s", alg.String(), strings.Join(signingAlgs, ", ")))
+		return contract.TokenResponse{}, refuse(errInvalidGrant, fmt.Sprintf("Invalid assertion. Unsupported signing algorithm %q; use one of %s", alg.String(), strings.Join(signingAlgs, ", ")))
 	}
 	var unverified assertionClaims
 	if err := json.Unmarshal(msg.Payload(), &unverified); err != nil {
-		return tokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
+		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
 	}
 	s.mu.RLock()
 	cl := s.clients[unverified.Iss]
 	s.mu.RUnlock()
 	if cl == nil {
-		return tokenResponse{}, refuse(errInvalidClient, fmt.Sprintf("Invalid client: no client with client_id %q (the assertion's iss)", unverified.Iss))
+		return contract.TokenResponse{}, refuse(errInvalidClient, fmt.Sprintf("Invalid client: no client with client_id %q (the assertion's iss)", unverified.Iss))
 	}
 	pub, oerr := s.signingKey(now, cl, hdr)
 	if oerr != nil {
-		return tokenResponse{}, oerr
+		return contract.TokenResponse{}, oerr
 	}
 	payload, err := jws.Verify([]byte(assertion), jws.WithKey(alg, pub))
 	if err != nil {
-		return tokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. Client authentication failed: the signature does not verify with the registered key or certificate")
+		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. Client authentication failed: the signature does not verify with the registered key or certificate")
 	}
 	var c assertionClaims
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return tokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
+		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
 	}
 	if oerr := s.checkClaims(now, cl, c); oerr != nil {
-		return tokenResponse{}, oerr
+		return contract.TokenResponse{}, oerr
 	}
 	scopes := strings.Fields(c.Scope)
 	if len(scopes) == 0 {
-		return tokenResponse{}, refuse(errInvalidRequest, "Invalid assertion. Missing scope")
+		return contract.TokenResponse{}, refuse(errInvalidRequest, "Invalid assertion. Missing scope")
 	}
 	for _, sc := range scopes {
 		if !slices.Contains(cl.scopes, sc) {
-			return tokenResponse{}, refuse(errInvalidScope, fmt.Sprintf("Invalid scope: client %s has no access to scope %s", cl.id, sc))
+			return contract.TokenResponse{}, refuse(errInvalidScope, fmt.Sprintf("Invalid scope: client %s has no access to scope %s", cl.id, sc))
 		}
 	}
 	details, oerr := systembrukerDetails(cl, c.AuthorizationDetails)
 	if oerr != nil {
-		return tokenResponse{}, oerr
+		return contract.TokenResponse{}, oerr
 	}
 	// Replay is checked last so a refused grant does not burn its jti.
 	if oerr := s.useJTI(now, cl.id, c.Jti, time.Unix(int64(*c.Exp), 0)); oerr != nil {
-		return tokenResponse{}, oerr
+		return contract.TokenResponse{}, oerr
 	}
 	tok, _, err := s.issuer.Mint(tokens.Claims{
 		ClientID: cl.id, Consumer: contract.NewOrg(cl.org), Scope: strings.Join(scopes, " "),
 		AuthorizationDetails: details,
 	}, s.ttl)
 	if err != nil {
-		return tokenResponse{}, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "could not sign the access token"}
+		return contract.TokenResponse{}, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "could not sign the access token"}
 	}
-	return tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(s.ttl / time.Second), Scope: strings.Join(scopes, " ")}, nil
+	return contract.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.ttl / time.Second), Scope: strings.Join(scopes, " ")}, nil
 }
 
 // signingKey finds the key the assertion must verify with: a registered key
@@ -197,7 +188,7 @@ func (s *Server) checkClaims(now time.Time, cl *client, c assertionClaims) *oaut
 	if c.Iat == nil || c.Exp == nil || math.IsNaN(*c.Iat) || math.IsNaN(*c.Exp) {
 		return refuse(errInvalidGrant, "Invalid assertion. iat and exp are required")
 	}
-	iat, exp := unixTime(*c.Iat), unixTime(*c.Exp)
+	iat, exp := contract.UnixSeconds(*c.Iat), contract.UnixSeconds(*c.Exp)
 	if exp.Sub(iat) > MaxAssertionLifetime {
 		return refuse(errInvalidGrant, fmt.Sprintf("Invalid assertion. exp - iat is %s; at most %s is allowed", exp.Sub(iat), MaxAssertionLifetime))
 	}
@@ -241,11 +232,6 @@ func audienceIs(raw json.RawMessage, want string) bool {
 	}
 	var many []string
 	return json.Unmarshal(raw, &many) == nil && len(many) == 1 && many[0] == want
-}
-
-func unixTime(f float64) time.Time {
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9))
 }
 
 // systembrukerDetails reads the grant's authorization_details, accepting

@@ -188,7 +188,7 @@ func TestGrantRefusesOtherAlgorithmsAndForms(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "unsupported_grant_type", body["error"])
 
-	status, body = e.post(url.Values{"grant_type": {grantTypeJWTBearer}})
+	status, body = e.post(url.Values{"grant_type": {contract.GrantTypeJWTBearer}})
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "invalid_request", body["error"])
 }
@@ -265,7 +265,7 @@ func TestDiscoveryAndJWKS(t *testing.T) {
 	assert.Equal(t, e.issuer.URL(), doc["issuer"])
 	assert.Equal(t, e.issuer.URL()+"token", doc["token_endpoint"])
 	assert.Equal(t, e.issuer.URL()+"jwk", doc["jwks_uri"])
-	assert.Contains(t, doc["grant_types_supported"], grantTypeJWTBearer)
+	assert.Contains(t, doc["grant_types_supported"], contract.GrantTypeJWTBearer)
 
 	resp2, err := http.Get(doc["jwks_uri"].(string))
 	require.NoError(t, err)
@@ -316,7 +316,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 func TestRefusalsCarryServerDate(t *testing.T) {
 	e := newEnv(t)
-	resp, err := http.PostForm(e.srv.TokenURL(), url.Values{"grant_type": {grantTypeJWTBearer}, "assertion": {"x"}})
+	resp, err := http.PostForm(e.srv.TokenURL(), url.Values{"grant_type": {contract.GrantTypeJWTBearer}, "assertion": {"x"}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	d, err := http.ParseTime(resp.Header.Get("Date"))

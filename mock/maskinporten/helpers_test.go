@@ -139,7 +139,7 @@ func (e *env) post(form url.Values) (int, map[string]any) {
 }
 
 func (e *env) grant(assertion string) (int, map[string]any) {
-	return e.post(url.Values{"grant_type": {grantTypeJWTBearer}, "assertion": {assertion}})
+	return e.post(url.Values{"grant_type": {contract.GrantTypeJWTBearer}, "assertion": {assertion}})
 }
 
 // certificate issues a certificate for key, signed by parent (self-signed
