@@ -15,6 +15,7 @@ import (
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -292,7 +293,7 @@ func TestLatencyIsObservable(t *testing.T) {
 }
 
 func TestBusinessRulesSync(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{BusinessRules: api.RulesSync}})
+	s := start(t, mock.Config{API: api.Config{BusinessRules: rules.Sync}})
 	a := apiFor(t, s, exampleOrg)
 	f := requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD010)
 	got := map[string]string{}
@@ -313,7 +314,7 @@ func TestBusinessRulesSync(t *testing.T) {
 }
 
 func TestAsyncModeAcceptsBrokenSums(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{BusinessRules: api.RulesAsync}})
+	s := start(t, mock.Config{API: api.Config{BusinessRules: rules.Async}})
 	body := edit(t, contract.Eksempel(), `"antallOppgaver": 1`, `"antallOppgaver": 5`)
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), body)
 	assert.Equal(t, 200, res.Status, "body: %s", res.Body)

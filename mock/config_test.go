@@ -13,6 +13,7 @@ import (
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,7 +51,7 @@ access:
 	assert.Equal(t, "127.0.0.1:0", c.Listen)
 	assert.Equal(t, filepath.Join(filepath.Dir(p), "other.yaml"), c.OpenAPI, "relative to the config file")
 	assert.Equal(t, api.YearRange{From: 2022, To: 2025}, c.API.OpenYears)
-	assert.Equal(t, api.RulesSync, c.API.BusinessRules)
+	assert.Equal(t, rules.Sync, c.API.BusinessRules)
 	assert.Equal(t, api.Faults{
 		Latency: api.Duration(20 * time.Millisecond), LatencyMin: api.Duration(5 * time.Millisecond),
 		LatencyMax: api.Duration(50 * time.Millisecond), FailShare: 0.1, DropShare: 0.05, Seed: 42,

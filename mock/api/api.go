@@ -11,16 +11,9 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
-)
-
-// Business-rule modes (ASSUMPTION A-ASYNC).
-const (
-	// RulesAsync leaves sums and check digits to the feedback in Dialogporten.
-	RulesAsync = "async"
-	// RulesSync rejects a leveranse that breaks them with 400 GLD_010.
-	RulesSync = "sync"
 )
 
 // Config is the behaviour of the API that a user may choose.
@@ -29,7 +22,7 @@ type Config struct {
 	// otherwise); zero means the current year and the three before it,
 	// computed from the clock on every request (ASSUMPTION A-AAR).
 	OpenYears YearRange `json:"openYears" yaml:"openYears"`
-	// BusinessRules is RulesAsync (default) or RulesSync.
+	// BusinessRules is rules.Async (default) or rules.Sync.
 	BusinessRules string `json:"businessRules,omitempty" yaml:"businessRules"`
 	// Faults are injected on the API endpoints; change them at run time
 	// with SetFaults.
@@ -46,10 +39,8 @@ func (c Config) Validate() error {
 	if err := c.OpenYears.Validate(); err != nil {
 		errs = append(errs, err)
 	}
-	switch c.BusinessRules {
-	case "", RulesAsync, RulesSync:
-	default:
-		errs = append(errs, fmt.Errorf("businessRules %q is neither %q nor %q", c.BusinessRules, RulesAsync, RulesSync))
+	if err := rules.CheckMode(c.BusinessRules); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.Faults.Validate(); err != nil {
 		errs = append(errs, err)
@@ -96,7 +87,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 		d.Now = time.Now
 	}
 	if cfg.BusinessRules == "" {
-		cfg.BusinessRules = RulesAsync
+		cfg.BusinessRules = rules.Async
 	}
 	return &Handler{
 		cfg: cfg, contract: d.Contract, store: d.Store, verifier: d.Verifier, access: d.Access, now: d.Now,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/google/uuid"
@@ -41,11 +42,11 @@ func benchHandler(b *testing.B, cfg Config) (*Handler, string) {
 // BenchmarkSubmit is the handler's own cost per valid submission, without
 // the network: token check (cached), headers, schema, store, answer.
 func BenchmarkSubmit(b *testing.B) {
-	for _, mode := range []string{RulesAsync, RulesSync} {
+	for _, mode := range []string{rules.Async, rules.Sync} {
 		b.Run(mode, func(b *testing.B) {
 			h, tok := benchHandler(b, Config{BusinessRules: mode, DiscardDocuments: true})
 			body := contract.Eksempel()
-			if mode == RulesSync {
+			if mode == rules.Sync {
 				body = bytes.Replace(body, []byte(`"sumSalgsvederlag": "40"`), []byte(`"sumSalgsvederlag": "110"`), 1)
 				body = bytes.Replace(body, []byte(`"987546231"`), []byte(`"310000000"`), 1)
 				body = bytes.Replace(body, []byte(`"00000000000"`), []byte(`"15858012314"`), 1)

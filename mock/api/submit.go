@@ -131,7 +131,7 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 			Sti:     "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: m.oppgavegiver,
 		})
 	}
-	if h.cfg.BusinessRules == RulesSync {
+	if h.cfg.BusinessRules == rules.Sync {
 		funn, ok := []rules.Finding(nil), false
 		if !dup {
 			funn, ok = rules.CheckParsed(doc) // as rules.Check(body) would, without parsing again

@@ -8,16 +8,6 @@ import (
 	"github.com/finprod/finprod/mock/rules"
 )
 
-// Business rules modes (ASSUMPTION A-ASYNC).
-const (
-	// RulesAsync reports business-rule findings in the feedback document:
-	// the API accepts, Dialogporten later shows a REJECTION.
-	RulesAsync = "async"
-	// RulesSync leaves business rules to the API, which rejects with 400;
-	// whatever it accepted gets an ACCEPTANCE here.
-	RulesSync = "sync"
-)
-
 // Defaults (ASSUMPTIONS A-DP-RESSURS, A-DP-FORSINKELSE).
 const (
 	DefaultServiceResource = contract.ServiceResource
@@ -32,7 +22,7 @@ type Config struct {
 	// FeedbackDelay is the time between an accepted submission and its
 	// feedback transmission. 0 adds the feedback inside the accepting call.
 	FeedbackDelay time.Duration `yaml:"feedbackDelay"`
-	// BusinessRules is RulesAsync (default) or RulesSync. The composed mock
+	// BusinessRules is rules.Async (default) or rules.Sync. The composed mock
 	// sets it from the API's setting, so it has no YAML key of its own.
 	BusinessRules string `yaml:"-"`
 	// ServiceResource is the dialogs' service resource URN.
@@ -50,16 +40,16 @@ type Config struct {
 
 // DefaultConfig is the configuration of `finprod mock`.
 func DefaultConfig() Config {
-	return Config{FeedbackDelay: DefaultFeedbackDelay, BusinessRules: RulesAsync,
+	return Config{FeedbackDelay: DefaultFeedbackDelay, BusinessRules: rules.Async,
 		ServiceResource: DefaultServiceResource, ServiceOwner: DefaultServiceOwner}
 }
 
 func (c Config) withDefaults() (Config, error) {
 	if c.BusinessRules == "" {
-		c.BusinessRules = RulesAsync
+		c.BusinessRules = rules.Async
 	}
-	if c.BusinessRules != RulesAsync && c.BusinessRules != RulesSync {
-		return c, fmt.Errorf("dialogporten businessRules %q: want %q or %q", c.BusinessRules, RulesAsync, RulesSync)
+	if err := rules.CheckMode(c.BusinessRules); err != nil {
+		return c, fmt.Errorf("dialogporten: %w", err)
 	}
 	if c.FeedbackDelay < 0 {
 		return c, fmt.Errorf("dialogporten feedbackDelay %s is negative", c.FeedbackDelay)

@@ -36,7 +36,7 @@ func (s *Server) onAccepted(f store.Forsendelse, sub store.Submission) {
 	}
 	s.mu.Unlock()
 	var pre *[]contract.Funn
-	if sub.Parsed != nil && s.cfg.BusinessRules == RulesAsync && s.cfg.defaultRules {
+	if sub.Parsed != nil && s.cfg.BusinessRules == rules.Async && s.cfg.defaultRules {
 		if funn, ok := rules.CheckParsed(sub.Parsed); ok {
 			pre = &funn
 		}
@@ -104,7 +104,7 @@ func (s *Server) feedback(f store.Forsendelse, body []byte, pre *[]contract.Funn
 		ForsendelseID: f.ID, DialogID: f.DialogID, Inntektsaar: f.Inntektsaar, Oppgavegiver: f.Oppgavegiver,
 		AntallOppgaver: f.AntallOppgaver, Status: contract.TilbakemeldingGodkjent, Funn: []contract.Funn{},
 	}
-	if s.cfg.BusinessRules == RulesAsync {
+	if s.cfg.BusinessRules == rules.Async {
 		funn := []contract.Funn(nil)
 		switch {
 		case pre != nil:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/dialogporten"
+	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/stretchr/testify/assert"
@@ -46,7 +47,7 @@ func TestImmediateFeedbackAcceptsConsistentBody(t *testing.T) {
 }
 
 func TestAsyncFeedbackRejectsExampleWithSumDefect(t *testing.T) {
-	e := newEnv(t, dialogporten.Config{BusinessRules: dialogporten.RulesAsync}, nil)
+	e := newEnv(t, dialogporten.Config{BusinessRules: rules.Async}, nil)
 	f := e.accept(t, "987546231", contract.Eksempel())
 	tr, tb, ok := feedback(t, e.st, f)
 	require.True(t, ok)
@@ -60,7 +61,7 @@ func TestAsyncFeedbackRejectsExampleWithSumDefect(t *testing.T) {
 }
 
 func TestSyncModeAlwaysAccepts(t *testing.T) {
-	e := newEnv(t, dialogporten.Config{BusinessRules: dialogporten.RulesSync}, nil)
+	e := newEnv(t, dialogporten.Config{BusinessRules: rules.Sync}, nil)
 	f := e.accept(t, "987546231", contract.Eksempel())
 	tr, tb, ok := feedback(t, e.st, f)
 	require.True(t, ok)
