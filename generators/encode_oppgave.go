@@ -1,10 +1,8 @@
 package generators
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/jsonenc"
 )
 
 // appendOppgave writes an oppgave exactly as json.Marshal would (same field
@@ -27,7 +25,7 @@ func appendOppgave(buf []byte, o *contract.Oppgave) []byte {
 	if p := e.Person; p != nil {
 		key("person")
 		buf = append(buf, `{"foedselsnummer":`...)
-		buf = appendString(buf, p.Foedselsnummer)
+		buf = jsonenc.AppendString(buf, p.Foedselsnummer)
 		buf = appendOpt(buf, "fornavn", p.Fornavn)
 		buf = appendOpt(buf, "etternavn", p.Etternavn)
 		buf = appendOpt(buf, "foedselsdato", p.Foedselsdato)
@@ -36,28 +34,28 @@ func appendOppgave(buf []byte, o *contract.Oppgave) []byte {
 	if g := e.Organisasjon; g != nil {
 		key("organisasjon")
 		buf = append(buf, `{"organisasjonsnummer":`...)
-		buf = appendString(buf, g.Organisasjonsnummer)
+		buf = jsonenc.AppendString(buf, g.Organisasjonsnummer)
 		buf = appendOpt(buf, "navn", g.Navn)
 		buf = append(buf, '}')
 	}
 	if e.AlternativIdentifikator != "" {
 		key("alternativIdentifikator")
-		buf = appendString(buf, e.AlternativIdentifikator)
+		buf = jsonenc.AppendString(buf, e.AlternativIdentifikator)
 	}
 	if i := e.InternasjonalIdentifikator; i != nil {
 		key("internasjonalIdentifikator")
 		buf = append(buf, `{"identifikator":`...)
-		buf = appendString(buf, i.Identifikator)
+		buf = jsonenc.AppendString(buf, i.Identifikator)
 		buf = append(buf, `,"identifikatortype":`...)
-		buf = appendString(buf, i.Identifikatortype)
+		buf = jsonenc.AppendString(buf, i.Identifikatortype)
 		buf = append(buf, `,"utstedtAvLand":`...)
-		buf = appendString(buf, i.UtstedtAvLand)
+		buf = jsonenc.AppendString(buf, i.UtstedtAvLand)
 		buf = append(buf, '}')
 	}
 	if a := e.Adresse; a != nil {
 		key("adresse")
 		buf = append(buf, `{"landkode":`...)
-		buf = appendString(buf, a.Landkode)
+		buf = jsonenc.AppendString(buf, a.Landkode)
 		if s := a.AdresseStrukturert; s != nil {
 			buf = append(buf, `,"adresseStrukturert":{`...)
 			n := len(buf)
@@ -77,7 +75,7 @@ func appendOppgave(buf []byte, o *contract.Oppgave) []byte {
 				if j > 0 {
 					buf = append(buf, ',')
 				}
-				buf = appendString(buf, l)
+				buf = jsonenc.AppendString(buf, l)
 			}
 			buf = append(buf, ']')
 		}
@@ -85,9 +83,9 @@ func appendOppgave(buf []byte, o *contract.Oppgave) []byte {
 	}
 	k := &o.Konto
 	buf = append(buf, `},"konto":{"kontonummer":`...)
-	buf = appendString(buf, k.Kontonummer)
+	buf = jsonenc.AppendString(buf, k.Kontonummer)
 	buf = append(buf, `,"kontonummertype":`...)
-	buf = appendString(buf, k.Kontonummertype)
+	buf = jsonenc.AppendString(buf, k.Kontonummertype)
 	buf = append(buf, `,"finansprodukt":`...)
 	if k.Finansprodukt == nil {
 		buf = append(buf, "null"...)
@@ -106,7 +104,7 @@ func appendOppgave(buf []byte, o *contract.Oppgave) []byte {
 
 func appendProdukt(buf []byte, p *contract.Finansprodukt) []byte {
 	buf = append(buf, `{"finansprodukttype":`...)
-	buf = appendString(buf, p.Finansprodukttype)
+	buf = jsonenc.AppendString(buf, p.Finansprodukttype)
 	buf = appendOpt(buf, "finansproduktnavn", p.Finansproduktnavn)
 	buf = appendOpt(buf, "isin", p.ISIN)
 	buf = appendOpt(buf, "antall", p.Antall)
@@ -137,7 +135,7 @@ func appendVerdi(buf []byte, name string, v *contract.Beloepsverdi) []byte {
 	buf = append(buf, `,"`...)
 	buf = append(buf, name...)
 	buf = append(buf, `":{"beloepINOK":`...)
-	buf = appendString(buf, v.BeloepINOK)
+	buf = jsonenc.AppendString(buf, v.BeloepINOK)
 	buf = appendOpt(buf, "beloepIValuta", v.BeloepIValuta)
 	buf = appendOpt(buf, "valutakode", v.Valutakode)
 	return append(buf, '}')
@@ -151,25 +149,5 @@ func appendOpt(buf []byte, name, v string) []byte {
 	buf = append(buf, `,"`...)
 	buf = append(buf, name...)
 	buf = append(buf, `":`...)
-	return appendString(buf, v)
-}
-
-// appendString quotes s as encoding/json does. Strings that need no
-// escaping (all generated ones) are copied; anything else goes through
-// encoding/json, so the escaping rules live in one place.
-func appendString(buf []byte, s string) []byte {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return appendJSON(buf, s)
-		}
-		ascii = ascii && c < utf8.RuneSelf
-	}
-	if !ascii && (!utf8.ValidString(s) || strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029")) {
-		return appendJSON(buf, s)
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
+	return jsonenc.AppendString(buf, v)
 }
