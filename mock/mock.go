@@ -197,12 +197,6 @@ func (s *Server) Store() *store.Store { return s.store }
 // Issuer signs the mock's access tokens.
 func (s *Server) Issuer() *tokens.Issuer { return s.issuer }
 
-// Verifier checks tokens against the Issuer.
-func (s *Server) Verifier() *tokens.Verifier { return s.verifier }
-
-// Access is the systembruker → oppgavegiver rule set.
-func (s *Server) Access() *access.Rules { return s.access }
-
 // API is the reporting API handler (faults, reset).
 func (s *Server) API() *api.Handler { return s.api }
 

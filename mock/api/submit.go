@@ -91,7 +91,16 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 		entry.resp.write(w)
 		return
 	}
+	processed := false
+	defer func() {
+		if !processed {
+			// process panicked: let the key go, or every retry with it
+			// would wait for an answer that never comes.
+			h.idem.release(k, entry)
+		}
+	}()
 	resp := h.process(body, year, systembruker)
+	processed = true
 	if resp.status != http.StatusOK {
 		h.idem.release(k, entry)
 		resp.write(w)

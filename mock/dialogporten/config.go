@@ -29,8 +29,8 @@ type Config struct {
 	ServiceResource string `yaml:"serviceResource"`
 	// ServiceOwner is the dialogs' org code (Skatteetaten's is "skd").
 	ServiceOwner string `yaml:"serviceOwner"`
-	// Rules checks a body in async mode; nil means rules.Check. Set it to
-	// share one checker with the API's synchronous mode.
+	// Rules checks a body in async mode; nil means rules.Check, the
+	// checker the API's sync mode uses too. Tests set their own.
 	Rules rules.Checker `yaml:"-"`
 
 	// defaultRules: Rules is rules.Check, which may also read a body the

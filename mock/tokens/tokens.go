@@ -34,7 +34,7 @@ type Claims struct {
 
 // HasScope reports whether the space-separated scope claim contains s.
 func (c Claims) HasScope(s string) bool {
-	for _, f := range strings.Fields(c.Scope) {
+	for f := range strings.FieldsSeq(c.Scope) { // per request: no slice
 		if f == s {
 			return true
 		}
