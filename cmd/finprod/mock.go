@@ -122,18 +122,8 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	if set("listen") || cfg.Listen == "" {
 		cfg.Listen = f.listen
 	}
-	if err := mock.CheckLoopback(cfg.Listen); err != nil {
-		return cfg, usageErr("--listen: %v", err)
-	}
 	if set("openapi") {
 		cfg.OpenAPI = f.openapi
-	}
-	if cfg.OpenAPI != "" {
-		ct, err := mock.LoadOpenAPI(cfg.OpenAPI)
-		if err != nil {
-			return cfg, usageErr("--openapi: %v", err)
-		}
-		cfg.Contract = ct
 	}
 	faults := &cfg.API.Faults
 	if set("latency") {
@@ -174,9 +164,8 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	if set("discard-documents") {
 		cfg.API.DiscardDocuments = f.discardDocuments
 	}
-	if err := cfg.Validate(); err != nil {
-		return cfg, usageErr("%v", err)
-	}
+	// mock.Start checks the whole config (loopback, OpenAPI, faults, years)
+	// and says what is wrong; its error is a usage error.
 	return cfg, nil
 }
 
