@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
+	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract/dialogschema"
@@ -128,42 +127,18 @@ func loadSchema(ctx context.Context, source, tokenFile string) (*ast.Schema, err
 	return s, nil
 }
 
-// introspect posts the standard introspection query to a GraphQL endpoint.
+// introspect posts the standard introspection query to a GraphQL endpoint
+// with the Dialogporten client, and returns the answer's data.
 func introspect(ctx context.Context, endpoint, token string) ([]byte, error) {
-	reqBody := fmt.Sprintf(`{"query": %q}`, dialogschema.IntrospectionQuery)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader([]byte(reqBody)))
-	if err != nil {
-		return nil, usageErr("bad URL %s: %v", endpoint, err)
+	if u, err := url.Parse(endpoint); err != nil || u.Host == "" {
+		return nil, usageErr("bad URL %s: want http(s)://host/path", endpoint)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", client.UserAgent)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	var data json.RawMessage
+	dp := client.NewDialogporten(endpoint, client.StaticToken(token), nil)
+	if err := dp.Do(ctx, dialogschema.IntrospectionQuery, "IntrospectionQuery", nil, &data); err != nil {
+		return nil, dialogportenErr(fmt.Errorf("%s: %w", endpoint, err))
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, unreachableErr("introspection of %s: %v", endpoint, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return nil, unreachableErr("introspection of %s: %v", endpoint, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, unreachableErr("introspection of %s: HTTP %d: %s", endpoint, resp.StatusCode, firstLine(body))
-	}
-	return body, nil
-}
-
-func firstLine(b []byte) string {
-	s, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
+	return data, nil
 }
 
 // readToken reads a bearer token from a file or from $FINPROD_TOKEN. The

@@ -178,6 +178,8 @@ func dialogportenErr(err error) error {
 	switch {
 	case errors.As(err, &ge) && ge.Unauthorized():
 		return unreachableErr("Dialogporten refused the token: %v", err)
+	case errors.As(err, &ge) && ge.Status != http.StatusOK:
+		return unreachableErr("Dialogporten did not answer as a GraphQL endpoint: %v", err)
 	case errors.As(err, &ne), errors.As(err, &ue):
 		return unreachableErr("Dialogporten is unreachable: %v", err)
 	}
