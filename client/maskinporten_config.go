@@ -117,7 +117,7 @@ func (c MaskinportenConfig) endpoints() (issuer, tokenURL string, err error) {
 
 func (c MaskinportenConfig) validate() error {
 	if c.ClientID == "" {
-		return errors.New("no Maskinporten client id: set clientId (--client-id)")
+		return errors.New("no Maskinporten client id: set clientId in the client file (--config) or give --client-id")
 	}
 	if c.Systembruker != "" && !contract.IsOrgnrShape(c.Systembruker) {
 		return fmt.Errorf("systembruker %q is not a 9-digit organisasjonsnummer", c.Systembruker)

@@ -32,6 +32,9 @@ func loadAssertionKey(c MaskinportenConfig, getenv func(string) string) (asserti
 	if c.CertFile != "" && c.P12File != "" {
 		return assertionKey{}, errors.New("give either a PEM certificate (--cert) or a PKCS#12 file (--p12), not both")
 	}
+	if c.KeyFile != "" && c.P12File != "" {
+		return assertionKey{}, errors.New("give either a key file (--key) or a PKCS#12 file (--p12), not both: a PKCS#12 file holds its own key")
+	}
 	switch {
 	case c.P12File != "":
 		return loadPKCS12(c, getenv)
