@@ -101,7 +101,7 @@ func (a *API) Submit(ctx context.Context, inntektsaar int, idempotencyKey string
 	target := strings.TrimSuffix(a.BaseURL, "/") + rq.path
 	req, err := http.NewRequestWithContext(ctx, rq.method, target, bytes.NewReader(body))
 	if err != nil {
-		return nil, fmt.Errorf("submit to %s: %w", target, err)
+		return nil, fmt.Errorf("submit to %s: %w", redact(target), err)
 	}
 	if err := a.authorize(ctx, req, rq); err != nil {
 		return nil, err
@@ -178,7 +178,7 @@ func (e *StatusError) Error() string {
 func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("document URL %q: %w", docURL, err)
+		return nil, errors.New("the document URL does not parse as a URL")
 	}
 	if err := a.authorize(ctx, req, &request{header: http.Header{}, omit: map[string]bool{}}); err != nil {
 		return nil, err
@@ -196,9 +196,9 @@ func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error)
 	}
 	if resp.StatusCode != http.StatusOK {
 		if f, perr := contract.ParseFeil(raw); perr == nil {
-			return nil, fmt.Errorf("GET %s: HTTP %d: %w", docURL, resp.StatusCode, f)
+			return nil, fmt.Errorf("GET %s: HTTP %d: %w", redact(docURL), resp.StatusCode, f)
 		}
-		return nil, &StatusError{URL: docURL, Status: resp.StatusCode, Body: raw}
+		return nil, &StatusError{URL: redact(docURL), Status: resp.StatusCode, Body: raw}
 	}
 	return &Document{Body: raw, MediaType: resp.Header.Get("Content-Type"), Korrelasjonsid: resp.Header.Get(HeaderKorrelasjonsid)}, nil
 }
@@ -217,11 +217,20 @@ const DefaultTimeout = 30 * time.Second
 // transportError names the URL and, when a loopback target refused the
 // connection, says how to start the local mock.
 func transportError(method, target string, err error) error {
-	msg := fmt.Sprintf("%s %s: no answer", method, target)
+	msg := fmt.Sprintf("%s %s: no answer", method, redact(target))
 	if errors.Is(err, syscall.ECONNREFUSED) && isLoopback(target) {
 		msg += " (connection refused: is the local mock running? start it with `finprod mock`)"
 	}
 	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// redact hides a password in a URL, for messages.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
 }
 
 func isLoopback(target string) bool {

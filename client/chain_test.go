@@ -88,3 +88,14 @@ func TestWholeChainThroughTheGrantFlow(t *testing.T) {
 	require.True(t, ok)
 	assert.Contains(t, stier, def2.Sti)
 }
+
+// A password in a URL never reaches an error message.
+func TestDocumentErrorsHideURLPasswords(t *testing.T) {
+	api := &client.API{}
+	_, err := api.GetDocument(context.Background(), "http://user:hemmelig@127.0.0.1:1/v1/2025/x")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hemmelig")
+	_, err = api.GetDocument(context.Background(), "http://user:hemmelig@[::1")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hemmelig")
+}
