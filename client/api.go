@@ -72,12 +72,6 @@ func WithMethod(m string) SubmitOption { return func(r *request) { r.method = m 
 // WithPath sends to another path than /v1/{inntektsaar}.
 func WithPath(p string) SubmitOption { return func(r *request) { r.path = p } }
 
-// Header names as the API spells them.
-const (
-	HeaderIdempotencyKey = "idempotencyKey"
-	HeaderKorrelasjonsid = "Korrelasjonsid"
-)
-
 // Submit posts one leveranse to /v1/{inntektsaar}. An error means no HTTP
 // answer came back (network, token source); every HTTP status, including
 // GLD errors, is in the result. An empty idempotencyKey leaves the header out.
@@ -93,7 +87,7 @@ func (a *API) Submit(ctx context.Context, inntektsaar int, idempotencyKey string
 	rq.header["Accept"] = []string{"application/json"}
 	rq.header["Content-Type"] = []string{"application/json"}
 	if idempotencyKey != "" {
-		rq.header[HeaderIdempotencyKey] = []string{idempotencyKey}
+		rq.header[contract.HeaderIdempotencyKey] = []string{idempotencyKey}
 	}
 	for _, o := range opts {
 		o(rq)
@@ -122,7 +116,7 @@ func (a *API) Submit(ctx context.Context, inntektsaar int, idempotencyKey string
 	}
 	res := &SubmitResult{
 		Status: resp.StatusCode, Body: raw, Header: resp.Header,
-		Korrelasjonsid: resp.Header.Get(HeaderKorrelasjonsid), Latency: time.Since(start),
+		Korrelasjonsid: resp.Header.Get(contract.HeaderKorrelasjonsid), Latency: time.Since(start),
 	}
 	if resp.StatusCode == http.StatusOK {
 		var k contract.Kvittering
@@ -200,7 +194,7 @@ func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error)
 		}
 		return nil, &StatusError{URL: redact(docURL), Status: resp.StatusCode, Body: raw}
 	}
-	return &Document{Body: raw, MediaType: resp.Header.Get("Content-Type"), Korrelasjonsid: resp.Header.Get(HeaderKorrelasjonsid)}, nil
+	return &Document{Body: raw, MediaType: resp.Header.Get("Content-Type"), Korrelasjonsid: resp.Header.Get(contract.HeaderKorrelasjonsid)}, nil
 }
 
 func (a *API) client() *http.Client {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/contract"
 )
 
 // logRequests writes one line per request. It logs only what identifies the
@@ -25,7 +25,7 @@ func logRequests(l *slog.Logger, next http.Handler) http.Handler {
 				slog.String("path", r.URL.Path),
 				slog.Int("status", status),
 				slog.Duration("duration", time.Since(start)),
-				slog.String("korrelasjonsid", w.Header().Get(api.HeaderKorrelasjonsid)),
+				slog.String("korrelasjonsid", w.Header().Get(contract.HeaderKorrelasjonsid)),
 			)
 		}()
 		next.ServeHTTP(rec, r)

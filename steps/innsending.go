@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/contract"
 )
 
 func (s *scenario) sendesInn(ctx context.Context) error { return s.submit(ctx) }
@@ -104,14 +105,14 @@ func (s *scenario) medMetoden(ctx context.Context, metode string) error {
 }
 
 func (s *scenario) utenHeaderen(ctx context.Context, header string) error {
-	if strings.EqualFold(header, client.HeaderIdempotencyKey) {
+	if strings.EqualFold(header, contract.HeaderIdempotencyKey) {
 		return s.submitWith(ctx, "")
 	}
 	return s.submit(ctx, client.WithoutHeader(header))
 }
 
 func (s *scenario) medHeaderen(ctx context.Context, header, verdi string) error {
-	if strings.EqualFold(header, client.HeaderIdempotencyKey) {
+	if strings.EqualFold(header, contract.HeaderIdempotencyKey) {
 		return s.submitWith(ctx, verdi)
 	}
 	return s.submit(ctx, client.WithHeader(header, verdi))

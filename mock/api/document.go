@@ -69,7 +69,7 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request, yearSeg, orgn
 	}
 	hd.Set("Content-Type", mt)
 	hd.Set("Content-Length", strconv.Itoa(len(doc.Body)))
-	hd.Set(HeaderKorrelasjonsid, uuid.NewString())
+	hd.Set(contract.HeaderKorrelasjonsid, uuid.NewString())
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(doc.Body)

@@ -9,10 +9,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// HeaderKorrelasjonsid carries the response's korrelasjonsid, so a caller
-// can quote it even when it cannot parse the body.
-const HeaderKorrelasjonsid = "Korrelasjonsid"
-
 // errorBody builds an error response for a code of the catalogue, with a
 // fresh korrelasjonsid.
 func errorBody(k contract.Kode, detaljer ...contract.Feilspesifisering) response {
@@ -43,7 +39,7 @@ func (r response) write(w http.ResponseWriter) {
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json"}
 	h["Content-Length"] = []string{strconv.Itoa(len(r.body))}
-	h[HeaderKorrelasjonsid] = []string{r.korrelasjonsid}
+	h[contract.HeaderKorrelasjonsid] = []string{r.korrelasjonsid}
 	w.WriteHeader(r.status)
 	_, _ = w.Write(r.body)
 }

@@ -17,9 +17,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// HeaderIdempotencyKey is the API's idempotency header, spelt as documented.
-const HeaderIdempotencyKey = "idempotencyKey"
-
 // submit handles POST /v1/{inntektsaar} in the order of ASSUMPTION A-ORDER:
 // auth → headers → path year → body size → JSON → schema → year mismatch →
 // access to the oppgavegiver → (sync) business rules → store.
@@ -36,14 +33,14 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 		writeFeil(w, contract.GLD1047, contract.Feilspesifisering{Sti: "Content-Type", AngittVerdi: ct})
 		return
 	}
-	key := r.Header.Get(HeaderIdempotencyKey)
+	key := r.Header.Get(contract.HeaderIdempotencyKey)
 	if key == "" {
-		writeFeil(w, contract.GLD1028, contract.Feilspesifisering{Melding: "Header idempotencyKey mangler", Sti: HeaderIdempotencyKey})
+		writeFeil(w, contract.GLD1028, contract.Feilspesifisering{Melding: "Header idempotencyKey mangler", Sti: contract.HeaderIdempotencyKey})
 		return
 	}
 	if _, err := uuid.Parse(key); err != nil || len(key) != 36 {
 		writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
-			Melding: "idempotencyKey må være en UUID", Sti: HeaderIdempotencyKey, AngittVerdi: shorten(key),
+			Melding: "idempotencyKey må være en UUID", Sti: contract.HeaderIdempotencyKey, AngittVerdi: shorten(key),
 		})
 		return
 	}
@@ -84,7 +81,7 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 	switch claim {
 	case claimConflict:
 		writeFeil(w, contract.GLD019, contract.Feilspesifisering{
-			Melding: "idempotencyKey er brukt tidligere med en annen request-body", Sti: HeaderIdempotencyKey, AngittVerdi: key,
+			Melding: "idempotencyKey er brukt tidligere med en annen request-body", Sti: contract.HeaderIdempotencyKey, AngittVerdi: key,
 		})
 		return
 	case claimReplay:
