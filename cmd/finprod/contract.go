@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -48,26 +49,62 @@ Schema of a leveranse), the GLD error catalogue, and the documented example payl
 	}, &cobra.Command{
 		Use:   "validate FILE",
 		Short: "Validate a submission file against the contract's schema",
-		Args:  cobra.ExactArgs(1),
+		Long: `Validate a submission file against the contract's schema: one JSON document, or one
+per line (NDJSON, as finprod generate writes more than one leveranse to a file).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			body, err := os.ReadFile(args[0])
 			if err != nil {
 				return usageErr("cannot read %s: %v", args[0], err)
 			}
-			doc, err := contract.DecodeJSON(body)
+			docs, err := submissions(body)
 			if err != nil {
 				return failedErr("%s is not valid JSON (GLD_008): %v", args[0], err)
 			}
-			vs := contract.Default().ValidateInnsending(doc)
-			for _, v := range vs {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: %s (given %q)\n", v.Sti, v.Melding, v.AngittVerdi)
+			violations := 0
+			for _, d := range docs {
+				for _, v := range contract.Default().ValidateInnsending(d.doc) {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s%s: %s (given %q)\n", d.where, v.Sti, v.Melding, v.AngittVerdi)
+					violations++
+				}
 			}
-			if len(vs) > 0 {
-				return failedErr("%s has %d schema violation(s) (GLD_010)", args[0], len(vs))
+			if violations > 0 {
+				return failedErr("%s has %d schema violation(s) (GLD_010)", args[0], violations)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid against %s\n", args[0], contract.Default().Source())
+			fmt.Fprintf(cmd.OutOrStdout(), "%s (%d leveranse(r)) is valid against %s\n", args[0], len(docs), contract.Default().Source())
 			return nil
 		},
 	})
 	return cmd
+}
+
+// submission is one decoded document of a file, and where it is ("" for a
+// file that is one document, "line N: " in NDJSON).
+type submission struct {
+	where string
+	doc   any
+}
+
+// submissions reads a file as one JSON document or, when that fails and
+// every non-empty line is a document of its own, as NDJSON.
+func submissions(body []byte) ([]submission, error) {
+	doc, err := contract.DecodeJSON(body)
+	if err == nil {
+		return []submission{{doc: doc}}, nil
+	}
+	var out []submission
+	for i, line := range bytes.Split(body, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		d, lerr := contract.DecodeJSON(line)
+		if lerr != nil {
+			return nil, err // not NDJSON either: the whole file's error says most
+		}
+		out = append(out, submission{where: fmt.Sprintf("line %d: ", i+1), doc: d})
+	}
+	if len(out) < 2 {
+		return nil, err
+	}
+	return out, nil
 }
