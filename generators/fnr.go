@@ -119,22 +119,15 @@ func IsSyntheticFoedselsnummer(s string) bool {
 type FoedselsnummerOptions struct {
 	// DNummer adds 40 to the day.
 	DNummer bool
-	// From and To bound the birth date (inclusive); zero values mean
-	// 1930-01-01 and 2007-12-31, adults and old enough to own securities.
-	From, To time.Time
 }
 
 // NewFoedselsnummer draws a Tenor synthetic fødselsnummer (month + 80) with
-// valid check digits and returns it with its birth date. The individnummer
-// is drawn from the range that encodes the birth century.
+// valid check digits and returns it with its birth date, between 1930 and
+// 2007: adults, old enough to own securities. The individnummer is drawn
+// from the range that encodes the birth century.
 func NewFoedselsnummer(r *rand.Rand, opt FoedselsnummerOptions) (string, time.Time) {
-	from, to := opt.From, opt.To
-	if from.IsZero() {
-		from = time.Date(1930, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	if to.IsZero() {
-		to = time.Date(2007, 12, 31, 0, 0, 0, 0, time.UTC)
-	}
+	from := time.Date(1930, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(2007, 12, 31, 0, 0, 0, 0, time.UTC)
 	days := int(to.Sub(from).Hours()/24) + 1
 	birth := from.AddDate(0, 0, r.IntN(days))
 	var b [11]byte

@@ -279,3 +279,11 @@ func TestFoedselsnummerErrorsSayWhy(t *testing.T) {
 	_, err := ValidateFoedselsnummer("15838512328")
 	assert.Contains(t, err.Error(), "K2 is 8, expected 9")
 }
+
+// ISINCheckDigit is exported: a body of the wrong length is refused, not a panic.
+func TestISINCheckDigitRefusesWrongLength(t *testing.T) {
+	for _, body := range []string{"", "US037833100", "US0378331005ZZZZZZZZZZZZ", "NO00000000000"} {
+		_, ok := ISINCheckDigit(body)
+		assert.Equal(t, len(body) == 11, ok, body)
+	}
+}

@@ -7,8 +7,11 @@ import (
 
 // ISINCheckDigit computes the check digit of an 11-character ISIN body:
 // letters become numbers (A=10 … Z=35), then Luhn over the digit string.
-// ok is false if the body has characters other than A–Z and 0–9.
+// ok is false if the body is not 11 characters of A–Z and 0–9.
 func ISINCheckDigit(body string) (byte, bool) {
+	if len(body) != 11 {
+		return 0, false
+	}
 	var digits [22]byte
 	n := 0
 	for i := 0; i < len(body); i++ {
