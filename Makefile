@@ -3,7 +3,7 @@ GO      ?= go
 OUT     ?= out
 PKGS    ?= ./...
 
-.PHONY: run test build lint bench clean
+.PHONY: run test build lint bench bench-mock bench-generate clean
 
 ## run: the main job against the embedded local mock (no credentials, no network)
 run:

@@ -87,7 +87,7 @@ if [ "${SKIP_PRISM:-}" != 1 ]; then
   NODE_DIR=$ROOT/bench/mock/node
   if [ ! -x "$NODE_DIR/node_modules/.bin/prism" ]; then
     echo "== installing Stoplight Prism (npm, into bench/mock/node, not committed)"
-    npm install --silent --prefix "$NODE_DIR" @stoplight/prism-cli >/dev/null
+    npm install --no-save --silent --prefix "$NODE_DIR" @stoplight/prism-cli >/dev/null
   fi
   echo "== Stoplight Prism mocking contract/openapi.yaml on 127.0.0.1:$PRISM_PORT"
   "$NODE_DIR/node_modules/.bin/prism" mock "$ROOT/contract/openapi.yaml" -p "$PRISM_PORT" -h 127.0.0.1 >"$OUT/prism.log" 2>&1 &
