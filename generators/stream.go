@@ -81,13 +81,20 @@ func (g *Generator) Stream(ctx context.Context, sink Sink, opt StreamOptions) (S
 	results := make(chan *batch, opt.Workers)
 	// tokens bound the batches between dispatch and write, and so memory.
 	tokens := make(chan struct{}, 2*opt.Workers)
+	// free holds written batches for the workers to fill again.
+	free := make(chan *batch, cap(tokens))
 	var wg sync.WaitGroup
 	for range opt.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for n := range jobs {
-				b := g.encodeBatch(n, total)
+				var b *batch
+				select {
+				case b = <-free:
+				default:
+				}
+				b = g.encodeBatch(b, n, total)
 				select {
 				case results <- b:
 				case <-ctx.Done():
@@ -139,6 +146,10 @@ func (g *Generator) Stream(ctx context.Context, sink Sink, opt StreamOptions) (S
 		if err := w.writeBatch(b); err != nil {
 			return w.stats, err
 		}
+		select {
+		case free <- b: // the sink has the bytes; the buffers may be filled again
+		default:
+		}
 		if opt.Progress != nil {
 			opt.Progress(w.stats.Oppgaver)
 		}
@@ -149,12 +160,19 @@ func (g *Generator) Stream(ctx context.Context, sink Sink, opt StreamOptions) (S
 	return w.stats, nil
 }
 
-func (g *Generator) encodeBatch(n, total int64) *batch {
-	b := &batch{n: n, first: n * batchSize}
-	end := min(b.first+batchSize, total)
-	b.ends = make([]int, 0, end-b.first)
-	b.sums = make([]sums, 0, end-b.first)
-	b.buf = make([]byte, 0, int(end-b.first)*900)
+// encodeBatch encodes batch n into b, or into a new batch when b is nil.
+func (g *Generator) encodeBatch(b *batch, n, total int64) *batch {
+	first := n * batchSize
+	end := min(first+batchSize, total)
+	if b == nil {
+		b = &batch{
+			ends: make([]int, 0, end-first),
+			sums: make([]sums, 0, end-first),
+			buf:  make([]byte, 0, int(end-first)*900),
+		}
+	}
+	b.n, b.first = n, first
+	b.ends, b.sums, b.buf = b.ends[:0], b.sums[:0], b.buf[:0]
 	for i := b.first; i < end; i++ {
 		o, s := g.oppgave(i)
 		b.buf = appendOppgave(b.buf, &o)
