@@ -160,3 +160,22 @@ func TestOpenAPIHasNoTextLeakedIntoKeys(t *testing.T) {
 	}
 	walk("$", doc)
 }
+
+// Finansprodukttyper is the schema's enum, for code that draws from it.
+func TestFinansprodukttyperAreTheSchemasEnum(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Finansprodukt struct {
+					Properties struct {
+						Finansprodukttype struct {
+							Enum []string `yaml:"enum"`
+						} `yaml:"finansprodukttype"`
+					} `yaml:"properties"`
+				} `yaml:"Finansprodukt"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	require.NoError(t, yaml.Unmarshal(OpenAPI(), &doc))
+	assert.Equal(t, doc.Components.Schemas.Finansprodukt.Properties.Finansprodukttype.Enum, Finansprodukttyper())
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -286,4 +287,13 @@ func TestISINCheckDigitRefusesWrongLength(t *testing.T) {
 		_, ok := ISINCheckDigit(body)
 		assert.Equal(t, len(body) == 11, ok, body)
 	}
+}
+
+// Every finansprodukttype of the contract is drawn, and nothing else.
+func TestProduktvektCoversTheContract(t *testing.T) {
+	var typer []string
+	for _, p := range produktvekt {
+		typer = append(typer, p.typ)
+	}
+	assert.ElementsMatch(t, contract.Finansprodukttyper(), typer)
 }
