@@ -154,21 +154,33 @@ type Document struct {
 	Korrelasjonsid string
 }
 
-// StatusError is a non-200 answer that carried no parsable GLD error body.
+// StatusError is a non-200 answer of the document endpoint. Feil is its GLD
+// error body when it had one (errors.As finds it too).
 type StatusError struct {
 	URL    string
 	Status int
 	Body   []byte
+	Feil   *contract.Feil
 }
 
 func (e *StatusError) Error() string {
+	if e.Feil != nil {
+		return fmt.Sprintf("GET %s: HTTP %d: %v", e.URL, e.Status, e.Feil)
+	}
 	return fmt.Sprintf("GET %s: HTTP %d: %.200s", e.URL, e.Status, e.Body)
 }
 
+func (e *StatusError) Unwrap() error {
+	if e.Feil == nil {
+		return nil
+	}
+	return e.Feil
+}
+
 // GetDocument fetches a document from the URL given in a Dialogporten
-// attachment: it follows the URL as it is, never builds one. A GLD error is
-// returned as a *contract.Feil (errors.As finds it), other failures as a
-// *StatusError.
+// attachment: it follows the URL as it is, never builds one. A non-200
+// answer is a *StatusError, with its GLD error (*contract.Feil) when the
+// body held one.
 func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
 	if err != nil {
@@ -189,10 +201,11 @@ func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error)
 		return nil, transportError(http.MethodGet, docURL, err)
 	}
 	if resp.StatusCode != http.StatusOK {
+		se := &StatusError{URL: redact(docURL), Status: resp.StatusCode, Body: raw}
 		if f, perr := contract.ParseFeil(raw); perr == nil {
-			return nil, fmt.Errorf("GET %s: HTTP %d: %w", redact(docURL), resp.StatusCode, f)
+			se.Feil = f
 		}
-		return nil, &StatusError{URL: redact(docURL), Status: resp.StatusCode, Body: raw}
+		return nil, se
 	}
 	return &Document{Body: raw, MediaType: resp.Header.Get("Content-Type"), Korrelasjonsid: resp.Header.Get(contract.HeaderKorrelasjonsid)}, nil
 }

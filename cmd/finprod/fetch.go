@@ -195,13 +195,11 @@ func fetchDocument(ctx context.Context, u client.AttachmentURL, token string) ([
 	if err == nil {
 		return doc.Body, nil
 	}
-	var f *contract.Feil
 	var se *client.StatusError
 	var ne net.Error
 	var ue *url.Error
 	switch {
-	case errors.As(err, &f) && (f.Kode == contract.GLD004 || f.Kode == contract.GLD005),
-		errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden):
+	case errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden):
 		return nil, unreachableErr("the API refused the token: %v", err)
 	case errors.As(err, &ne), errors.As(err, &ue):
 		return nil, unreachableErr("%v", err)
