@@ -207,10 +207,12 @@ func (s *Server) Contract() *contract.Contract { return s.contract }
 // systembruker of the given organisation, with the API's scope unless
 // scopes are given.
 func (s *Server) MintToken(systembrukerOrg string, scopes ...string) (string, error) {
-	return s.mint(systembrukerOrg, TokenTTL, scopes...)
+	return s.MintTokenTTL(systembrukerOrg, TokenTTL, scopes...)
 }
 
-func (s *Server) mint(org string, ttl time.Duration, scopes ...string) (string, error) {
+// MintTokenTTL is MintToken with a lifetime of its own; a negative one
+// makes a token that has already expired, which Maskinporten never issues.
+func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (string, error) {
 	if len(scopes) == 0 {
 		scopes = []string{contract.Scope}
 	}

@@ -11,10 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/tokens"
 )
 
 // Local starts the mock in-process on a loopback port and returns a target
@@ -75,14 +73,7 @@ type mockControls struct {
 }
 
 func (m *mockControls) ExpiredToken(_ context.Context, systembruker string) (string, error) {
-	org := contract.NewOrg(systembruker)
-	tok, _, err := m.srv.Issuer().Mint(tokens.Claims{
-		ClientID: "finprod-test", Consumer: org, Scope: contract.Scope,
-		AuthorizationDetails: []contract.AuthorizationDetail{{
-			Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: org,
-			SystemuserID: []string{"finprod-test-" + systembruker}, SystemID: "finprod-test",
-		}},
-	}, -time.Minute)
+	tok, err := m.srv.MintTokenTTL(systembruker, -time.Minute)
 	if err != nil {
 		return "", fmt.Errorf("mint an expired token: %w", err)
 	}
