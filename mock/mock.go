@@ -140,7 +140,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if s.maskinporten, err = maskinporten.New(cfg.Maskinporten, s.issuer, mpOpts...); err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("mock: maskinporten: %w", err)
+		return nil, fmt.Errorf("mock: %w", err)
 	}
 	// Registered before the API serves, so every accepted forsendelse gets
 	// its feedback.
@@ -148,7 +148,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	dpCfg.BusinessRules = cfg.API.BusinessRules
 	if s.dialogporten, err = dialogporten.New(dpCfg, s.store, s.verifier, s.base, rules.MayReport); err != nil {
 		ln.Close()
-		return nil, fmt.Errorf("mock: dialogporten: %w", err)
+		return nil, fmt.Errorf("mock: %w", err)
 	}
 
 	mux := http.NewServeMux()

@@ -52,7 +52,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("dialogporten: %w", err)
 	}
 	if c.FeedbackDelay < 0 {
-		return c, fmt.Errorf("dialogporten feedbackDelay %s is negative", c.FeedbackDelay)
+		return c, fmt.Errorf("dialogporten: feedbackDelay %s is negative", c.FeedbackDelay)
 	}
 	if c.ServiceResource == "" {
 		c.ServiceResource = DefaultServiceResource
