@@ -4,7 +4,7 @@ import "testing"
 
 // BenchmarkValidateInnsending is the schema's share of a mock submission:
 // validation alone, of a body decoded once (the mock decodes with its own
-// mock/jsontree, not with DecodeJSON).
+// internal/jsontree, not with DecodeJSON).
 func BenchmarkValidateInnsending(b *testing.B) {
 	c := Default()
 	body := Eksempel()

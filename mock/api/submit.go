@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/jsontree"
+	"github.com/finprod/finprod/internal/jsontree"
 	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/google/uuid"

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/jsontree"
+	"github.com/finprod/finprod/internal/jsontree"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

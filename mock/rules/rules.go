@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/jsontree"
+	"github.com/finprod/finprod/internal/jsontree"
 )
 
 // Codes of findings. They are finprod's own (ASSUMPTION A-TILBAKEMELDING):
