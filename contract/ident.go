@@ -1,7 +1,7 @@
 package contract
 
 // IsOrgnrShape reports whether s has the shape of an organisasjonsnummer:
-// nine digits. Check digits are a business rule (see mock/rules), not shape.
+// nine digits. Check digits are a business rule (package ident), not shape.
 func IsOrgnrShape(s string) bool {
 	if len(s) != 9 {
 		return false

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/ident"
 )
 
 // Config says what to generate. The zero value of every field but Seed has
@@ -59,7 +60,7 @@ func New(cfg Config) (*Generator, error) {
 	}
 	if cfg.Oppgavegiver == "" {
 		cfg.Oppgavegiver = NewOrganisasjonsnummer(newDraw(cfg.Seed, streamDefault, 0).Rand)
-	} else if err := ValidateOrganisasjonsnummer(cfg.Oppgavegiver); err != nil {
+	} else if err := ident.ValidateOrganisasjonsnummer(cfg.Oppgavegiver); err != nil {
 		return nil, fmt.Errorf("oppgavegiver: %w", err)
 	}
 	ds, err := lookupDefects(cfg.Defects)
@@ -104,7 +105,7 @@ func newKonto(d draw, produkter []contract.Finansprodukt) (nummer, typ string) {
 		// the service page's example.
 		return produkter[0].ISIN, contract.KontonummertypeISIN
 	case n < 7:
-		return IBAN(NewKontonummer(d.Rand)), contract.KontonummertypeIBAN
+		return ident.IBAN(NewKontonummer(d.Rand)), contract.KontonummertypeIBAN
 	case n == 7:
 		return "DEPOT-" + strconv.FormatInt(1_000_000_000+d.Int64N(9_000_000_000), 10), contract.KontonummertypeAnnet
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/ident"
+	"github.com/finprod/finprod/internal/identref"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -125,23 +127,23 @@ func checkIdentities(t *testing.T, where string, o contract.Oppgave) {
 	e := o.Oppgaveeier
 	require.True(t, (e.Person == nil) != (e.Organisasjon == nil), where)
 	if p := e.Person; p != nil {
-		info, err := ValidateFoedselsnummer(p.Foedselsnummer)
+		info, err := ident.ValidateFoedselsnummer(p.Foedselsnummer)
 		require.NoError(t, err, where)
 		require.Equal(t, p.Foedselsdato, info.Foedselsdato.Format("2006-01-02"), where)
 	} else {
-		require.NoError(t, ValidateOrganisasjonsnummer(e.Organisasjon.Organisasjonsnummer), where)
+		require.NoError(t, ident.ValidateOrganisasjonsnummer(e.Organisasjon.Organisasjonsnummer), where)
 	}
 	switch o.Konto.Kontonummertype {
 	case contract.KontonummertypeKontonummer:
-		require.NoError(t, ValidateKontonummer(o.Konto.Kontonummer), where)
+		require.NoError(t, ident.ValidateKontonummer(o.Konto.Kontonummer), where)
 	case contract.KontonummertypeIBAN:
-		require.True(t, refIBAN(o.Konto.Kontonummer), where)
+		require.True(t, identref.IBAN(o.Konto.Kontonummer), where)
 	case contract.KontonummertypeISIN:
-		require.True(t, refLuhnISIN(o.Konto.Kontonummer), where)
+		require.True(t, identref.LuhnISIN(o.Konto.Kontonummer), where)
 	}
 	for _, p := range o.Konto.Finansprodukt {
 		if p.ISIN != "" {
-			require.True(t, refLuhnISIN(p.ISIN), where)
+			require.True(t, identref.LuhnISIN(p.ISIN), where)
 		}
 	}
 }
@@ -151,12 +153,12 @@ func TestDefaultsAndConfigErrors(t *testing.T) {
 	c := g.Config()
 	assert.Equal(t, 2025, c.Inntektsaar)
 	assert.Equal(t, 1, c.Oppgaver)
-	assert.True(t, IsSyntheticOrganisasjonsnummer(c.Oppgavegiver))
-	assert.NoError(t, ValidateOrganisasjonsnummer(c.Oppgavegiver))
+	assert.True(t, ident.IsSyntheticOrganisasjonsnummer(c.Oppgavegiver))
+	assert.NoError(t, ident.ValidateOrganisasjonsnummer(c.Oppgavegiver))
 	assert.NotEqual(t, c.Oppgavegiver, mustNew(t, Config{Seed: 8}).Config().Oppgavegiver)
 
 	_, err := New(Config{Oppgavegiver: "987546231"})
-	assert.ErrorIs(t, err, ErrCheckDigit)
+	assert.ErrorIs(t, err, ident.ErrCheckDigit)
 	_, err = New(Config{Defects: []string{"feil-sum,finnes-ikke"}})
 	assert.ErrorContains(t, err, "unknown defect finnes-ikke")
 	_, err = New(Config{Defects: []string{"feil-kontrollsiffer-fnr", "feil-kontrollsiffer-orgnr"}})
@@ -210,11 +212,11 @@ func TestDefects(t *testing.T) {
 			case "feil-antall":
 				require.Equal(t, len(lev.Oppgave)+1, lev.Oppgaveoppsummering.AntallOppgaver)
 			case "feil-kontrollsiffer-fnr":
-				_, err := ValidateFoedselsnummer(lev.Oppgave[0].Oppgaveeier.Person.Foedselsnummer)
-				require.ErrorIs(t, err, ErrCheckDigit)
+				_, err := ident.ValidateFoedselsnummer(lev.Oppgave[0].Oppgaveeier.Person.Foedselsnummer)
+				require.ErrorIs(t, err, ident.ErrCheckDigit)
 				require.Empty(t, CheckSynthetic(lev), "a broken synthetic number is still synthetic")
 			case "feil-kontrollsiffer-orgnr":
-				require.ErrorIs(t, ValidateOrganisasjonsnummer(lev.Oppgave[0].Oppgaveeier.Organisasjon.Organisasjonsnummer), ErrCheckDigit)
+				require.ErrorIs(t, ident.ValidateOrganisasjonsnummer(lev.Oppgave[0].Oppgaveeier.Organisasjon.Organisasjonsnummer), ident.ErrCheckDigit)
 				require.Nil(t, lev.Oppgave[0].Oppgaveeier.Person)
 				require.Empty(t, CheckSynthetic(lev))
 			case "aar-ulikt":

@@ -1,34 +1,10 @@
 package generators
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
 
-var orgnrWeights = []int{3, 2, 7, 6, 5, 4, 3, 2}
-
-// ValidateOrganisasjonsnummer checks the 9 digits and the mod-11 check digit.
-func ValidateOrganisasjonsnummer(s string) error {
-	const kind = "organisasjonsnummer"
-	if len(s) != 9 {
-		return invalid(kind, s, ErrLength, "has %d characters, expected 9", len(s))
-	}
-	if !allDigits(s) {
-		return invalid(kind, s, ErrNotDigits, "expected 9 digits")
-	}
-	want, ok := mod11(s, orgnrWeights)
-	if !ok {
-		return invalid(kind, s, ErrCheckDigit, "no check digit exists for the first eight digits %s", s[:8])
-	}
-	if got := int(s[8] - '0'); got != want {
-		return invalid(kind, s, ErrCheckDigit, "check digit is %d, expected %d", got, want)
-	}
-	return nil
-}
-
-// IsSyntheticOrganisasjonsnummer reports whether s has the shape of Tenor's
-// synthetic Enhetsregister (9 digits starting with 2 or 3); real numbers
-// start with 8 or 9, so the check digit does not matter for safety.
-func IsSyntheticOrganisasjonsnummer(s string) bool {
-	return len(s) == 9 && allDigits(s) && (s[0] == '2' || s[0] == '3')
-}
+	"github.com/finprod/finprod/ident"
+)
 
 // NewOrganisasjonsnummer draws a synthetic organisasjonsnummer (first digit
 // 2 or 3) with a valid check digit.
@@ -39,7 +15,7 @@ func NewOrganisasjonsnummer(r *rand.Rand) string {
 		for i := 1; i < 8; i++ {
 			b[i] = byte('0' + r.IntN(10))
 		}
-		if c, ok := mod11(string(b[:]), orgnrWeights); ok {
+		if c, ok := ident.OrganisasjonsnummerCheckDigit(string(b[:8])); ok {
 			b[8] = byte('0' + c)
 			return string(b[:])
 		}

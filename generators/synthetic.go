@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/ident"
 )
 
 // Problem names one identity in a leveranse that is not synthetic.
@@ -43,7 +44,7 @@ func (p Problem) String() string {
 func CheckSynthetic(l contract.Leveranse) []Problem {
 	var out []Problem
 	org := func(sti, v string) {
-		if !IsSyntheticOrganisasjonsnummer(v) {
+		if !ident.IsSyntheticOrganisasjonsnummer(v) {
 			out = append(out, Problem{Sti: sti, Verdi: v,
 				Grunn: "organisasjonsnummer is not synthetic (Tenor's synthetic organisations start with 2 or 3)"})
 		}
@@ -51,7 +52,7 @@ func CheckSynthetic(l contract.Leveranse) []Problem {
 	org("$.leveranse.oppgavegiver.organisasjonsnummer", l.Oppgavegiver.Organisasjonsnummer)
 	for i, o := range l.Oppgave {
 		base := fmt.Sprintf("$.leveranse.oppgave[%d].oppgaveeier", i)
-		if p := o.Oppgaveeier.Person; p != nil && !IsSyntheticFoedselsnummer(p.Foedselsnummer) {
+		if p := o.Oppgaveeier.Person; p != nil && !ident.IsSyntheticFoedselsnummer(p.Foedselsnummer) {
 			out = append(out, Problem{Sti: base + ".person.foedselsnummer", Verdi: p.Foedselsnummer,
 				Grunn: "foedselsnummer is not synthetic (Tenor's synthetic persons have month + 80)"})
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/ident"
 )
 
 // ErrNotSynthetic is returned (wrapped) for a request that would have sent
@@ -97,11 +98,11 @@ func checkBody(ctx context.Context, body []byte) error {
 	walk(doc, "$", func(sti, key, v string) {
 		switch {
 		case strings.EqualFold(key, "organisasjonsnummer"):
-			if !generators.IsSyntheticOrganisasjonsnummer(v) {
+			if !ident.IsSyntheticOrganisasjonsnummer(v) {
 				ps = append(ps, generators.Problem{Sti: sti, Verdi: v, Grunn: "organisasjonsnummer is not synthetic"})
 			}
 		case strings.EqualFold(key, "foedselsnummer"):
-			if !generators.IsSyntheticFoedselsnummer(v) {
+			if !ident.IsSyntheticFoedselsnummer(v) {
 				ps = append(ps, generators.Problem{Sti: sti, Verdi: v, Grunn: "foedselsnummer is not synthetic"})
 			}
 		}

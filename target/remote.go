@@ -11,7 +11,7 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/ident"
 )
 
 // FromProfile makes a target from a profile: a test environment such as
@@ -26,7 +26,7 @@ func FromProfile(p Profile) (*Target, error) {
 	for _, org := range []struct{ key, v string }{
 		{"maskinporten.systembruker", p.Maskinporten.Systembruker}, {"oppgavegiver", p.Oppgavegiver},
 	} {
-		if !generators.IsSyntheticOrganisasjonsnummer(org.v) {
+		if !ident.IsSyntheticOrganisasjonsnummer(org.v) {
 			return nil, fmt.Errorf("%w: profile %s %s is not a synthetic organisation (Tenor's start with 2 or 3)",
 				ErrNotSynthetic, org.key, org.v)
 		}

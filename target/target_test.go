@@ -22,6 +22,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/ident"
 )
 
 func writeKey(t *testing.T, dir string) {
@@ -205,9 +206,9 @@ func TestExampleProfileIsValid(t *testing.T) {
 	p, err := LoadProfile("../profiles/tt02.example.yaml")
 	require.NoError(t, err)
 	require.NoError(t, p.Validate())
-	assert.True(t, generators.IsSyntheticOrganisasjonsnummer(p.Maskinporten.Systembruker))
-	assert.True(t, generators.IsSyntheticOrganisasjonsnummer(p.Oppgavegiver))
-	assert.NoError(t, generators.ValidateOrganisasjonsnummer(p.Oppgavegiver))
+	assert.True(t, ident.IsSyntheticOrganisasjonsnummer(p.Maskinporten.Systembruker))
+	assert.True(t, ident.IsSyntheticOrganisasjonsnummer(p.Oppgavegiver))
+	assert.NoError(t, ident.ValidateOrganisasjonsnummer(p.Oppgavegiver))
 }
 
 // An identity is an identity whatever its JSON type or letter case.

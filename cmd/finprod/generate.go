@@ -14,6 +14,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/ident"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -111,7 +112,7 @@ func runGenerate(cmd *cobra.Command, o generateOpts) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if o.oppgavegiver != "" && !generators.IsSyntheticOrganisasjonsnummer(o.oppgavegiver) {
+	if o.oppgavegiver != "" && !ident.IsSyntheticOrganisasjonsnummer(o.oppgavegiver) {
 		fmt.Fprintf(cmd.ErrOrStderr(), "finprod: warning: --oppgavegiver %s is not a synthetic organisasjonsnummer (2xx or 3xx); such data must not go to a test environment\n", o.oppgavegiver)
 	}
 	maxBody := o.maxBody

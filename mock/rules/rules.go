@@ -1,8 +1,8 @@
 // Package rules checks the business rules of a leveranse that its JSON schema
 // cannot express: that the oppgaveoppsummering adds up, and that identifiers
-// carry valid check digits. Where the findings go (a synchronous 400 or the
-// feedback document in Dialogporten) is the caller's choice (ASSUMPTION
-// A-ASYNC).
+// carry valid check digits (by package ident). Where the findings go (a
+// synchronous 400 or the feedback document in Dialogporten) is the caller's
+// choice (ASSUMPTION A-ASYNC).
 package rules
 
 import (
@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/ident"
 	"github.com/finprod/finprod/internal/jsontree"
 )
 
@@ -202,10 +203,10 @@ func fromTree(doc any) (view, bool) {
 		if !ok {
 			return v, false
 		}
-		if ov.person, ok = ident(eier["person"], "foedselsnummer"); !ok {
+		if ov.person, ok = identifier(eier["person"], "foedselsnummer"); !ok {
 			return v, false
 		}
-		if ov.organisasjon, ok = ident(eier["organisasjon"], "organisasjonsnummer"); !ok {
+		if ov.organisasjon, ok = identifier(eier["organisasjon"], "organisasjonsnummer"); !ok {
 			return v, false
 		}
 		konto, ok := object(o["konto"], "finansprodukt")
@@ -282,8 +283,8 @@ func str(x any) (string, bool) {
 	return "", false
 }
 
-// ident reads a *struct{ field string } field: nil for null or absent.
-func ident(x any, field string) (*string, bool) {
+// identifier reads a *struct{ field string } field: nil for null or absent.
+func identifier(x any, field string) (*string, bool) {
 	if x == nil {
 		return nil, true
 	}
@@ -301,17 +302,19 @@ func ident(x any, field string) (*string, bool) {
 func (lev view) check() []Finding {
 	var out []Finding
 
-	if org := lev.organisasjonsnummer; !ValidOrganisasjonsnummer(org) {
+	if org := lev.organisasjonsnummer; ident.ValidateOrganisasjonsnummer(org) != nil {
 		out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
 			Sti: "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: org})
 	}
 	for i, o := range lev.oppgave {
 		base := func() string { return "$.leveranse.oppgave[" + strconv.Itoa(i) + "].oppgaveeier" }
-		if p := o.person; p != nil && !ValidFoedselsnummer(*p) {
-			out = append(out, Finding{Kode: KodeFoedselsnummer, Melding: "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
-				Sti: base() + ".person.foedselsnummer", AngittVerdi: *p})
+		if p := o.person; p != nil {
+			if _, err := ident.ValidateFoedselsnummer(*p); err != nil {
+				out = append(out, Finding{Kode: KodeFoedselsnummer, Melding: "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
+					Sti: base() + ".person.foedselsnummer", AngittVerdi: *p})
+			}
 		}
-		if g := o.organisasjon; g != nil && !ValidOrganisasjonsnummer(*g) {
+		if g := o.organisasjon; g != nil && ident.ValidateOrganisasjonsnummer(*g) != nil {
 			out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
 				Sti: base() + ".organisasjon.organisasjonsnummer", AngittVerdi: *g})
 		}

@@ -65,24 +65,3 @@ func TestUnreadableBody(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Equal(t, KodeUgyldigJSON, fs[0].Kode)
 }
-
-func TestIdentifiers(t *testing.T) {
-	for _, c := range []struct {
-		s  string
-		ok bool
-	}{{"974760673", true}, {"310000000", true}, {"987546231", false}, {"97476067", false}, {"97476067a", false}} {
-		assert.Equal(t, c.ok, ValidOrganisasjonsnummer(c.s), c.s)
-	}
-	for _, c := range []struct {
-		s  string
-		ok bool
-	}{
-		{"15088040063", true},  // Tenor synthetic (month + 80)
-		{"15088040064", false}, // K2 off by one
-		{"00000000000", false}, // day 0
-		{"31028040063", false}, // 31 February
-		{"1508804006", false},
-	} {
-		assert.Equal(t, c.ok, ValidFoedselsnummer(c.s), c.s)
-	}
-}

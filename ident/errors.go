@@ -1,4 +1,4 @@
-package generators
+package ident
 
 import (
 	"errors"
@@ -56,7 +56,12 @@ func mod11(digits string, weights []int) (int, bool) {
 	for i, w := range weights {
 		s += int(digits[i]-'0') * w
 	}
-	c := 11 - s%11
+	return checkDigit11(s)
+}
+
+// checkDigit11 is mod11 for a weighted sum already taken.
+func checkDigit11(sum int) (int, bool) {
+	c := 11 - sum%11
 	switch c {
 	case 11:
 		return 0, true
