@@ -13,7 +13,7 @@ import (
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/rules"
+	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/rules"
 )
 
 // Config is the behaviour of the API that a user may choose.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/internal/jsontree"
-	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 )
 

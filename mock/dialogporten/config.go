@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/rules"
+	"github.com/finprod/finprod/rules"
 )
 
 // Defaults (ASSUMPTIONS A-DP-RESSURS, A-DP-FORSINKELSE).

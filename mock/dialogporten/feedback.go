@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/rules"
 )
 
 // pendingFeedback is a submission whose feedback is not written yet.

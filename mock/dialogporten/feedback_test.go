@@ -8,9 +8,9 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/dialogporten"
-	"github.com/finprod/finprod/mock/rules"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -3,6 +3,9 @@
 // carry valid check digits (by package ident). Where the findings go (a
 // synchronous 400 or the feedback document in Dialogporten) is the caller's
 // choice (ASSUMPTION A-ASYNC).
+//
+// It is the one implementation of these rules: the local mock reports them,
+// and an offline check of a user's files applies the very same ones.
 package rules
 
 import (
