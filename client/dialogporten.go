@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 )
 
 // Dialogporten is a client of Dialogporten's end-user GraphQL API. Its token
@@ -266,7 +266,7 @@ func (d *Dialogporten) SearchDialogs(ctx context.Context, f DialogFilter) ([]Dia
 		"orderBy": []map[string]string{{"updatedAt": "DESC"}},
 	}
 	if f.Party != "" {
-		input["party"] = []string{contract.PartyURN(f.Party)}
+		input["party"] = []string{dialogschema.PartyURN(f.Party)}
 	}
 	if f.ServiceResource != "" {
 		input["serviceResource"] = []string{f.ServiceResource}

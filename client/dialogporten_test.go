@@ -13,6 +13,7 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/store"
@@ -90,7 +91,7 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 	c := newChain(t, dialogporten.Config{FeedbackDelay: 30 * time.Millisecond})
 	body := consistentBody()
 	f := c.accept(t, orgA, body)
-	dp := c.dialogporten(t, orgA, contract.DialogportenScope+" "+contract.Scope)
+	dp := c.dialogporten(t, orgA, dialogschema.Scope+" "+contract.Scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
@@ -98,7 +99,7 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 		DialogFilter: client.DialogFilter{Party: orgA, ServiceResource: dialogporten.DefaultServiceResource, CreatedAfter: f.CreatedAt.Add(-time.Minute)}})
 	require.NoError(t, err)
 	assert.Equal(t, f.DialogID, dlg.ID)
-	assert.Equal(t, contract.PartyURN(orgA), dlg.Party)
+	assert.Equal(t, dialogschema.PartyURN(orgA), dlg.Party)
 	trs := dlg.TransmissionsFor(f.ID)
 	require.NotEmpty(t, trs)
 	sub := trs[0]
@@ -124,7 +125,7 @@ func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
 	c := newChain(t, dialogporten.Config{FeedbackDelay: 30 * time.Millisecond})
 	f := c.accept(t, "987546231", contract.Eksempel())
 	// The example's oppgavegiver is its own systembruker here.
-	dp := c.dialogporten(t, "987546231", contract.DialogportenScope)
+	dp := c.dialogporten(t, "987546231", dialogschema.Scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_, fb, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
@@ -147,7 +148,7 @@ func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
 func TestWaitGivesUpAtDeadline(t *testing.T) {
 	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
 	f := c.accept(t, orgA, consistentBody())
-	dp := c.dialogporten(t, orgA, contract.DialogportenScope)
+	dp := c.dialogporten(t, orgA, dialogschema.Scope)
 	// The budget only has to cover one read of the dialog.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -162,16 +163,16 @@ func TestDialogErrorsAreClear(t *testing.T) {
 	f := c.accept(t, orgA, consistentBody())
 	ctx := context.Background()
 
-	_, err := c.dialogporten(t, orgA, contract.DialogportenScope).DialogByID(ctx, "0193b5cd-cb85-7320-8000-000000000000")
+	_, err := c.dialogporten(t, orgA, dialogschema.Scope).DialogByID(ctx, "0193b5cd-cb85-7320-8000-000000000000")
 	assert.ErrorIs(t, err, client.ErrDialogNotFound)
 	var pe *client.PayloadError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "DialogByIdNotFound", pe.Type)
 
-	_, err = c.dialogporten(t, orgB, contract.DialogportenScope).DialogByID(ctx, f.DialogID)
+	_, err = c.dialogporten(t, orgB, dialogschema.Scope).DialogByID(ctx, f.DialogID)
 	assert.ErrorIs(t, err, client.ErrDialogNotFound, "another party's dialog is not visible")
 
-	found, err := c.dialogporten(t, orgB, contract.DialogportenScope).SearchDialogs(ctx, client.DialogFilter{Party: orgA})
+	found, err := c.dialogporten(t, orgB, dialogschema.Scope).SearchDialogs(ctx, client.DialogFilter{Party: orgA})
 	require.NoError(t, err)
 	assert.Empty(t, found)
 
@@ -179,13 +180,13 @@ func TestDialogErrorsAreClear(t *testing.T) {
 	var ge *client.GraphQLError
 	require.ErrorAs(t, err, &ge)
 	assert.True(t, ge.Unauthorized())
-	assert.Contains(t, err.Error(), contract.DialogportenScope)
+	assert.Contains(t, err.Error(), dialogschema.Scope)
 
-	_, err = c.dialogporten(t, orgA, contract.DialogportenScope).SearchDialogs(ctx, client.DialogFilter{Party: "12"})
+	_, err = c.dialogporten(t, orgA, dialogschema.Scope).SearchDialogs(ctx, client.DialogFilter{Party: "12"})
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "SearchDialogValidationError", pe.Type)
 
-	_, err = c.dialogporten(t, orgA, contract.DialogportenScope).FindSubmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: "0193b5cd-cb85-7320-8000-000000000001"})
+	_, err = c.dialogporten(t, orgA, dialogschema.Scope).FindSubmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: "0193b5cd-cb85-7320-8000-000000000001"})
 	assert.ErrorIs(t, err, client.ErrNoSubmission)
 }
 
@@ -197,7 +198,7 @@ func TestSearchFollowsPages(t *testing.T) {
 		require.NoError(t, err)
 		want = append(want, f.DialogID)
 	}
-	dp := c.dialogporten(t, orgA, contract.DialogportenScope)
+	dp := c.dialogporten(t, orgA, dialogschema.Scope)
 	client.SetPageSize(dp, 2)
 	got, err := dp.SearchDialogs(context.Background(), client.DialogFilter{Party: orgA, Limit: 4})
 	require.NoError(t, err)

@@ -4,14 +4,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 )
 
 // Transmission types finprod follows, as Dialogporten spells them.
 const (
-	TransmissionSubmission = contract.TransmissionSubmission
-	TransmissionAcceptance = contract.TransmissionAcceptance
-	TransmissionRejection  = contract.TransmissionRejection
+	TransmissionSubmission = dialogschema.TransmissionSubmission
+	TransmissionAcceptance = dialogschema.TransmissionAcceptance
+	TransmissionRejection  = dialogschema.TransmissionRejection
 )
 
 // ConsumerAPI marks an attachment URL meant for systems (the other

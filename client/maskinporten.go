@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/cert"
 	"github.com/lestrrat-go/jwx/v3/jwa"
@@ -126,7 +126,7 @@ func (m *Maskinporten) cached() (string, bool) {
 
 // tokenAnswer is the token endpoint's answer, granted or refused.
 type tokenAnswer struct {
-	contract.TokenResponse
+	mptoken.Response
 	Error            string `json:"error"`
 	ErrorDescription string `json:"error_description"`
 }
@@ -141,7 +141,7 @@ func (m *Maskinporten) grant(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	form := url.Values{"grant_type": {contract.GrantTypeJWTBearer}, "assertion": {assertion}}
+	form := url.Values{"grant_type": {mptoken.GrantTypeJWTBearer}, "assertion": {assertion}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", fmt.Errorf("token request to %s: %w", tokenURL, err)
@@ -213,8 +213,8 @@ func (m *Maskinporten) assertion(now time.Time) (string, error) {
 		JwtID(m.newJTI()).
 		Claim("scope", strings.Join(m.scopes, " "))
 	if m.cfg.Systembruker != "" {
-		b = b.Claim("authorization_details", []contract.AuthorizationDetail{{
-			Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg(m.cfg.Systembruker)}})
+		b = b.Claim("authorization_details", []mptoken.AuthorizationDetail{{
+			Type: mptoken.AuthorizationTypeSystemuser, SystemuserOrg: mptoken.NewOrg(m.cfg.Systembruker)}})
 	}
 	tok, err := b.Build()
 	if err != nil {
@@ -257,7 +257,7 @@ func (m *Maskinporten) endpoint(ctx context.Context) (string, error) {
 	if u := m.TokenURL(); u != "" {
 		return u, nil
 	}
-	docURL := m.issuer + contract.DiscoveryPath
+	docURL := m.issuer + mptoken.DiscoveryPath
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
 	if err != nil {
 		return "", fmt.Errorf("discovery request: %w", err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/internal/yamlfile"
 
 	"github.com/finprod/finprod/contract"
@@ -23,7 +24,7 @@ const (
 // Limits and defaults of the assertion.
 const (
 	// MaxAssertionTTL is Maskinporten's limit on exp − iat.
-	MaxAssertionTTL = contract.MaxAssertionLifetime
+	MaxAssertionTTL = mptoken.MaxAssertionLifetime
 	// DefaultAssertionTTL leaves room for a slow network within the limit.
 	DefaultAssertionTTL = 60 * time.Second
 )

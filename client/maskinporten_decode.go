@@ -4,31 +4,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
 // TokenInfo is what an access token says about itself, for showing to a
-// user. It is read without verifying the signature: only the API that
-// receives the token can, and does, trust it.
+// user: its header, and its claims as the mock's Maskinporten mints them.
+// It is read without verifying the signature: only the API that receives
+// the token can, and does, trust it.
 type TokenInfo struct {
-	Algorithm            string
-	KeyID                string
-	Issuer               string
-	ClientID             string
-	Consumer             contract.Org
-	Scope                string
-	AuthorizationDetails []contract.AuthorizationDetail
-	IssuedAt             time.Time
-	Expiry               time.Time
-}
-
-// SystembrukerOrgnr is the systembruker's organisasjonsnummer, or "".
-func (t TokenInfo) SystembrukerOrgnr() string {
-	d, _ := contract.Systemuser(t.AuthorizationDetails)
-	return d.SystemuserOrg.Orgnr()
+	Algorithm string
+	KeyID     string
+	mptoken.Claims
 }
 
 // DecodeToken reads the header and claims of a JWT access token without
@@ -44,20 +32,9 @@ func DecodeToken(raw string) (TokenInfo, error) {
 		info.Algorithm = alg.String()
 	}
 	info.KeyID, _ = hdr.KeyID()
-	var c struct {
-		Iss                  string                         `json:"iss"`
-		ClientID             string                         `json:"client_id"`
-		Consumer             contract.Org                   `json:"consumer"`
-		Scope                string                         `json:"scope"`
-		AuthorizationDetails []contract.AuthorizationDetail `json:"authorization_details"`
-		Iat                  float64                        `json:"iat"`
-		Exp                  float64                        `json:"exp"`
-	}
-	if err := json.Unmarshal(msg.Payload(), &c); err != nil {
+	if err := json.Unmarshal(msg.Payload(), &info.Claims); err != nil {
 		return TokenInfo{}, fmt.Errorf("the access token's claims are not the expected JSON: %s", jsonErrorKind(err))
 	}
-	info.Issuer, info.ClientID, info.Consumer, info.Scope, info.AuthorizationDetails = c.Iss, c.ClientID, c.Consumer, c.Scope, c.AuthorizationDetails
-	info.IssuedAt, info.Expiry = contract.UnixSeconds(c.Iat), contract.UnixSeconds(c.Exp)
 	return info, nil
 }
 

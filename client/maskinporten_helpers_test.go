@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/lestrrat-go/jwx/v3/jwk"
@@ -117,7 +118,7 @@ func newMPEnv(t *testing.T) *mpEnv {
 	e.issuer, err = tokens.NewIssuer(hs.URL+"/maskinporten/", e.clock.Now)
 	require.NoError(t, err)
 	e.server, err = maskinporten.New(maskinporten.Config{Clients: []maskinporten.ClientConfig{{
-		ID: mpClient, Org: mpOrg, Scopes: []string{contract.Scope, contract.DialogportenScope},
+		ID: mpClient, Org: mpOrg, Scopes: []string{contract.Scope, dialogschema.Scope},
 		Keys:          []maskinporten.KeyConfig{{KID: mpKID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))}},
 		Systembrukere: []maskinporten.SystembrukerConfig{{Org: mpSB}},
 	}, {

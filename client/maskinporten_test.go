@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/lestrrat-go/jwx/v3/jws"
@@ -87,7 +88,7 @@ func TestTokenWithBusinessCertificate(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, mpCertClient, info.ClientID)
 			assert.Equal(t, mpOrg, info.Consumer.Orgnr())
-			assert.Equal(t, mpSB, info.SystembrukerOrgnr())
+			assert.Equal(t, mpSB, info.SystemuserOrgnr())
 		})
 	}
 	assert.EqualValues(t, 1, e.disco.Load())
@@ -470,7 +471,7 @@ func TestDefaultClientFileWorks(t *testing.T) {
 	c, err := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil).Verify(tok)
 	require.NoError(t, err)
 	assert.Equal(t, maskinporten.DefaultSystembrukerOrg, c.SystemuserOrgnr())
-	assert.True(t, c.HasScope(contract.DialogportenScope))
+	assert.True(t, c.HasScope(dialogschema.Scope))
 }
 
 func TestDecodeTokenRefusesNonJWT(t *testing.T) {

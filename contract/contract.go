@@ -1,7 +1,9 @@
 // Package contract holds the API as data: finprod's OpenAPI document with the
 // JSON Schema of a leveranse, the GLD error catalogue, and the payload and
 // error types that the mock, the client, the steps, the load runs and the
-// reports share. It depends on nothing else in finprod.
+// reports share. It depends on nothing else in finprod. What describes the
+// peers the API leans on is beside it: Maskinporten's token in
+// contract/mptoken, Dialogporten in contract/dialogschema.
 package contract
 
 import (
@@ -388,10 +390,4 @@ func valueText(v any) string {
 		s = string(r[:maxValueText]) + "…"
 	}
 	return s
-}
-
-// DokumentPath is the path of one document of a forsendelse (ASSUMPTION
-// A-PATH). Only the mock uses it: clients follow the URL from Dialogporten.
-func DokumentPath(inntektsaar int, organisasjonsnummer, forsendelseID, dokumentID string) string {
-	return fmt.Sprintf("/v1/%d/%s/forsendelse/%s/dokument/%s", inntektsaar, organisasjonsnummer, forsendelseID, dokumentID)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
@@ -94,11 +95,11 @@ func TestEveryGLDCode(t *testing.T) {
 
 	other, err := tokens.NewIssuer(s.Issuer().URL(), nil)
 	require.NoError(t, err)
-	forged, _, err := other.Mint(tokens.Claims{Scope: contract.Scope, Consumer: contract.NewOrg(exampleOrg)}, time.Minute)
+	forged, _, err := other.Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg(exampleOrg)}, time.Minute)
 	require.NoError(t, err)
-	expired, _, err := s.Issuer().Mint(tokens.Claims{Scope: contract.Scope, Consumer: contract.NewOrg(exampleOrg)}, -time.Minute)
+	expired, _, err := s.Issuer().Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg(exampleOrg)}, -time.Minute)
 	require.NoError(t, err)
-	noSystembruker, _, err := s.Issuer().Mint(tokens.Claims{Scope: contract.Scope, Consumer: contract.NewOrg("310000000")}, time.Minute)
+	noSystembruker, _, err := s.Issuer().Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg("310000000")}, time.Minute)
 	require.NoError(t, err)
 
 	cases := []struct {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/access"
 	"github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/mock/dialogporten"
@@ -60,7 +61,7 @@ const (
 )
 
 // TokenTTL is the lifetime of tokens minted by MintToken, as Maskinporten's.
-const TokenTTL = contract.AccessTokenLifetime
+const TokenTTL = mptoken.Lifetime
 
 // Server is a running mock.
 type Server struct {
@@ -216,13 +217,13 @@ func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (
 	if len(scopes) == 0 {
 		scopes = []string{contract.Scope}
 	}
-	tok, _, err := s.issuer.Mint(tokens.Claims{
+	tok, _, err := s.issuer.Mint(mptoken.Claims{
 		ClientID: "finprod-mock-client",
-		Consumer: contract.NewOrg(org),
+		Consumer: mptoken.NewOrg(org),
 		Scope:    strings.Join(scopes, " "),
-		AuthorizationDetails: []contract.AuthorizationDetail{{
-			Type:          contract.AuthorizationTypeSystemuser,
-			SystemuserOrg: contract.NewOrg(org),
+		AuthorizationDetails: []mptoken.AuthorizationDetail{{
+			Type:          mptoken.AuthorizationTypeSystemuser,
+			SystemuserOrg: mptoken.NewOrg(org),
 			SystemuserID:  []string{"finprod-mock-systembruker-" + org},
 			SystemID:      "finprod-mock-system",
 		}},

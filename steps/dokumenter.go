@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 )
 
 // documentState is what the Dialogporten steps found and fetched.
@@ -30,7 +30,7 @@ type documentState struct {
 // systembruker, with Dialogporten's own scope.
 func (s *scenario) dialogporten() *client.Dialogporten {
 	return client.NewDialogporten(s.target.DialogportenURL,
-		tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: []string{contract.DialogportenScope}},
+		tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: []string{dialogschema.Scope}},
 		s.target.HTTP)
 }
 
@@ -157,9 +157,8 @@ func (s *scenario) tilbakemeldingPekerPaa(ctx context.Context, sti string) error
 }
 
 // alteredDocumentURL changes one segment of the submitted document's URL,
-// whose shape is ASSUMPTION A-PATH:
-// /v1/{inntektsaar}/{organisasjonsnummer}/forsendelse/{forsendelseId}/dokument/{dokumentId}.
-func (s *scenario) alteredDocumentURL(ctx context.Context, segment int, value string) (string, error) {
+// whose shape is ASSUMPTION A-PATH (contract.DokumentRef).
+func (s *scenario) alteredDocumentURL(ctx context.Context, alter func(*contract.DokumentRef)) (string, error) {
 	if err := s.dialogenHentes(ctx); err != nil {
 		return "", err
 	}
@@ -167,24 +166,17 @@ func (s *scenario) alteredDocumentURL(ctx context.Context, segment int, value st
 	if err != nil {
 		return "", fmt.Errorf("document URL %q: %w", s.documents.url, err)
 	}
-	parts := strings.Split(u.Path, "/")
-	i := len(parts) - 7 // index of "v1"
-	if i < 0 || parts[i] != "v1" || parts[i+3] != "forsendelse" || parts[i+5] != "dokument" {
+	prefix, ref, ok := contract.ParseDokumentPath(u.Path)
+	if !ok {
 		return "", fmt.Errorf("document URL %s does not have the assumed shape (ASSUMPTION A-PATH)", s.documents.url)
 	}
-	parts[i+segment] = value
-	u.Path = strings.Join(parts, "/")
+	alter(&ref)
+	u.Path = prefix + ref.Path()
 	return u.String(), nil
 }
 
-const (
-	segAar         = 1
-	segForsendelse = 4
-	segDokument    = 6
-)
-
-func (s *scenario) hentMedEndretSegment(ctx context.Context, segment int, value string) error {
-	u, err := s.alteredDocumentURL(ctx, segment, value)
+func (s *scenario) hentMedEndretSegment(ctx context.Context, alter func(*contract.DokumentRef)) error {
+	u, err := s.alteredDocumentURL(ctx, alter)
 	if err != nil {
 		return err
 	}
@@ -192,13 +184,13 @@ func (s *scenario) hentMedEndretSegment(ctx context.Context, segment int, value 
 }
 
 func (s *scenario) ukjentDokument(ctx context.Context) error {
-	return s.hentMedEndretSegment(ctx, segDokument, uuid.NewString())
+	return s.hentMedEndretSegment(ctx, func(d *contract.DokumentRef) { d.DokumentID = uuid.NewString() })
 }
 
 func (s *scenario) ukjentForsendelse(ctx context.Context) error {
-	return s.hentMedEndretSegment(ctx, segForsendelse, uuid.NewString())
+	return s.hentMedEndretSegment(ctx, func(d *contract.DokumentRef) { d.ForsendelseID = uuid.NewString() })
 }
 
 func (s *scenario) aarUtenDialog(ctx context.Context) error {
-	return s.hentMedEndretSegment(ctx, segAar, strconv.Itoa(s.target.LukketInntektsaar))
+	return s.hentMedEndretSegment(ctx, func(d *contract.DokumentRef) { d.Inntektsaar = strconv.Itoa(s.target.LukketInntektsaar) })
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/maskinporten"
 )
@@ -65,7 +66,7 @@ func (g *grantCredentials) forOrg(org string) (*maskinportenCredentials, error) 
 	err := g.mp.Register(maskinporten.ClientConfig{
 		ID: id, Org: org,
 		Keys:          []maskinporten.KeyConfig{{KID: suiteKID, PublicKeyPEM: g.pub}},
-		Scopes:        []string{contract.Scope, contract.DialogportenScope},
+		Scopes:        []string{contract.Scope, dialogschema.Scope},
 		Systembrukere: []maskinporten.SystembrukerConfig{{Org: org}},
 	})
 	if err != nil {

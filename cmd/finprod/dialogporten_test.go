@@ -111,7 +111,7 @@ func TestFetchDownloadsDocuments(t *testing.T) {
 	org := "987546231"
 	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Referanse: "r", Systembruker: org, Body: contract.Eksempel()})
 	require.NoError(t, err)
-	tok := c.token(t, org, contract.DialogportenScope+" "+contract.Scope)
+	tok := c.token(t, org, dialogschema.Scope+" "+contract.Scope)
 	t.Setenv(tokenEnv, tok)
 	t.Setenv("FINPROD_API_TOKEN", "")
 	outDir := t.TempDir()
@@ -160,7 +160,7 @@ func TestFetchExitCodes(t *testing.T) {
 	_, code := run(t, "fetch", "--dialogporten", url, "--dialog", f.DialogID)
 	assert.Equal(t, exitUsage, code, "no token")
 
-	t.Setenv(tokenEnv, c.token(t, org, contract.DialogportenScope))
+	t.Setenv(tokenEnv, c.token(t, org, dialogschema.Scope))
 	_, code = run(t, "fetch", "--dialogporten", url, "--forsendelse", f.ID)
 	assert.Equal(t, exitUsage, code, "--forsendelse needs --party")
 

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/client"
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/spf13/cobra"
 )
 
@@ -53,7 +53,7 @@ token), which needs skatteetaten:innrapporteringfinansprodukter. Tokens are neve
 	f.StringVar(&o.dialogID, "dialog", "", "dialogId from the API's receipt")
 	f.StringVar(&o.forsendelseID, "forsendelse", "", "forsendelseId from the API's receipt")
 	f.StringVar(&o.party, "party", "", "oppgavegiver's organisasjonsnummer (needed with --forsendelse alone)")
-	f.StringVar(&o.serviceResource, "service-resource", contract.ServiceResource, "service resource to search when only a forsendelse is given")
+	f.StringVar(&o.serviceResource, "service-resource", dialogschema.ServiceResource, "service resource to search when only a forsendelse is given")
 	f.StringVar(&o.out, "out", filepath.Join("out", "fetch"), "folder for downloaded documents")
 	f.StringVar(&o.tokenFile, "token-file", "", "file with a Dialogporten bearer token (else $"+tokenEnv+")")
 	f.StringVar(&o.apiTokenFile, "api-token-file", "", "file with a bearer token for the documents (else $FINPROD_API_TOKEN, else the Dialogporten token)")

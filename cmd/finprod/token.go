@@ -9,6 +9,7 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/spf13/cobra"
 )
 
@@ -128,7 +129,7 @@ func printTokenInfo(w io.Writer, info client.TokenInfo, now time.Time) error {
 	row("consumer", orNone(info.Consumer.ID))
 	row("scope", info.Scope)
 	sb := "(none: not a systembruker token)"
-	if d, ok := contract.Systemuser(info.AuthorizationDetails); ok {
+	if d, ok := mptoken.Systemuser(info.AuthorizationDetails); ok {
 		sb = fmt.Sprintf("%s (systemuser_id %s, system_id %s)", d.SystemuserOrg.ID, orNone(strings.Join(d.SystemuserID, ",")), orNone(d.SystemID))
 	}
 	row("systembruker", sb)

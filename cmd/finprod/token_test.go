@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/stretchr/testify/assert"
@@ -60,9 +61,9 @@ func TestTokenCommandPrintsClaimsNotToken(t *testing.T) {
 func TestTokenCommandFlagsWithoutConfig(t *testing.T) {
 	d, _ := localMaskinporten(t)
 	out, code := runCLIExit(t, "token", "--issuer", d.Issuer, "--client-id", d.ClientID, "--key", d.KeyFile, "--kid", d.KID,
-		"--systembruker", d.SystembrukerOrg, "--scope", contract.Scope, "--scope", contract.DialogportenScope)
+		"--systembruker", d.SystembrukerOrg, "--scope", contract.Scope, "--scope", dialogschema.Scope)
 	require.Equal(t, exitOK, code, out)
-	assert.Regexp(t, `scope\s+`+contract.Scope+` `+contract.DialogportenScope, out)
+	assert.Regexp(t, `scope\s+`+contract.Scope+` `+dialogschema.Scope, out)
 
 	out, code = runCLIExit(t, "token", "--config", d.ConfigFile, "--discover", "--token-url", "")
 	require.Equal(t, exitOK, code, out)

@@ -1,7 +1,9 @@
-// Package dialogschema holds finprod's own SDL for the part of Dialogporten's
-// GraphQL schema it uses, and the gqlparser plumbing to check queries against
-// it or against a fresh copy of the real schema. Both the client and the mock
-// import it, so the two always agree on one schema without knowing each other.
+// Package dialogschema is Dialogporten as finprod relies on it: finprod's
+// own SDL for the part of Dialogporten's GraphQL schema it uses, the gqlparser
+// plumbing to check queries against it or against a fresh copy of the real
+// schema, and the values (transmission types, party URNs, the service
+// resource, the scope) that both sides must spell alike. Both the client and
+// the mock import it, so the two always agree without knowing each other.
 package dialogschema
 
 import (

@@ -111,16 +111,15 @@ func (h *Handler) SetFaults(f Faults) error {
 func (h *Handler) Reset() { h.idem.reset() }
 
 // ServeHTTP routes by hand rather than through a ServeMux: the API has two
-// shapes of path, and a miss must still answer in the API's error format.
+// shapes of path (the document's is contract.DokumentRef), and a miss must
+// still answer in the API's error format.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
 	if !ok {
 		writeFeil(w, contract.GLD1023)
 		return
 	}
-	parts := strings.Split(rest, "/")
-	switch {
-	case len(parts) == 1 && parts[0] != "":
+	if rest != "" && !strings.Contains(rest, "/") {
 		if r.Method != http.MethodPost {
 			methodNotAllowed(w, http.MethodPost)
 			return
@@ -128,8 +127,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !h.injectFaults(w, r) {
 			return
 		}
-		h.submit(w, r, parts[0])
-	case len(parts) == 6 && parts[2] == "forsendelse" && parts[4] == "dokument":
+		h.submit(w, r, rest)
+		return
+	}
+	if prefix, doc, ok := contract.ParseDokumentPath(r.URL.Path); ok && prefix == "" {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			methodNotAllowed(w, http.MethodGet+", "+http.MethodHead)
 			return
@@ -137,10 +138,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !h.injectFaults(w, r) {
 			return
 		}
-		h.document(w, r, parts[0], parts[1], parts[3], parts[5])
-	default:
-		writeFeil(w, contract.GLD1023)
+		h.document(w, r, doc)
+		return
 	}
+	writeFeil(w, contract.GLD1023)
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/finprod/finprod/rules"
@@ -25,7 +26,7 @@ func benchHandler(b *testing.B, cfg Config) (*Handler, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, _, err := iss.Mint(tokens.Claims{Scope: contract.Scope, Consumer: contract.NewOrg("987546231")}, time.Hour)
+	tok, _, err := iss.Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg("987546231")}, time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,8 @@ import (
 
 // document serves GET /v1/{inntektsaar}/{orgnr}/forsendelse/{fid}/dokument/{did}
 // (ASSUMPTION A-PATH) with the submission's auth rules.
-func (h *Handler) document(w http.ResponseWriter, r *http.Request, yearSeg, orgnr, fid, did string) {
+func (h *Handler) document(w http.ResponseWriter, r *http.Request, ref contract.DokumentRef) {
+	yearSeg, orgnr, fid, did := ref.Inntektsaar, ref.Organisasjonsnummer, ref.ForsendelseID, ref.DokumentID
 	systembruker, ok := h.authenticate(w, r)
 	if !ok {
 		return

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/rules"
 )
 
 // Defaults (ASSUMPTIONS A-DP-RESSURS, A-DP-FORSINKELSE).
 const (
-	DefaultServiceResource = contract.ServiceResource
+	DefaultServiceResource = dialogschema.ServiceResource
 	DefaultServiceOwner    = "skd"
 	DefaultFeedbackDelay   = 200 * time.Millisecond
 )

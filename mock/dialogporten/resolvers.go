@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/google/uuid"
 )
@@ -192,7 +193,7 @@ func (s *Server) dialogOf(d store.Dialog) *dialog {
 		Revision:         derivedID(d.ID, d.UpdatedAt.String()),
 		Org:              s.cfg.ServiceOwner,
 		ServiceResource:  s.cfg.ServiceResource,
-		Party:            contract.PartyURN(d.Oppgavegiver),
+		Party:            dialogschema.PartyURN(d.Oppgavegiver),
 		Status:           status(d),
 		CreatedAt:        dateTime{d.CreatedAt},
 		UpdatedAt:        dateTime{d.UpdatedAt},

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock/store"
 )
 
@@ -88,7 +88,7 @@ func (q *query) SearchDialogs(ctx context.Context, args struct{ Input searchInpu
 			if !partyPattern.MatchString(p) {
 				return searchError("SearchDialogValidationError", fmt.Sprintf("Party %q is not a valid party URN.", p))
 			}
-			parties = append(parties, strings.TrimPrefix(p, contract.PartyOrgPrefix))
+			parties = append(parties, strings.TrimPrefix(p, dialogschema.PartyOrgPrefix))
 		}
 	}
 	ord := order{field: "contentUpdatedAt", desc: true}
@@ -158,7 +158,7 @@ func (q *query) SearchDialogs(ctx context.Context, args struct{ Input searchInpu
 	for _, d := range found {
 		items = append(items, &searchDialog{
 			ID: uuidScalar(d.ID), Org: q.s.cfg.ServiceOwner, ServiceResource: q.s.cfg.ServiceResource,
-			Party: contract.PartyURN(d.Oppgavegiver), Status: status(d),
+			Party: dialogschema.PartyURN(d.Oppgavegiver), Status: status(d),
 			CreatedAt: dateTime{d.CreatedAt}, UpdatedAt: dateTime{d.UpdatedAt}, ContentUpdatedAt: dateTime{d.UpdatedAt},
 			Content: dialogContent(d),
 		})

@@ -18,7 +18,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
@@ -196,8 +195,8 @@ func (s *Server) authenticate(r *http.Request) (caller, int, string) {
 		}
 		return caller{}, http.StatusUnauthorized, msg
 	}
-	if !claims.HasScope(contract.DialogportenScope) {
-		return caller{}, http.StatusForbidden, fmt.Sprintf("The token lacks the scope %s.", contract.DialogportenScope)
+	if !claims.HasScope(dialogschema.Scope) {
+		return caller{}, http.StatusForbidden, fmt.Sprintf("The token lacks the scope %s.", dialogschema.Scope)
 	}
 	return caller{systembruker: claims.SystemuserOrgnr()}, 0, ""
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/finprod/finprod/mock/tokens"
@@ -45,9 +46,9 @@ func newEnv(t *testing.T, cfg dialogporten.Config, mayReport func(string, string
 
 func (e *env) token(t *testing.T, systembruker, scope string) string {
 	t.Helper()
-	c := tokens.Claims{ClientID: "test", Consumer: contract.NewOrg(systembruker), Scope: scope}
+	c := mptoken.Claims{ClientID: "test", Consumer: mptoken.NewOrg(systembruker), Scope: scope}
 	if systembruker != "" {
-		c.AuthorizationDetails = []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg(systembruker)}}
+		c.AuthorizationDetails = []mptoken.AuthorizationDetail{{Type: mptoken.AuthorizationTypeSystemuser, SystemuserOrg: mptoken.NewOrg(systembruker)}}
 	}
 	tok, _, err := e.iss.Mint(c, time.Minute)
 	require.NoError(t, err)
@@ -126,7 +127,7 @@ func consistentBody() []byte {
 func TestDialogByIDHonoursSelectionSet(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
-	a := e.post(t, e.token(t, orgA, contract.DialogportenScope),
+	a := e.post(t, e.token(t, orgA, dialogschema.Scope),
 		`query($id: UUID!) { dialogById(dialogId: $id) { dialog { id transmissions { type externalReference } } } }`,
 		map[string]any{"id": f.DialogID})
 	require.Empty(t, a.Errors)
@@ -144,7 +145,7 @@ func TestDialogByIDHonoursSelectionSet(t *testing.T) {
 func TestAttachmentURLsPointAtTheDocumentEndpoint(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
-	a := e.post(t, e.token(t, orgA, contract.DialogportenScope),
+	a := e.post(t, e.token(t, orgA, dialogschema.Scope),
 		`query($id: UUID!) { dialogById(dialogId: $id) { dialog { party status transmissions { attachments { name urls { url mediaType consumerType } } } } errors { message } } }`,
 		map[string]any{"id": f.DialogID})
 	require.Empty(t, a.Errors)
@@ -166,7 +167,7 @@ func TestSearchDialogsFiltersByPartyAndHonoursSelectionSet(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, everyone)
 	fa := e.accept(t, orgA, consistentBody())
 	e.accept(t, orgB, consistentBody())
-	tok := e.token(t, orgA, contract.DialogportenScope)
+	tok := e.token(t, orgA, dialogschema.Scope)
 	q := `query($in: SearchDialogInput!) { searchDialogs(input: $in) { items { id party } hasNextPage } }`
 
 	a := e.post(t, tok, q, map[string]any{"in": map[string]any{"party": []string{"urn:altinn:organization:identifier-no:" + orgA},
@@ -195,7 +196,7 @@ func TestSearchDialogsPages(t *testing.T) {
 	for _, org := range []string{orgA, orgB, "923609016"} {
 		want[e.accept(t, org, consistentBody()).DialogID] = true
 	}
-	tok := e.token(t, orgA, contract.DialogportenScope)
+	tok := e.token(t, orgA, dialogschema.Scope)
 	q := `query($in: SearchDialogInput!) { searchDialogs(input: $in) { items { id } hasNextPage continuationToken errors { __typename message } } }`
 	in := map[string]any{"limit": 2, "orderBy": []any{map[string]any{"createdAt": "ASC"}}}
 	got := map[string]bool{}
@@ -239,7 +240,7 @@ func TestTokenNeedsDialogportenScope(t *testing.T) {
 	a = e.post(t, e.token(t, orgA, contract.Scope), q, vars)
 	assert.Equal(t, http.StatusForbidden, a.status)
 	require.NotEmpty(t, a.Errors)
-	assert.Contains(t, a.Errors[0].Message, contract.DialogportenScope)
+	assert.Contains(t, a.Errors[0].Message, dialogschema.Scope)
 	assert.Nil(t, a.Data)
 }
 
@@ -247,13 +248,13 @@ func TestOtherPartysDialogIsNotFound(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	q := `query($id: UUID!) { dialogById(dialogId: $id) { dialog { id } errors { __typename message } } }`
-	a := e.post(t, e.token(t, orgB, contract.DialogportenScope), q, map[string]any{"id": f.DialogID})
+	a := e.post(t, e.token(t, orgB, dialogschema.Scope), q, map[string]any{"id": f.DialogID})
 	require.Empty(t, a.Errors)
 	assert.Nil(t, path(a.Data, "dialogById", "dialog"))
 	assert.Equal(t, "DialogByIdNotFound", path(a.Data, "dialogById", "errors", 0, "__typename"))
 
 	search := `{ searchDialogs(input: {party: ["urn:altinn:organization:identifier-no:` + orgA + `"]}) { items { id } } }`
-	a = e.post(t, e.token(t, orgB, contract.DialogportenScope), search, nil)
+	a = e.post(t, e.token(t, orgB, dialogschema.Scope), search, nil)
 	require.Empty(t, a.Errors)
 	assert.Empty(t, path(a.Data, "searchDialogs", "items"))
 }
@@ -263,14 +264,14 @@ func TestAccessRuleLetsAnotherOrgSee(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, regnskapsfoerer)
 	f := e.accept(t, orgA, consistentBody())
 	q := `query($id: UUID!) { dialogById(dialogId: $id) { dialog { id } errors { __typename } } }`
-	a := e.post(t, e.token(t, orgB, contract.DialogportenScope), q, map[string]any{"id": f.DialogID})
+	a := e.post(t, e.token(t, orgB, dialogschema.Scope), q, map[string]any{"id": f.DialogID})
 	require.Empty(t, a.Errors)
 	assert.Equal(t, f.DialogID, path(a.Data, "dialogById", "dialog", "id"))
 }
 
 func TestInvalidQueriesAreRefusedByValidation(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
-	tok := e.token(t, orgA, contract.DialogportenScope)
+	tok := e.token(t, orgA, dialogschema.Scope)
 
 	a := e.post(t, tok, `{ dialogById(dialogId: "0193b5cd-cb85-7320-8000-000000000000") { dialog { nosuchfield } } }`, nil)
 	require.Len(t, a.Errors, 1)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/goccy/go-yaml"
 )
 
@@ -74,7 +75,7 @@ func (s *Server) addDefaultClient() error {
 	if err != nil {
 		return fmt.Errorf("maskinporten: default client key: %w", err)
 	}
-	scopes := []string{contract.Scope, contract.DialogportenScope}
+	scopes := []string{contract.Scope, dialogschema.Scope}
 	err = s.Register(ClientConfig{
 		ID: DefaultClientID, Org: DefaultClientOrg, Scopes: scopes,
 		Keys: []KeyConfig{{KID: DefaultClientKID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))}},

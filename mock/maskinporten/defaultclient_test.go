@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/goccy/go-yaml"
 	"github.com/google/uuid"
@@ -90,13 +92,13 @@ func TestDefaultClientFilesAndGrant(t *testing.T) {
 	now := time.Now()
 	claims := map[string]any{"aud": iss.URL(), "iss": d.ClientID, "scope": strings.Join(d.Scopes, " "),
 		"iat": now.Unix(), "exp": now.Add(30 * time.Second).Unix(), "jti": uuid.NewString(),
-		"authorization_details": []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg(d.SystembrukerOrg)}}}
+		"authorization_details": []mptoken.AuthorizationDetail{{Type: mptoken.AuthorizationTypeSystemuser, SystemuserOrg: mptoken.NewOrg(d.SystembrukerOrg)}}}
 	status, body := e.grant(sign(t, d.Key, claims, kidHeader(d.KID)))
 	require.Equal(t, http.StatusOK, status, body)
 	c, err := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil).Verify(body["access_token"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, DefaultSystembrukerOrg, c.SystemuserOrgnr())
-	assert.True(t, c.HasScope(contract.Scope) && c.HasScope(contract.DialogportenScope))
+	assert.True(t, c.HasScope(contract.Scope) && c.HasScope(dialogschema.Scope))
 }
 
 func TestNoDefaultClientWhenConfigured(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/lestrrat-go/jwx/v3/jws"
 )
 
@@ -41,8 +41,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, refuse(errInvalidRequest, "the request body is not application/x-www-form-urlencoded"))
 		return
 	}
-	if gt := r.PostForm.Get("grant_type"); gt != contract.GrantTypeJWTBearer {
-		writeOAuthError(w, refuse(errUnsupportedGrantType, fmt.Sprintf("grant_type must be %s", contract.GrantTypeJWTBearer)))
+	if gt := r.PostForm.Get("grant_type"); gt != mptoken.GrantTypeJWTBearer {
+		writeOAuthError(w, refuse(errUnsupportedGrantType, fmt.Sprintf("grant_type must be %s", mptoken.GrantTypeJWTBearer)))
 		return
 	}
 	assertion := r.PostForm.Get("assertion")
@@ -60,66 +60,66 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // grant checks an assertion in the order the real service reports problems:
 // form of the JWT, client, signature, times, replay, scopes, systembruker.
-func (s *Server) grant(now time.Time, assertion string) (contract.TokenResponse, *oauthError) {
+func (s *Server) grant(now time.Time, assertion string) (mptoken.Response, *oauthError) {
 	msg, err := jws.Parse([]byte(assertion), jws.WithCompact())
 	if err != nil || len(msg.Signatures()) != 1 {
-		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The assertion is not a compact signed JWT")
+		return mptoken.Response{}, refuse(errInvalidGrant, "Invalid assertion. The assertion is not a compact signed JWT")
 	}
 	hdr := msg.Signatures()[0].ProtectedHeaders()
 	alg, _ := hdr.Algorithm()
 	if !slices.Contains(signingAlgs, alg.String()) {
-		return contract.TokenResponse{}, refuse(errInvalidGrant, fmt.Sprintf("Invalid assertion. Unsupported signing algorithm %q; use one of %s", alg.String(), strings.Join(signingAlgs, ", ")))
+		return mptoken.Response{}, refuse(errInvalidGrant, fmt.Sprintf("Invalid assertion. Unsupported signing algorithm %q; use one of %s", alg.String(), strings.Join(signingAlgs, ", ")))
 	}
 	var unverified assertionClaims
 	if err := json.Unmarshal(msg.Payload(), &unverified); err != nil {
-		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
+		return mptoken.Response{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
 	}
 	s.mu.RLock()
 	cl := s.clients[unverified.Iss]
 	s.mu.RUnlock()
 	if cl == nil {
-		return contract.TokenResponse{}, refuse(errInvalidClient, fmt.Sprintf("Invalid client: no client with client_id %q (the assertion's iss)", unverified.Iss))
+		return mptoken.Response{}, refuse(errInvalidClient, fmt.Sprintf("Invalid client: no client with client_id %q (the assertion's iss)", unverified.Iss))
 	}
 	pub, oerr := s.signingKey(now, cl, hdr)
 	if oerr != nil {
-		return contract.TokenResponse{}, oerr
+		return mptoken.Response{}, oerr
 	}
 	payload, err := jws.Verify([]byte(assertion), jws.WithKey(alg, pub))
 	if err != nil {
-		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. Client authentication failed: the signature does not verify with the registered key or certificate")
+		return mptoken.Response{}, refuse(errInvalidGrant, "Invalid assertion. Client authentication failed: the signature does not verify with the registered key or certificate")
 	}
 	var c assertionClaims
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return contract.TokenResponse{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
+		return mptoken.Response{}, refuse(errInvalidGrant, "Invalid assertion. The claims are not a JSON object")
 	}
 	if oerr := s.checkClaims(now, cl, c); oerr != nil {
-		return contract.TokenResponse{}, oerr
+		return mptoken.Response{}, oerr
 	}
 	scopes := strings.Fields(c.Scope)
 	if len(scopes) == 0 {
-		return contract.TokenResponse{}, refuse(errInvalidRequest, "Invalid assertion. Missing scope")
+		return mptoken.Response{}, refuse(errInvalidRequest, "Invalid assertion. Missing scope")
 	}
 	for _, sc := range scopes {
 		if !slices.Contains(cl.scopes, sc) {
-			return contract.TokenResponse{}, refuse(errInvalidScope, fmt.Sprintf("Invalid scope: client %s has no access to scope %s", cl.id, sc))
+			return mptoken.Response{}, refuse(errInvalidScope, fmt.Sprintf("Invalid scope: client %s has no access to scope %s", cl.id, sc))
 		}
 	}
 	details, oerr := systembrukerDetails(cl, c.AuthorizationDetails)
 	if oerr != nil {
-		return contract.TokenResponse{}, oerr
+		return mptoken.Response{}, oerr
 	}
 	// Replay is checked last so a refused grant does not burn its jti.
 	if oerr := s.useJTI(now, cl.id, c.Jti, time.Unix(int64(*c.Exp), 0)); oerr != nil {
-		return contract.TokenResponse{}, oerr
+		return mptoken.Response{}, oerr
 	}
-	tok, _, err := s.issuer.Mint(tokens.Claims{
-		ClientID: cl.id, Consumer: contract.NewOrg(cl.org), Scope: strings.Join(scopes, " "),
+	tok, _, err := s.issuer.Mint(mptoken.Claims{
+		ClientID: cl.id, Consumer: mptoken.NewOrg(cl.org), Scope: strings.Join(scopes, " "),
 		AuthorizationDetails: details,
 	}, s.ttl)
 	if err != nil {
-		return contract.TokenResponse{}, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "could not sign the access token"}
+		return mptoken.Response{}, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "could not sign the access token"}
 	}
-	return contract.TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.ttl / time.Second), Scope: strings.Join(scopes, " ")}, nil
+	return mptoken.Response{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(s.ttl / time.Second), Scope: strings.Join(scopes, " ")}, nil
 }
 
 // signingKey finds the key the assertion must verify with: a registered key
@@ -188,7 +188,7 @@ func (s *Server) checkClaims(now time.Time, cl *client, c assertionClaims) *oaut
 	if c.Iat == nil || c.Exp == nil || math.IsNaN(*c.Iat) || math.IsNaN(*c.Exp) {
 		return refuse(errInvalidGrant, "Invalid assertion. iat and exp are required")
 	}
-	iat, exp := contract.UnixSeconds(*c.Iat), contract.UnixSeconds(*c.Exp)
+	iat, exp := mptoken.UnixSeconds(*c.Iat), mptoken.UnixSeconds(*c.Exp)
 	if exp.Sub(iat) > MaxAssertionLifetime {
 		return refuse(errInvalidGrant, fmt.Sprintf("Invalid assertion. exp - iat is %s; at most %s is allowed", exp.Sub(iat), MaxAssertionLifetime))
 	}
@@ -237,7 +237,7 @@ func audienceIs(raw json.RawMessage, want string) bool {
 // systembrukerDetails reads the grant's authorization_details, accepting
 // both "ID" and "id", and answers with the token's: the systembruker's id
 // and system id echoed next to the org.
-func systembrukerDetails(cl *client, raw json.RawMessage) ([]contract.AuthorizationDetail, *oauthError) {
+func systembrukerDetails(cl *client, raw json.RawMessage) ([]mptoken.AuthorizationDetail, *oauthError) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil // a plain Maskinporten token, without systembruker
 	}
@@ -245,7 +245,7 @@ func systembrukerDetails(cl *client, raw json.RawMessage) ([]contract.Authorizat
 	if err := json.Unmarshal(raw, &entries); err != nil || len(entries) == 0 {
 		return nil, refuse(errInvalidAuthorizationDetails, "authorization_details must be a non-empty JSON array")
 	}
-	out := make([]contract.AuthorizationDetail, 0, len(entries))
+	out := make([]mptoken.AuthorizationDetail, 0, len(entries))
 	for i, e := range entries {
 		var d struct {
 			Type          string          `json:"type"`
@@ -254,22 +254,22 @@ func systembrukerDetails(cl *client, raw json.RawMessage) ([]contract.Authorizat
 		if err := json.Unmarshal(e, &d); err != nil {
 			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d] is not an object", i))
 		}
-		if d.Type != contract.AuthorizationTypeSystemuser {
-			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].type must be %s", i, contract.AuthorizationTypeSystemuser))
+		if d.Type != mptoken.AuthorizationTypeSystemuser {
+			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].type must be %s", i, mptoken.AuthorizationTypeSystemuser))
 		}
-		var org contract.Org
+		var org mptoken.Org
 		if len(d.SystemuserOrg) == 0 || json.Unmarshal(d.SystemuserOrg, &org) != nil {
 			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].systemuser_org must be {\"authority\",\"ID\"}", i))
 		}
-		if org.Authority != contract.AuthorityISO6523 || !strings.HasPrefix(org.ID, contract.OrgPrefix) || !contract.IsOrgnrShape(org.Orgnr()) {
-			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].systemuser_org must have authority %s and ID %s<9-digit orgnr>", i, contract.AuthorityISO6523, contract.OrgPrefix))
+		if org.Authority != mptoken.AuthorityISO6523 || !strings.HasPrefix(org.ID, mptoken.OrgPrefix) || !contract.IsOrgnrShape(org.Orgnr()) {
+			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("authorization_details[%d].systemuser_org must have authority %s and ID %s<9-digit orgnr>", i, mptoken.AuthorityISO6523, mptoken.OrgPrefix))
 		}
 		sb, ok := cl.systemer[org.Orgnr()]
 		if !ok {
 			return nil, refuse(errInvalidAuthorizationDetails, fmt.Sprintf("No systembruker for organisation %s is approved for client %s", org.Orgnr(), cl.id))
 		}
-		out = append(out, contract.AuthorizationDetail{Type: contract.AuthorizationTypeSystemuser,
-			SystemuserOrg: contract.NewOrg(sb.Org), SystemuserID: []string{sb.ID}, SystemID: sb.SystemID})
+		out = append(out, mptoken.AuthorizationDetail{Type: mptoken.AuthorizationTypeSystemuser,
+			SystemuserOrg: mptoken.NewOrg(sb.Org), SystemuserID: []string{sb.ID}, SystemID: sb.SystemID})
 	}
 	return out, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
@@ -45,8 +46,8 @@ func TestGrantAcceptsLowercaseIDAndAudienceArray(t *testing.T) {
 	e := newEnv(t)
 	cl := e.claims()
 	cl["aud"] = []string{e.issuer.URL()}
-	cl["authorization_details"] = []map[string]any{{"type": contract.AuthorizationTypeSystemuser,
-		"systemuser_org": map[string]any{"authority": contract.AuthorityISO6523, "id": contract.OrgPrefix + testSB}}}
+	cl["authorization_details"] = []map[string]any{{"type": mptoken.AuthorizationTypeSystemuser,
+		"systemuser_org": map[string]any{"authority": mptoken.AuthorityISO6523, "id": mptoken.OrgPrefix + testSB}}}
 	status, body := e.grant(sign(t, e.key, cl, kidHeader(testKID)))
 	require.Equal(t, http.StatusOK, status, body)
 	c, err := tokens.NewVerifier(e.issuer.URL(), e.issuer.KeySet(), e.clock.Now).Verify(body["access_token"].(string))
@@ -96,25 +97,25 @@ func TestGrantRefusals(t *testing.T) {
 		{name: "unknown scope", edit: func(_ *env, c map[string]any) { c["scope"] = contract.Scope + " skatteetaten:secret" }, status: 400, code: "invalid_scope", desc: "skatteetaten:secret"},
 		{name: "no scope", edit: func(_ *env, c map[string]any) { delete(c, "scope") }, status: 400, code: "invalid_request", desc: "scope"},
 		{name: "unknown systembruker", edit: func(_ *env, c map[string]any) {
-			c["authorization_details"] = []map[string]any{{"type": contract.AuthorizationTypeSystemuser,
-				"systemuser_org": map[string]any{"authority": contract.AuthorityISO6523, "ID": "0192:310000000"}}}
+			c["authorization_details"] = []map[string]any{{"type": mptoken.AuthorizationTypeSystemuser,
+				"systemuser_org": map[string]any{"authority": mptoken.AuthorityISO6523, "ID": "0192:310000000"}}}
 		}, status: 400, code: "invalid_authorization_details", desc: "310000000"},
 		{name: "authorization_details not an array", edit: func(_ *env, c map[string]any) { c["authorization_details"] = map[string]any{"type": "x"} }, status: 400, code: "invalid_authorization_details", desc: "array"},
 		{name: "authorization_details empty", edit: func(_ *env, c map[string]any) { c["authorization_details"] = []any{} }, status: 400, code: "invalid_authorization_details", desc: "array"},
 		{name: "wrong type", edit: func(_ *env, c map[string]any) {
 			c["authorization_details"] = []map[string]any{{"type": "urn:altinn:other",
-				"systemuser_org": map[string]any{"authority": contract.AuthorityISO6523, "ID": "0192:" + testSB}}}
+				"systemuser_org": map[string]any{"authority": mptoken.AuthorityISO6523, "ID": "0192:" + testSB}}}
 		}, status: 400, code: "invalid_authorization_details", desc: "type"},
 		{name: "orgnr without prefix", edit: func(_ *env, c map[string]any) {
-			c["authorization_details"] = []map[string]any{{"type": contract.AuthorizationTypeSystemuser,
-				"systemuser_org": map[string]any{"authority": contract.AuthorityISO6523, "ID": testSB}}}
+			c["authorization_details"] = []map[string]any{{"type": mptoken.AuthorizationTypeSystemuser,
+				"systemuser_org": map[string]any{"authority": mptoken.AuthorityISO6523, "ID": testSB}}}
 		}, status: 400, code: "invalid_authorization_details", desc: "0192:"},
 		{name: "wrong authority", edit: func(_ *env, c map[string]any) {
-			c["authorization_details"] = []map[string]any{{"type": contract.AuthorizationTypeSystemuser,
+			c["authorization_details"] = []map[string]any{{"type": mptoken.AuthorizationTypeSystemuser,
 				"systemuser_org": map[string]any{"authority": "x", "ID": "0192:" + testSB}}}
 		}, status: 400, code: "invalid_authorization_details", desc: "authority"},
 		{name: "systemuser_org missing", edit: func(_ *env, c map[string]any) {
-			c["authorization_details"] = []map[string]any{{"type": contract.AuthorizationTypeSystemuser}}
+			c["authorization_details"] = []map[string]any{{"type": mptoken.AuthorizationTypeSystemuser}}
 		}, status: 400, code: "invalid_authorization_details", desc: "systemuser_org"},
 	}
 	for _, tc := range cases {
@@ -188,7 +189,7 @@ func TestGrantRefusesOtherAlgorithmsAndForms(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "unsupported_grant_type", body["error"])
 
-	status, body = e.post(url.Values{"grant_type": {contract.GrantTypeJWTBearer}})
+	status, body = e.post(url.Values{"grant_type": {mptoken.GrantTypeJWTBearer}})
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Equal(t, "invalid_request", body["error"])
 }
@@ -265,7 +266,7 @@ func TestDiscoveryAndJWKS(t *testing.T) {
 	assert.Equal(t, e.issuer.URL(), doc["issuer"])
 	assert.Equal(t, e.issuer.URL()+"token", doc["token_endpoint"])
 	assert.Equal(t, e.issuer.URL()+"jwk", doc["jwks_uri"])
-	assert.Contains(t, doc["grant_types_supported"], contract.GrantTypeJWTBearer)
+	assert.Contains(t, doc["grant_types_supported"], mptoken.GrantTypeJWTBearer)
 
 	resp2, err := http.Get(doc["jwks_uri"].(string))
 	require.NoError(t, err)
@@ -316,7 +317,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 func TestRefusalsCarryServerDate(t *testing.T) {
 	e := newEnv(t)
-	resp, err := http.PostForm(e.srv.TokenURL(), url.Values{"grant_type": {contract.GrantTypeJWTBearer}, "assertion": {"x"}})
+	resp, err := http.PostForm(e.srv.TokenURL(), url.Values{"grant_type": {mptoken.GrantTypeJWTBearer}, "assertion": {"x"}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	d, err := http.ParseTime(resp.Header.Get("Date"))

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/cert"
@@ -97,8 +98,8 @@ func (e *env) claims() map[string]any {
 	return map[string]any{
 		"aud": e.issuer.URL(), "iss": testClient, "scope": contract.Scope,
 		"iat": now.Unix(), "exp": now.Add(60 * time.Second).Unix(), "jti": uuid.NewString(),
-		"authorization_details": []map[string]any{{"type": contract.AuthorizationTypeSystemuser,
-			"systemuser_org": map[string]any{"authority": contract.AuthorityISO6523, "ID": contract.OrgPrefix + testSB}}},
+		"authorization_details": []map[string]any{{"type": mptoken.AuthorizationTypeSystemuser,
+			"systemuser_org": map[string]any{"authority": mptoken.AuthorityISO6523, "ID": mptoken.OrgPrefix + testSB}}},
 	}
 }
 
@@ -139,7 +140,7 @@ func (e *env) post(form url.Values) (int, map[string]any) {
 }
 
 func (e *env) grant(assertion string) (int, map[string]any) {
-	return e.post(url.Values{"grant_type": {contract.GrantTypeJWTBearer}, "assertion": {assertion}})
+	return e.post(url.Values{"grant_type": {mptoken.GrantTypeJWTBearer}, "assertion": {assertion}})
 }
 
 // certificate issues a certificate for key, signed by parent (self-signed

@@ -12,18 +12,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/tokens"
 )
 
 // Limits of a grant, as Maskinporten documents them (FACTS §3).
 const (
 	// MaxAssertionLifetime bounds exp − iat of an assertion.
-	MaxAssertionLifetime = contract.MaxAssertionLifetime
+	MaxAssertionLifetime = mptoken.MaxAssertionLifetime
 	// MaxClockSkew is how far in the future an assertion's iat may be.
 	MaxClockSkew = 10 * time.Second
 	// DefaultTokenTTL is the lifetime of an access token when Config sets none.
-	DefaultTokenTTL = contract.AccessTokenLifetime
+	DefaultTokenTTL = mptoken.Lifetime
 	// AdminPath is where the lead mounts AdminHandler.
 	AdminPath = "/admin/maskinporten/"
 )
@@ -124,7 +124,7 @@ func (s *Server) TokenURL() string { return s.issuer.URL() + "token" }
 //	POST <base>token                                   JWT-bearer grant
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+s.base+contract.DiscoveryPath, s.discovery)
+	mux.HandleFunc("GET "+s.base+mptoken.DiscoveryPath, s.discovery)
 	mux.HandleFunc("GET "+s.base+"jwk", s.jwks)
 	mux.HandleFunc("POST "+s.base+"token", s.token)
 	return mux
@@ -136,9 +136,9 @@ func (s *Server) discovery(w http.ResponseWriter, _ *http.Request) {
 		"token_endpoint":                        s.TokenURL(),
 		"jwks_uri":                              s.IssuerURL() + "jwk",
 		"token_endpoint_auth_methods_supported": []string{"private_key_jwt"},
-		"grant_types_supported":                 []string{contract.GrantTypeJWTBearer},
+		"grant_types_supported":                 []string{mptoken.GrantTypeJWTBearer},
 		"token_endpoint_auth_signing_alg_values_supported": signingAlgs,
-		"authorization_details_types_supported":            []string{contract.AuthorizationTypeSystemuser},
+		"authorization_details_types_supported":            []string{mptoken.AuthorizationTypeSystemuser},
 	})
 }
 

@@ -11,15 +11,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/google/uuid"
 )
 
 // Transmission types as Dialogporten spells them.
 const (
-	TransmissionSubmission = contract.TransmissionSubmission
-	TransmissionAcceptance = contract.TransmissionAcceptance
-	TransmissionRejection  = contract.TransmissionRejection
+	TransmissionSubmission = dialogschema.TransmissionSubmission
+	TransmissionAcceptance = dialogschema.TransmissionAcceptance
+	TransmissionRejection  = dialogschema.TransmissionRejection
 )
 
 // Errors the API maps to GLD codes.

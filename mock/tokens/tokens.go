@@ -1,6 +1,7 @@
 // Package tokens mints and verifies the access tokens of the local
-// Maskinporten. The reporting API and Dialogporten stand-ins trust exactly
-// the keys of one Issuer, as the real services trust Maskinporten's JWKS.
+// Maskinporten (their claims are mptoken.Claims). The reporting API and
+// Dialogporten stand-ins trust exactly the keys of one Issuer, as the real
+// services trust Maskinporten's JWKS.
 package tokens
 
 import (
@@ -9,45 +10,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jwt"
 )
-
-// Claims are the claims of a Maskinporten access token (FACTS §3).
-type Claims struct {
-	Issuer               string                         `json:"iss"`
-	ClientID             string                         `json:"client_id"`
-	Consumer             contract.Org                   `json:"consumer"`
-	Scope                string                         `json:"scope"`
-	AuthorizationDetails []contract.AuthorizationDetail `json:"authorization_details,omitempty"`
-	IssuedAt             time.Time                      `json:"-"`
-	Expiry               time.Time                      `json:"-"`
-	JTI                  string                         `json:"jti"`
-}
-
-// HasScope reports whether the space-separated scope claim contains s.
-func (c Claims) HasScope(s string) bool {
-	for f := range strings.FieldsSeq(c.Scope) { // per request: no slice
-		if f == s {
-			return true
-		}
-	}
-	return false
-}
-
-// SystemuserOrgnr returns the organisasjonsnummer of the token's systembruker,
-// or "" if the token carries none.
-func (c Claims) SystemuserOrgnr() string {
-	d, _ := contract.Systemuser(c.AuthorizationDetails)
-	return d.SystemuserOrg.Orgnr()
-}
 
 // Issuer signs access tokens with its own RSA key.
 type Issuer struct {
@@ -109,7 +80,7 @@ func (i *Issuer) KeySet() jwk.Set { return i.pub }
 
 // Mint signs an access token with the given claims; iss, iat, exp and jti are
 // set here. ttl is the token's lifetime.
-func (i *Issuer) Mint(c Claims, ttl time.Duration) (string, Claims, error) {
+func (i *Issuer) Mint(c mptoken.Claims, ttl time.Duration) (string, mptoken.Claims, error) {
 	now := i.now().Truncate(time.Second)
 	c.Issuer = i.url
 	c.IssuedAt = now
@@ -126,11 +97,11 @@ func (i *Issuer) Mint(c Claims, ttl time.Duration) (string, Claims, error) {
 	}
 	tok, err := b.Build()
 	if err != nil {
-		return "", Claims{}, fmt.Errorf("build token: %w", err)
+		return "", mptoken.Claims{}, fmt.Errorf("build token: %w", err)
 	}
 	signed, err := jwt.Sign(tok, jwt.WithKey(jwa.RS256(), i.key))
 	if err != nil {
-		return "", Claims{}, fmt.Errorf("sign token: %w", err)
+		return "", mptoken.Claims{}, fmt.Errorf("sign token: %w", err)
 	}
 	return string(signed), c, nil
 }
@@ -150,7 +121,7 @@ type Verifier struct {
 	now    func() time.Time
 
 	mu    sync.Mutex
-	cache map[string]Claims
+	cache map[string]mptoken.Claims
 }
 
 const maxCachedTokens = 4096
@@ -160,37 +131,37 @@ func NewVerifier(issuer string, keys jwk.Set, now func() time.Time) *Verifier {
 	if now == nil {
 		now = time.Now
 	}
-	return &Verifier{issuer: issuer, keys: keys, now: now, cache: map[string]Claims{}}
+	return &Verifier{issuer: issuer, keys: keys, now: now, cache: map[string]mptoken.Claims{}}
 }
 
 // Verify checks signature, issuer and expiry and returns the claims.
-func (v *Verifier) Verify(raw string) (Claims, error) {
+func (v *Verifier) Verify(raw string) (mptoken.Claims, error) {
 	now := v.now()
 	v.mu.Lock()
 	c, ok := v.cache[raw]
 	v.mu.Unlock()
 	if ok {
 		if !now.Before(c.Expiry) {
-			return Claims{}, ErrExpired
+			return mptoken.Claims{}, ErrExpired
 		}
 		return c, nil
 	}
 	tok, err := jwt.Parse([]byte(raw), jwt.WithKeySet(v.keys), jwt.WithValidate(false))
 	if err != nil {
-		return Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return mptoken.Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if iss, _ := tok.Issuer(); iss != v.issuer {
-		return Claims{}, fmt.Errorf("%w: issuer %q is not %q", ErrInvalid, iss, v.issuer)
+		return mptoken.Claims{}, fmt.Errorf("%w: issuer %q is not %q", ErrInvalid, iss, v.issuer)
 	}
 	c, err = claimsOf(tok)
 	if err != nil {
-		return Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return mptoken.Claims{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if c.Expiry.IsZero() {
-		return Claims{}, fmt.Errorf("%w: no exp claim", ErrInvalid)
+		return mptoken.Claims{}, fmt.Errorf("%w: no exp claim", ErrInvalid)
 	}
 	if !now.Before(c.Expiry) {
-		return Claims{}, ErrExpired
+		return mptoken.Claims{}, ErrExpired
 	}
 	v.mu.Lock()
 	if len(v.cache) >= maxCachedTokens {
@@ -201,12 +172,7 @@ func (v *Verifier) Verify(raw string) (Claims, error) {
 	return c, nil
 }
 
-func claimsOf(tok jwt.Token) (Claims, error) {
-	var c Claims
-	c.Issuer, _ = tok.Issuer()
-	c.IssuedAt, _ = tok.IssuedAt()
-	c.Expiry, _ = tok.Expiration()
-	c.JTI, _ = tok.JwtID()
+func claimsOf(tok jwt.Token) (mptoken.Claims, error) {
 	// Private claims come back as generic JSON values; a JSON round-trip
 	// puts them into the typed fields (and reads both "ID" and "id").
 	private := map[string]any{}
@@ -214,17 +180,23 @@ func claimsOf(tok jwt.Token) (Claims, error) {
 		if tok.Has(k) {
 			var v any
 			if err := tok.Get(k, &v); err != nil {
-				return Claims{}, fmt.Errorf("claim %s: %w", k, err)
+				return mptoken.Claims{}, fmt.Errorf("claim %s: %w", k, err)
 			}
 			private[k] = v
 		}
 	}
 	b, err := json.Marshal(private)
 	if err != nil {
-		return Claims{}, err
+		return mptoken.Claims{}, err
 	}
+	var c mptoken.Claims
 	if err := json.Unmarshal(b, &c); err != nil {
-		return Claims{}, fmt.Errorf("claims: %w", err)
+		return mptoken.Claims{}, fmt.Errorf("claims: %w", err)
 	}
+	// Set after the private claims, which leave them empty.
+	c.Issuer, _ = tok.Issuer()
+	c.IssuedAt, _ = tok.IssuedAt()
+	c.Expiry, _ = tok.Expiration()
+	c.JTI, _ = tok.JwtID()
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -14,9 +15,9 @@ func TestMintVerifyRoundTrip(t *testing.T) {
 	clock := func() time.Time { return now }
 	iss, err := NewIssuer("http://127.0.0.1:1/maskinporten/", clock)
 	require.NoError(t, err)
-	tok, minted, err := iss.Mint(Claims{
-		ClientID: "c1", Consumer: contract.NewOrg("310000001"), Scope: contract.Scope + " other",
-		AuthorizationDetails: []contract.AuthorizationDetail{{Type: contract.AuthorizationTypeSystemuser, SystemuserOrg: contract.NewOrg("310000002")}},
+	tok, minted, err := iss.Mint(mptoken.Claims{
+		ClientID: "c1", Consumer: mptoken.NewOrg("310000001"), Scope: contract.Scope + " other",
+		AuthorizationDetails: []mptoken.AuthorizationDetail{{Type: mptoken.AuthorizationTypeSystemuser, SystemuserOrg: mptoken.NewOrg("310000002")}},
 	}, 120*time.Second)
 	require.NoError(t, err)
 	v := NewVerifier(iss.URL(), iss.KeySet(), clock)
@@ -38,12 +39,12 @@ func TestVerifyRejectsForeignAndTamperedTokens(t *testing.T) {
 	require.NoError(t, err)
 	b, err := NewIssuer("http://a/", nil)
 	require.NoError(t, err)
-	tok, _, err := b.Mint(Claims{ClientID: "x"}, time.Minute)
+	tok, _, err := b.Mint(mptoken.Claims{ClientID: "x"}, time.Minute)
 	require.NoError(t, err)
 	_, err = NewVerifier(a.URL(), a.KeySet(), nil).Verify(tok)
 	assert.ErrorIs(t, err, ErrInvalid, "a token signed by another key")
 
-	tok, _, err = a.Mint(Claims{ClientID: "x"}, time.Minute)
+	tok, _, err = a.Mint(mptoken.Claims{ClientID: "x"}, time.Minute)
 	require.NoError(t, err)
 	_, err = NewVerifier("http://other/", a.KeySet(), nil).Verify(tok)
 	assert.ErrorIs(t, err, ErrInvalid, "a token from another issuer")
@@ -54,7 +55,7 @@ func TestVerifyRejectsForeignAndTamperedTokens(t *testing.T) {
 }
 
 func TestOrgReadsBothSpellings(t *testing.T) {
-	var o contract.Org
+	var o mptoken.Org
 	require.NoError(t, o.UnmarshalJSON([]byte(`{"authority":"iso6523-actorid-upis","id":"0192:310000003"}`)))
 	assert.Equal(t, "310000003", o.Orgnr())
 }
