@@ -1,9 +1,15 @@
-// Package client talks to a target: Maskinporten for tokens, the reporting
-// API for submissions and documents, Dialogporten for dialogs. It knows the
-// contract and nothing of the mock; local runs and TT02 runs share every line.
+// Package client is what finprod's clients of a target share: a token
+// source, the User-Agent, the default timeout. One package per service
+// holds the rest: client/maskinporten (the JWT-bearer grant),
+// client/api (the reporting API) and client/dialogporten (Dialogporten's
+// GraphQL API). They know the contract and nothing of the mock; local runs
+// and TT02 runs share every line.
 package client
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // TokenSource gives a bearer token for the next request. Implementations
 // cache and refresh as they see fit and must be safe for concurrent use.
@@ -20,3 +26,7 @@ func (s StaticToken) Token(context.Context) (string, error) { return string(s), 
 
 // UserAgent identifies finprod in requests to a target.
 const UserAgent = "finprod (contract and load test harness)"
+
+// DefaultTimeout bounds each HTTP exchange of a client given no
+// http.Client of its own, so an endpoint that never answers cannot hang a run.
+const DefaultTimeout = 30 * time.Second

@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/api"
+	mockapi "github.com/finprod/finprod/mock/api"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,12 +48,12 @@ func TestAdminListCountReset(t *testing.T) {
 
 func TestAdminFaults(t *testing.T) {
 	s := start(t, mock.Config{})
-	var f api.Faults
+	var f mockapi.Faults
 	require.Equal(t, 200, getJSON(t, s.URL()+"/admin/faults", &f))
-	assert.Equal(t, api.Faults{}, f)
+	assert.Equal(t, mockapi.Faults{}, f)
 
 	require.Equal(t, 200, doJSON(t, http.MethodPut, s.URL()+"/admin/faults", `{"latency":"5ms","failShare":1}`, &f))
-	assert.Equal(t, api.Duration(5*time.Millisecond), f.Latency)
+	assert.Equal(t, mockapi.Duration(5*time.Millisecond), f.Latency)
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	requireFeil(t, res, 500, contract.GLD023, contract.GLD1053)
 
@@ -95,7 +96,7 @@ func TestAdminToken(t *testing.T) {
 	var tr mock.TokenResponse
 	require.Equal(t, 200, doJSON(t, http.MethodPost, s.URL()+"/admin/token", `{"systembruker":"987546231","ttl":"1h"}`, &tr))
 	assert.Equal(t, 3600, tr.ExpiresIn)
-	a := &client.API{BaseURL: s.URL(), Tokens: client.StaticToken(tr.AccessToken)}
+	a := &api.Client{BaseURL: s.URL(), Tokens: client.StaticToken(tr.AccessToken)}
 	assert.Equal(t, 200, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()).Status)
 
 	var e map[string]string

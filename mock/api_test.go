@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/api"
+	mockapi "github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
@@ -73,17 +74,17 @@ func TestAntallOppgaverCountsTheBody(t *testing.T) {
 func TestAcceptHeadersThatAdmitJSON(t *testing.T) {
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
-	for _, opt := range []client.SubmitOption{
-		client.WithoutHeader("Accept"),
-		client.WithHeader("Accept", "*/*"),
-		client.WithHeader("Accept", "application/*"),
-		client.WithHeader("Accept", "application/json; charset=utf-8"),
-		client.WithHeader("Accept", "text/html, application/json;q=0.9"),
+	for _, opt := range []api.SubmitOption{
+		api.WithoutHeader("Accept"),
+		api.WithHeader("Accept", "*/*"),
+		api.WithHeader("Accept", "application/*"),
+		api.WithHeader("Accept", "application/json; charset=utf-8"),
+		api.WithHeader("Accept", "text/html, application/json;q=0.9"),
 	} {
 		res := submit(t, a, 2024, uuid.NewString(), contract.Eksempel(), opt)
 		assert.Equal(t, http.StatusOK, res.Status, "body: %s", res.Body)
 	}
-	res := submit(t, a, 2024, uuid.NewString(), contract.Eksempel(), client.WithHeader("Content-Type", "application/json; charset=utf-8"))
+	res := submit(t, a, 2024, uuid.NewString(), contract.Eksempel(), api.WithHeader("Content-Type", "application/json; charset=utf-8"))
 	assert.Equal(t, http.StatusOK, res.Status, "body: %s", res.Body)
 }
 
@@ -104,36 +105,36 @@ func TestEveryGLDCode(t *testing.T) {
 
 	cases := []struct {
 		name   string
-		api    *client.API
+		api    *api.Client
 		year   int
 		key    string
 		body   []byte
-		opts   []client.SubmitOption
+		opts   []api.SubmitOption
 		status int
 		kode   contract.Kode
 		spec   contract.Kode
 	}{
-		{name: "no token", api: &client.API{BaseURL: s.URL()}, status: 401, kode: contract.GLD004, spec: contract.GLD1007},
-		{name: "not bearer", opts: []client.SubmitOption{client.WithHeader("Authorization", "Basic dXNlcjpwdw==")}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
-		{name: "garbage token", opts: []client.SubmitOption{client.WithHeader("Authorization", "Bearer not.a.jwt")}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
-		{name: "forged token", opts: []client.SubmitOption{client.WithHeader("Authorization", "Bearer "+forged)}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
-		{name: "expired token", opts: []client.SubmitOption{client.WithHeader("Authorization", "Bearer "+expired)}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
+		{name: "no token", api: &api.Client{BaseURL: s.URL()}, status: 401, kode: contract.GLD004, spec: contract.GLD1007},
+		{name: "not bearer", opts: []api.SubmitOption{api.WithHeader("Authorization", "Basic dXNlcjpwdw==")}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
+		{name: "garbage token", opts: []api.SubmitOption{api.WithHeader("Authorization", "Bearer not.a.jwt")}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
+		{name: "forged token", opts: []api.SubmitOption{api.WithHeader("Authorization", "Bearer "+forged)}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
+		{name: "expired token", opts: []api.SubmitOption{api.WithHeader("Authorization", "Bearer "+expired)}, status: 401, kode: contract.GLD004, spec: contract.GLD1008},
 		{name: "wrong scope", api: apiFor(t, s, exampleOrg, "digdir:dialogporten"), status: 403, kode: contract.GLD005},
 		{name: "systembruker not allowed", api: apiFor(t, s, "310000000"), status: 403, kode: contract.GLD005, spec: contract.GLD1015},
-		{name: "consumer org not allowed", opts: []client.SubmitOption{client.WithHeader("Authorization", "Bearer "+noSystembruker)}, status: 403, kode: contract.GLD005, spec: contract.GLD1015},
-		{name: "accept xml", opts: []client.SubmitOption{client.WithHeader("Accept", "application/xml")}, status: 400, kode: contract.GLD006, spec: contract.GLD1030},
-		{name: "content type text", opts: []client.SubmitOption{client.WithHeader("Content-Type", "text/plain")}, status: 400, kode: contract.GLD006, spec: contract.GLD1047},
-		{name: "no content type", opts: []client.SubmitOption{client.WithoutHeader("Content-Type")}, status: 400, kode: contract.GLD006, spec: contract.GLD1047},
+		{name: "consumer org not allowed", opts: []api.SubmitOption{api.WithHeader("Authorization", "Bearer "+noSystembruker)}, status: 403, kode: contract.GLD005, spec: contract.GLD1015},
+		{name: "accept xml", opts: []api.SubmitOption{api.WithHeader("Accept", "application/xml")}, status: 400, kode: contract.GLD006, spec: contract.GLD1030},
+		{name: "content type text", opts: []api.SubmitOption{api.WithHeader("Content-Type", "text/plain")}, status: 400, kode: contract.GLD006, spec: contract.GLD1047},
+		{name: "no content type", opts: []api.SubmitOption{api.WithoutHeader("Content-Type")}, status: 400, kode: contract.GLD006, spec: contract.GLD1047},
 		{name: "no idempotencyKey", key: "-", status: 400, kode: contract.GLD006, spec: contract.GLD1028},
 		{name: "idempotencyKey not a UUID", key: "abc-123", status: 400, kode: contract.GLD006, spec: contract.GLD1022},
-		{name: "year not a year", opts: []client.SubmitOption{client.WithPath("/v1/20x4")}, status: 400, kode: contract.GLD006, spec: contract.GLD1022},
+		{name: "year not a year", opts: []api.SubmitOption{api.WithPath("/v1/20x4")}, status: 400, kode: contract.GLD006, spec: contract.GLD1022},
 		{name: "year not open", year: 2019, status: 400, kode: contract.GLD011, spec: contract.GLD1027},
 		{name: "body not JSON", body: []byte(`{"leveranse": `), status: 400, kode: contract.GLD008},
 		{name: "schema violation", body: edit(t, ex, `"leveransetype": "ordinaer"`, `"leveransetype": "ukjent"`), status: 400, kode: contract.GLD010},
 		{name: "year mismatch", year: 2025, status: 400, kode: contract.GLD011, spec: contract.GLD1052},
-		{name: "wrong method", opts: []client.SubmitOption{client.WithMethod(http.MethodPut)}, status: 405, kode: contract.GLD022},
-		{name: "unknown path", opts: []client.SubmitOption{client.WithPath("/v2/2024")}, status: 404, kode: contract.GLD021, spec: contract.GLD1023},
-		{name: "unknown path under v1", opts: []client.SubmitOption{client.WithPath("/v1/2024/extra")}, status: 404, kode: contract.GLD021, spec: contract.GLD1023},
+		{name: "wrong method", opts: []api.SubmitOption{api.WithMethod(http.MethodPut)}, status: 405, kode: contract.GLD022},
+		{name: "unknown path", opts: []api.SubmitOption{api.WithPath("/v2/2024")}, status: 404, kode: contract.GLD021, spec: contract.GLD1023},
+		{name: "unknown path under v1", opts: []api.SubmitOption{api.WithPath("/v1/2024/extra")}, status: 404, kode: contract.GLD021, spec: contract.GLD1023},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -168,7 +169,7 @@ func specOf(k contract.Kode) []contract.Kode {
 
 func TestWrongMethodNamesAllowed(t *testing.T) {
 	s := start(t, mock.Config{})
-	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), nil, client.WithMethod(http.MethodGet))
+	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), nil, api.WithMethod(http.MethodGet))
 	requireFeil(t, res, 405, contract.GLD022)
 	assert.Equal(t, "POST", res.Header.Get("Allow"))
 }
@@ -197,7 +198,7 @@ func TestYearMismatchNamesBodyYear(t *testing.T) {
 }
 
 func TestOpenYearsAreConfigurable(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{OpenYears: api.YearRange{From: 2025, To: 2026}}})
+	s := start(t, mock.Config{API: mockapi.Config{OpenYears: mockapi.YearRange{From: 2025, To: 2026}}})
 	a := apiFor(t, s, exampleOrg)
 	requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD011, contract.GLD1027)
 	res := submit(t, a, 2025, uuid.NewString(), edit(t, contract.Eksempel(), `"inntektsaar": 2024`, `"inntektsaar": 2025`))
@@ -258,7 +259,7 @@ func TestAccessRelationshipLetsAnotherOrgReport(t *testing.T) {
 }
 
 func TestFailShareAnswers500(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{Faults: api.Faults{FailShare: 1}}})
+	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{FailShare: 1}}})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	requireFeil(t, res, 500, contract.GLD023, contract.GLD1053)
 	assert.Zero(t, s.Store().Count(), "a failure share answers before processing")
@@ -268,7 +269,7 @@ func TestFailShareAnswers500(t *testing.T) {
 }
 
 func TestFailShareIsAShare(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{Faults: api.Faults{FailShare: 0.5, Seed: 7}}})
+	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{FailShare: 0.5, Seed: 7}}})
 	a := apiFor(t, s, exampleOrg)
 	codes := map[int]int{}
 	for range 40 {
@@ -282,19 +283,19 @@ func TestFailShareIsAShare(t *testing.T) {
 
 func TestLatencyIsObservable(t *testing.T) {
 	const d = 150 * time.Millisecond
-	s := start(t, mock.Config{API: api.Config{Faults: api.Faults{Latency: api.Duration(d)}}})
+	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{Latency: mockapi.Duration(d)}}})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, 200, res.Status)
 	assert.GreaterOrEqual(t, res.Latency, d)
 
-	require.NoError(t, s.API().SetFaults(api.Faults{LatencyMin: api.Duration(d), LatencyMax: api.Duration(2 * d)}))
+	require.NoError(t, s.API().SetFaults(mockapi.Faults{LatencyMin: mockapi.Duration(d), LatencyMax: mockapi.Duration(2 * d)}))
 	res = submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, 200, res.Status)
 	assert.GreaterOrEqual(t, res.Latency, d)
 }
 
 func TestBusinessRulesSync(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{BusinessRules: rules.Sync}})
+	s := start(t, mock.Config{API: mockapi.Config{BusinessRules: rules.Sync}})
 	a := apiFor(t, s, exampleOrg)
 	f := requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD010)
 	got := map[string]string{}
@@ -315,7 +316,7 @@ func TestBusinessRulesSync(t *testing.T) {
 }
 
 func TestAsyncModeAcceptsBrokenSums(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{BusinessRules: rules.Async}})
+	s := start(t, mock.Config{API: mockapi.Config{BusinessRules: rules.Async}})
 	body := edit(t, contract.Eksempel(), `"antallOppgaver": 1`, `"antallOppgaver": 5`)
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), body)
 	assert.Equal(t, 200, res.Status, "body: %s", res.Body)
@@ -335,7 +336,7 @@ func TestTransportErrorSuggestsMock(t *testing.T) {
 	s := start(t, mock.Config{})
 	url := s.URL()
 	require.NoError(t, s.Close())
-	a := &client.API{BaseURL: url}
+	a := &api.Client{BaseURL: url}
 	_, err := a.Submit(context.Background(), 2024, uuid.NewString(), contract.Eksempel())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), url+"/v1/2024")
@@ -355,7 +356,7 @@ func TestConcurrentMocksAreIndependent(t *testing.T) {
 			defer s.Close()
 			tok, err := s.MintToken(exampleOrg)
 			assert.NoError(t, err)
-			a := &client.API{BaseURL: s.URL(), Tokens: client.StaticToken(tok)}
+			a := &api.Client{BaseURL: s.URL(), Tokens: client.StaticToken(tok)}
 			res, err := a.Submit(context.Background(), 2024, uuid.NewString(), contract.Eksempel())
 			if assert.NoError(t, err) {
 				assert.Equal(t, 200, res.Status)

@@ -12,7 +12,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/api"
+	mockapi "github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -50,11 +50,11 @@ access:
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:0", c.Listen)
 	assert.Equal(t, filepath.Join(filepath.Dir(p), "other.yaml"), c.OpenAPI, "relative to the config file")
-	assert.Equal(t, api.YearRange{From: 2022, To: 2025}, c.API.OpenYears)
+	assert.Equal(t, mockapi.YearRange{From: 2022, To: 2025}, c.API.OpenYears)
 	assert.Equal(t, rules.Sync, c.API.BusinessRules)
-	assert.Equal(t, api.Faults{
-		Latency: api.Duration(20 * time.Millisecond), LatencyMin: api.Duration(5 * time.Millisecond),
-		LatencyMax: api.Duration(50 * time.Millisecond), FailShare: 0.1, DropShare: 0.05, Seed: 42,
+	assert.Equal(t, mockapi.Faults{
+		Latency: mockapi.Duration(20 * time.Millisecond), LatencyMin: mockapi.Duration(5 * time.Millisecond),
+		LatencyMax: mockapi.Duration(50 * time.Millisecond), FailShare: 0.1, DropShare: 0.05, Seed: 42,
 	}, c.API.Faults)
 	require.Len(t, c.Access.Relationships, 1)
 	assert.Equal(t, access.Skattegrunnlag, c.Access.Relationships[0].Tilgangspakke)

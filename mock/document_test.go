@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
 	"github.com/google/uuid"
@@ -31,7 +31,7 @@ func TestDocumentEndpoint(t *testing.T) {
 
 	cases := []struct {
 		name   string
-		api    *client.API
+		api    *api.Client
 		url    string
 		status int
 		kode   contract.Kode
@@ -44,7 +44,7 @@ func TestDocumentEndpoint(t *testing.T) {
 		{"bad dokumentId", a, url(2024, exampleOrg, f.ID, "y"), 400, contract.GLD006, contract.GLD1022},
 		{"bad orgnr", a, url(2024, "12", f.ID, f.DocumentID), 400, contract.GLD006, contract.GLD1022},
 		{"bad year", a, s.URL() + "/v1/20x4/" + exampleOrg + "/forsendelse/" + f.ID + "/dokument/" + f.DocumentID, 400, contract.GLD006, contract.GLD1022},
-		{"no token", &client.API{BaseURL: s.URL()}, url(2024, exampleOrg, f.ID, f.DocumentID), 401, contract.GLD004, contract.GLD1007},
+		{"no token", &api.Client{BaseURL: s.URL()}, url(2024, exampleOrg, f.ID, f.DocumentID), 401, contract.GLD004, contract.GLD1007},
 		{"wrong scope", apiFor(t, s, exampleOrg, "digdir:dialogporten"), url(2024, exampleOrg, f.ID, f.DocumentID), 403, contract.GLD005, ""},
 		{"other org", apiFor(t, s, "310000000"), url(2024, exampleOrg, f.ID, f.DocumentID), 403, contract.GLD005, contract.GLD1015},
 	}
@@ -68,7 +68,7 @@ func TestDocumentWrongMethod(t *testing.T) {
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	res := submit(t, a, 2024, uuid.NewString(), nil,
-		client.WithPath(contract.DokumentPath(2024, exampleOrg, uuid.NewString(), uuid.NewString())))
+		api.WithPath(contract.DokumentPath(2024, exampleOrg, uuid.NewString(), uuid.NewString())))
 	requireFeil(t, res, 405, contract.GLD022)
 	assert.Contains(t, res.Header.Get("Allow"), "GET")
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
 	"github.com/google/uuid"
@@ -33,14 +34,14 @@ func start(t *testing.T, cfg mock.Config) *mock.Server {
 }
 
 // apiFor returns a client acting as a systembruker of org.
-func apiFor(t *testing.T, s *mock.Server, org string, scopes ...string) *client.API {
+func apiFor(t *testing.T, s *mock.Server, org string, scopes ...string) *api.Client {
 	t.Helper()
 	tok, err := s.MintToken(org, scopes...)
 	require.NoError(t, err)
-	return &client.API{BaseURL: s.URL(), HTTP: &http.Client{Timeout: 30 * time.Second}, Tokens: client.StaticToken(tok)}
+	return &api.Client{BaseURL: s.URL(), HTTP: &http.Client{Timeout: 30 * time.Second}, Tokens: client.StaticToken(tok)}
 }
 
-func submit(t *testing.T, a *client.API, year int, key string, body []byte, opts ...client.SubmitOption) *client.SubmitResult {
+func submit(t *testing.T, a *api.Client, year int, key string, body []byte, opts ...api.SubmitOption) *api.SubmitResult {
 	t.Helper()
 	res, err := a.Submit(context.Background(), year, key, body, opts...)
 	require.NoError(t, err)
@@ -50,7 +51,7 @@ func submit(t *testing.T, a *client.API, year int, key string, body []byte, opts
 // requireFeil checks an error answer: status, general and specification
 // code, the body against the contract's Feil schema, and the korrelasjonsid
 // in body and header.
-func requireFeil(t *testing.T, res *client.SubmitResult, status int, kode contract.Kode, spec ...contract.Kode) *contract.Feil {
+func requireFeil(t *testing.T, res *api.SubmitResult, status int, kode contract.Kode, spec ...contract.Kode) *contract.Feil {
 	t.Helper()
 	require.Equal(t, status, res.Status, "body: %s", res.Body)
 	require.NotNil(t, res.Feil, "body: %s", res.Body)

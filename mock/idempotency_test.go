@@ -7,9 +7,10 @@ import (
 	"testing"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/api"
+	mockapi "github.com/finprod/finprod/mock/api"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -32,14 +33,14 @@ func TestConcurrentDuplicatesGiveOneForsendelse(t *testing.T) {
 	s := start(t, mock.Config{})
 	tok, err := s.MintToken(exampleOrg)
 	require.NoError(t, err)
-	a := &client.API{
+	a := &api.Client{
 		BaseURL: s.URL(), Tokens: client.StaticToken(tok),
 		HTTP: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 300}},
 	}
 	t.Cleanup(a.HTTP.CloseIdleConnections)
 	const n = 300
 	key := uuid.NewString()
-	results := make([]*client.SubmitResult, n)
+	results := make([]*api.SubmitResult, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	startGate := make(chan struct{})
@@ -96,7 +97,7 @@ func TestFailedRequestDoesNotUseTheKey(t *testing.T) {
 }
 
 func TestDroppedResponseThenRetryGivesOriginalAnswer(t *testing.T) {
-	s := start(t, mock.Config{API: api.Config{Faults: api.Faults{DropShare: 1}}})
+	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{DropShare: 1}}})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()
 	_, err := a.Submit(context.Background(), 2024, key, contract.Eksempel())

@@ -10,7 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
+	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 )
@@ -21,30 +22,30 @@ type documentState struct {
 	// fetched: the last answer the Så steps should read is a document
 	// fetch's, not a submission's.
 	fetched  bool
-	doc      *client.Document
+	doc      *api.Document
 	feil     *contract.Feil
-	feedback *client.Transmission
+	feedback *dialogporten.Transmission
 }
 
 // dialogporten is a Dialogporten client acting as the scenario's
 // systembruker, with Dialogporten's own scope.
-func (s *scenario) dialogporten() *client.Dialogporten {
-	return client.NewDialogporten(s.target.DialogportenURL,
+func (s *scenario) dialogporten() *dialogporten.Client {
+	return dialogporten.New(s.target.DialogportenURL,
 		tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: []string{dialogschema.Scope}},
 		s.target.HTTP)
 }
 
-func (s *scenario) submission() (client.Submission, error) {
+func (s *scenario) submission() (dialogporten.Submission, error) {
 	if len(s.accepted) == 0 {
-		return client.Submission{}, errors.New("no leveranse was received: send one first")
+		return dialogporten.Submission{}, errors.New("no leveranse was received: send one first")
 	}
 	// The latest accepted one: the last answer may be a refusal.
 	k := s.accepted[len(s.accepted)-1].Kvittering
-	return client.Submission{DialogID: k.DialogID, ForsendelseID: k.ForsendelseID}, nil
+	return dialogporten.Submission{DialogID: k.DialogID, ForsendelseID: k.ForsendelseID}, nil
 }
 
 // apiURL is the attachment URL meant for machines (consumerType API).
-func apiURL(t client.Transmission) (string, error) {
+func apiURL(t dialogporten.Transmission) (string, error) {
 	for _, a := range t.Attachments {
 		if u, ok := a.APIURL(); ok {
 			return u.URL, nil
@@ -62,7 +63,7 @@ func (s *scenario) dialogenHentes(ctx context.Context) error {
 	}
 	wctx, cancel := context.WithTimeout(ctx, s.target.FeedbackTimeout)
 	defer cancel()
-	_, t, err := s.dialogporten().WaitForTransmission(wctx, sub, s.target.PollInterval, client.TransmissionSubmission)
+	_, t, err := s.dialogporten().WaitForTransmission(wctx, sub, s.target.PollInterval, dialogporten.TransmissionSubmission)
 	if err != nil {
 		return fmt.Errorf("find forsendelse %s in Dialogporten: %w", sub.ForsendelseID, err)
 	}
@@ -114,7 +115,7 @@ func (s *scenario) tilbakemeldingenKommer(ctx context.Context) error {
 	wctx, cancel := context.WithTimeout(ctx, s.target.FeedbackTimeout)
 	defer cancel()
 	_, t, err := s.dialogporten().WaitForTransmission(wctx, sub, s.target.PollInterval,
-		client.TransmissionAcceptance, client.TransmissionRejection)
+		dialogporten.TransmissionAcceptance, dialogporten.TransmissionRejection)
 	if err != nil {
 		return fmt.Errorf("feedback for forsendelse %s within %s: %w", sub.ForsendelseID, s.target.FeedbackTimeout, err)
 	}

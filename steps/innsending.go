@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 )
 
@@ -64,15 +64,15 @@ func (s *scenario) samtidig(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	api := s.api()
-	results := make([]*client.SubmitResult, n)
+	c := s.api()
+	results := make([]*api.SubmitResult, n)
 	errs := make([]error, n)
 	gate := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
 			<-gate
-			results[i], errs[i] = api.Submit(sctx, s.year, s.key, s.body)
+			results[i], errs[i] = c.Submit(sctx, s.year, s.key, s.body)
 		})
 	}
 	close(gate)
@@ -93,33 +93,33 @@ func (s *scenario) tilAaretEtter(ctx context.Context) error {
 }
 
 func (s *scenario) tilInntektsaar(ctx context.Context, aar string) error {
-	return s.submit(ctx, client.WithPath("/v1/"+aar))
+	return s.submit(ctx, api.WithPath("/v1/"+aar))
 }
 
 func (s *scenario) tilStien(ctx context.Context, sti string) error {
-	return s.submit(ctx, client.WithPath(sti))
+	return s.submit(ctx, api.WithPath(sti))
 }
 
 func (s *scenario) medMetoden(ctx context.Context, metode string) error {
-	return s.submit(ctx, client.WithMethod(strings.ToUpper(metode)))
+	return s.submit(ctx, api.WithMethod(strings.ToUpper(metode)))
 }
 
 func (s *scenario) utenHeaderen(ctx context.Context, header string) error {
 	if strings.EqualFold(header, contract.HeaderIdempotencyKey) {
 		return s.submitWith(ctx, "")
 	}
-	return s.submit(ctx, client.WithoutHeader(header))
+	return s.submit(ctx, api.WithoutHeader(header))
 }
 
 func (s *scenario) medHeaderen(ctx context.Context, header, verdi string) error {
 	if strings.EqualFold(header, contract.HeaderIdempotencyKey) {
 		return s.submitWith(ctx, verdi)
 	}
-	return s.submit(ctx, client.WithHeader(header, verdi))
+	return s.submit(ctx, api.WithHeader(header, verdi))
 }
 
 func (s *scenario) utenToken(ctx context.Context) error {
-	return s.submit(ctx, client.WithoutHeader("Authorization"))
+	return s.submit(ctx, api.WithoutHeader("Authorization"))
 }
 
 // ugyldigToken is shaped like a JWT (three base64url parts) but signed by
@@ -129,7 +129,7 @@ const ugyldigToken = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9." +
 	"aW52YWxpZC1zaWduYXR1cmU"
 
 func (s *scenario) ugyldigToken(ctx context.Context) error {
-	return s.submit(ctx, client.WithHeader("Authorization", "Bearer "+ugyldigToken))
+	return s.submit(ctx, api.WithHeader("Authorization", "Bearer "+ugyldigToken))
 }
 
 func (s *scenario) utloeptToken(ctx context.Context) error {
@@ -141,7 +141,7 @@ func (s *scenario) utloeptToken(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("expired token: %w", err)
 	}
-	return s.submit(ctx, client.WithHeader("Authorization", "Bearer "+tok))
+	return s.submit(ctx, api.WithHeader("Authorization", "Bearer "+tok))
 }
 
 func (s *scenario) tokenMedScope(ctx context.Context, scope string) error {
@@ -149,7 +149,7 @@ func (s *scenario) tokenMedScope(ctx context.Context, scope string) error {
 	if err != nil {
 		return fmt.Errorf("token with scope %s: %w", scope, err)
 	}
-	return s.submit(ctx, client.WithHeader("Authorization", "Bearer "+tok))
+	return s.submit(ctx, api.WithHeader("Authorization", "Bearer "+tok))
 }
 
 func (s *scenario) kroppenSendesInn(ctx context.Context) error {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/maskinporten"
+	mockmp "github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
 )
@@ -28,7 +28,7 @@ func TestTT02ProfilePath(t *testing.T) {
 	const oppgavegiver = "310000000"
 	srv, err := mock.Start(ctx, mock.Config{StateDir: dir, Access: access.Config{
 		Relationships: []access.Relationship{{
-			Systembruker:  maskinporten.DefaultSystembrukerOrg,
+			Systembruker:  mockmp.DefaultSystembrukerOrg,
 			Tilgangspakke: access.RegnskapsforerMedSigneringsrettighet,
 			Oppgavegivere: []string{oppgavegiver},
 		}},

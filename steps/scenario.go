@@ -9,7 +9,7 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/google/uuid"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/target"
 )
@@ -41,11 +41,11 @@ type scenario struct {
 	systembruker string
 
 	// What came back.
-	last      *client.SubmitResult
+	last      *api.SubmitResult
 	lastErr   error
-	first     *client.SubmitResult // the first accepted submission
-	accepted  []*client.SubmitResult
-	burst     []*client.SubmitResult
+	first     *api.SubmitResult // the first accepted submission
+	accepted  []*api.SubmitResult
+	burst     []*api.SubmitResult
 	documents documentState
 }
 
@@ -141,8 +141,8 @@ func (s *scenario) systembrukerOrg() string {
 	return s.id.Systembruker
 }
 
-func (s *scenario) api(scopes ...string) *client.API {
-	return &client.API{
+func (s *scenario) api(scopes ...string) *api.Client {
+	return &api.Client{
 		BaseURL: s.target.APIURL,
 		HTTP:    s.target.HTTP,
 		Tokens:  tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: scopes},
@@ -161,7 +161,7 @@ func (s *scenario) sendCtx(ctx context.Context) (context.Context, error) {
 // submitWith sends the scenario's body with the given key and options and
 // records the answer. Only an error that is not an HTTP answer (no token,
 // refused by the guard) is returned; a lost response is recorded.
-func (s *scenario) submitWith(ctx context.Context, key string, opts ...client.SubmitOption) error {
+func (s *scenario) submitWith(ctx context.Context, key string, opts ...api.SubmitOption) error {
 	if s.body == nil {
 		return fmt.Errorf("no leveranse to send: a Gitt step must make one first")
 	}
@@ -183,14 +183,14 @@ func (s *scenario) submitWith(ctx context.Context, key string, opts ...client.Su
 	return nil
 }
 
-func (s *scenario) submit(ctx context.Context, opts ...client.SubmitOption) error {
+func (s *scenario) submit(ctx context.Context, opts ...api.SubmitOption) error {
 	if s.key == "" {
 		s.key = uuid.NewString()
 	}
 	return s.submitWith(ctx, s.key, opts...)
 }
 
-func (s *scenario) record(res *client.SubmitResult, err error) {
+func (s *scenario) record(res *api.SubmitResult, err error) {
 	s.last, s.lastErr = res, err
 	if res != nil && res.Status == 200 && res.Kvittering != nil {
 		if s.first == nil {

@@ -9,12 +9,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 )
 
 // describe says what came back, for failure messages a tester can act on.
-func describe(res *client.SubmitResult) string {
+func describe(res *api.SubmitResult) string {
 	if res == nil {
 		return "no answer"
 	}
@@ -25,7 +25,7 @@ func describe(res *client.SubmitResult) string {
 	return fmt.Sprintf("HTTP %d %s", res.Status, body)
 }
 
-func (s *scenario) answer() (*client.SubmitResult, error) {
+func (s *scenario) answer() (*api.SubmitResult, error) {
 	if s.last == nil {
 		if s.lastErr != nil {
 			return nil, fmt.Errorf("the request got no answer: %w", s.lastErr)
@@ -212,7 +212,7 @@ func (s *scenario) gjelderTaptForsendelse(ctx context.Context) error {
 }
 
 // feil returns the error body of the last answer, checking that it is one.
-func (s *scenario) feil() (*client.SubmitResult, *contract.Feil, error) {
+func (s *scenario) feil() (*api.SubmitResult, *contract.Feil, error) {
 	if s.documents.fetched {
 		if s.documents.feil == nil {
 			return nil, nil, fmt.Errorf("expected an error, the document was returned (%d bytes)", len(s.documents.doc.Body))

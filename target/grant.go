@@ -10,11 +10,11 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/maskinporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/maskinporten"
+	mockmp "github.com/finprod/finprod/mock/maskinporten"
 )
 
 // suiteKID names the one key the local suite signs its grants with.
@@ -24,9 +24,9 @@ const suiteKID = "finprod-suite"
 // JWT-bearer grant, the same client code a TT02 run uses. Each systembruker
 // a scenario acts as is registered, on first use, as a client of its own org
 // with the suite's key; tokens are then cached per scope set by
-// client.Maskinporten, as for a profile.
+// maskinporten.Source, as for a profile.
 type grantCredentials struct {
-	mp   *maskinporten.Server
+	mp   *mockmp.Server
 	key  *rsa.PrivateKey
 	pub  string
 	http *http.Client
@@ -63,22 +63,22 @@ func (g *grantCredentials) forOrg(org string) (*maskinportenCredentials, error) 
 		return mc, nil
 	}
 	id := "finprod-suite-" + org
-	err := g.mp.Register(maskinporten.ClientConfig{
+	err := g.mp.Register(mockmp.ClientConfig{
 		ID: id, Org: org,
-		Keys:          []maskinporten.KeyConfig{{KID: suiteKID, PublicKeyPEM: g.pub}},
+		Keys:          []mockmp.KeyConfig{{KID: suiteKID, PublicKeyPEM: g.pub}},
 		Scopes:        []string{contract.Scope, dialogschema.Scope},
-		Systembrukere: []maskinporten.SystembrukerConfig{{Org: org}},
+		Systembrukere: []mockmp.SystembrukerConfig{{Org: org}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("register local Maskinporten client for %s: %w", org, err)
 	}
 	mc := &maskinportenCredentials{
-		cfg: client.MaskinportenConfig{
+		cfg: maskinporten.Config{
 			Issuer: g.mp.IssuerURL(), TokenURL: g.mp.TokenURL(),
 			ClientID: id, KID: suiteKID, PrivateKey: g.key, Systembruker: org,
 		},
 		http:    g.http,
-		sources: map[string]*client.Maskinporten{},
+		sources: map[string]*maskinporten.Source{},
 	}
 	g.orgs[org] = mc
 	return mc, nil

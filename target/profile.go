@@ -7,10 +7,9 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/finprod/finprod/client/maskinporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/internal/yamlfile"
-
-	"github.com/finprod/finprod/client"
 )
 
 // Profile describes a non-local target such as TT02. It is read from YAML
@@ -27,7 +26,7 @@ type Profile struct {
 	Dialogporten string `yaml:"dialogporten"`
 	// Maskinporten is the client and its systembruker, in the same format
 	// as `finprod token --config`.
-	Maskinporten client.MaskinportenConfig `yaml:"maskinporten"`
+	Maskinporten maskinporten.Config `yaml:"maskinporten"`
 	// Oppgavegiver is the synthetic organisation the systembruker reports
 	// for; default the systembruker's own organisation.
 	Oppgavegiver string `yaml:"oppgavegiver,omitempty"`

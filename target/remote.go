@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/maskinporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/ident"
 )
@@ -33,7 +33,7 @@ func FromProfile(p Profile) (*Target, error) {
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	creds := &maskinportenCredentials{cfg: p.Maskinporten, http: &http.Client{Transport: base, Timeout: 30 * time.Second},
-		sources: map[string]*client.Maskinporten{}}
+		sources: map[string]*maskinporten.Source{}}
 	// Build the API's source now, so a bad key or password is a usage
 	// error before any scenario runs.
 	if _, err := creds.source(contract.Scope); err != nil {
@@ -58,14 +58,14 @@ func FromProfile(p Profile) (*Target, error) {
 // maskinportenCredentials keeps one cached token source per scope set, all
 // for the profile's one systembruker.
 type maskinportenCredentials struct {
-	cfg  client.MaskinportenConfig
+	cfg  maskinporten.Config
 	http *http.Client
 
 	mu      sync.Mutex
-	sources map[string]*client.Maskinporten
+	sources map[string]*maskinporten.Source
 }
 
-func (m *maskinportenCredentials) source(scopes ...string) (*client.Maskinporten, error) {
+func (m *maskinportenCredentials) source(scopes ...string) (*maskinporten.Source, error) {
 	scopes = slices.Sorted(slices.Values(scopes))
 	key := strings.Join(scopes, " ")
 	m.mu.Lock()
@@ -75,7 +75,7 @@ func (m *maskinportenCredentials) source(scopes ...string) (*client.Maskinporten
 	}
 	cfg := m.cfg
 	cfg.Scopes = scopes
-	s, err := client.NewMaskinporten(cfg, client.MaskinportenHTTPClient(m.http))
+	s, err := maskinporten.New(cfg, maskinporten.HTTPClient(m.http))
 	if err != nil {
 		return nil, fmt.Errorf("maskinporten client: %w", err)
 	}

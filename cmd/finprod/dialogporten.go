@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/spf13/cobra"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -41,7 +42,7 @@ copy of the real one, so a breaking change is caught before a TT02 run.`,
 		Short: "Print the GraphQL queries finprod sends to Dialogporten",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			for _, q := range client.DialogportenQueries() {
+			for _, q := range dialogporten.Queries() {
 				fmt.Fprintf(cmd.OutOrStdout(), "# %s\n%s\n", q.Name, q.Text)
 			}
 			return nil
@@ -72,7 +73,7 @@ Exit code 0 when every query validates, 1 with the list of problems when one doe
 			if err != nil {
 				return err
 			}
-			queries := client.DialogportenQueries()
+			queries := dialogporten.Queries()
 			problems := dialogschema.Check(schema, queries)
 			out := cmd.OutOrStdout()
 			for _, q := range queries {
@@ -134,7 +135,7 @@ func introspect(ctx context.Context, endpoint, token string) ([]byte, error) {
 		return nil, usageErr("bad URL %s: want http(s)://host/path", endpoint)
 	}
 	var data json.RawMessage
-	dp := client.NewDialogporten(endpoint, client.StaticToken(token), nil)
+	dp := dialogporten.New(endpoint, client.StaticToken(token), nil)
 	if err := dp.Do(ctx, dialogschema.IntrospectionQuery, "IntrospectionQuery", nil, &data); err != nil {
 		return nil, dialogportenErr(fmt.Errorf("%s: %w", endpoint, err))
 	}

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/dialogporten"
+	mockdp "github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,7 +101,7 @@ func (c *localChain) token(t *testing.T, org, scope string) string {
 
 func TestCheckSchemaByIntrospection(t *testing.T) {
 	c := newLocalChain(t)
-	out, code := run(t, "dialogporten", "check-schema", "--schema", c.s.URL()+dialogporten.GraphQLPath)
+	out, code := run(t, "dialogporten", "check-schema", "--schema", c.s.URL()+mockdp.GraphQLPath)
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "ok    searchDialogs")
 }
@@ -144,7 +144,7 @@ func TestFetchDownloadsDocuments(t *testing.T) {
 	}
 	assert.True(t, sawSubmission && sawFeedback, "files: %v", files)
 
-	out, code = run(t, "fetch", "--dialogporten", c.s.URL()+dialogporten.GraphQLPath, "--dialog", f.DialogID, "--list", "--out", t.TempDir())
+	out, code = run(t, "fetch", "--dialogporten", c.s.URL()+mockdp.GraphQLPath, "--dialog", f.DialogID, "--list", "--out", t.TempDir())
 	assert.Equal(t, exitOK, code, out)
 	assert.NotContains(t, out, "wrote")
 }
@@ -154,7 +154,7 @@ func TestFetchExitCodes(t *testing.T) {
 	org := "310000000"
 	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Systembruker: org, Body: []byte("{}")})
 	require.NoError(t, err)
-	url := c.s.URL() + dialogporten.GraphQLPath
+	url := c.s.URL() + mockdp.GraphQLPath
 
 	t.Setenv(tokenEnv, "")
 	_, code := run(t, "fetch", "--dialogporten", url, "--dialog", f.DialogID)
@@ -186,6 +186,6 @@ func TestSafeNameKeepsFetchInsideOut(t *testing.T) {
 	} {
 		assert.Equal(t, want, safeName(in, "fallback"), in)
 	}
-	assert.Equal(t, "id-1", attachmentName(client.Attachment{ID: "id-1"}))
-	assert.Equal(t, "document", attachmentName(client.Attachment{ID: "../.."}))
+	assert.Equal(t, "id-1", attachmentName(dialogporten.Attachment{ID: "id-1"}))
+	assert.Equal(t, "document", attachmentName(dialogporten.Attachment{ID: "../.."}))
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
+	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/spf13/cobra"
 )
@@ -97,9 +99,9 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 	}
 
 	ctx := cmd.Context()
-	dp := client.NewDialogporten(endpoint, client.StaticToken(token), nil)
-	dlg, err := dp.FindSubmission(ctx, client.Submission{DialogID: o.dialogID, ForsendelseID: o.forsendelseID,
-		DialogFilter: client.DialogFilter{Party: o.party, ServiceResource: o.serviceResource}})
+	dp := dialogporten.New(endpoint, client.StaticToken(token), nil)
+	dlg, err := dp.FindSubmission(ctx, dialogporten.Submission{DialogID: o.dialogID, ForsendelseID: o.forsendelseID,
+		DialogFilter: dialogporten.DialogFilter{Party: o.party, ServiceResource: o.serviceResource}})
 	if err != nil {
 		return dialogportenErr(err)
 	}
@@ -156,7 +158,7 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 
 // attachmentName is a safe file name: the attachment's own name without any
 // folder part, or its id.
-func attachmentName(a client.Attachment) string {
+func attachmentName(a dialogporten.Attachment) string {
 	return safeName(a.Name, safeName(a.ID, "document"))
 }
 
@@ -172,7 +174,7 @@ func safeName(name, fallback string) string {
 
 // dialogportenErr sorts a client error into finprod's exit codes.
 func dialogportenErr(err error) error {
-	var ge *client.GraphQLError
+	var ge *dialogporten.GraphQLError
 	var ne net.Error
 	var ue *url.Error
 	switch {
@@ -189,13 +191,13 @@ func dialogportenErr(err error) error {
 
 // fetchDocument follows an attachment URL with the reporting API client and
 // sorts its errors into finprod's exit codes.
-func fetchDocument(ctx context.Context, u client.AttachmentURL, token string) ([]byte, error) {
-	api := &client.API{Tokens: client.StaticToken(token)}
-	doc, err := api.GetDocument(ctx, u.URL)
+func fetchDocument(ctx context.Context, u dialogporten.AttachmentURL, token string) ([]byte, error) {
+	docs := &api.Client{Tokens: client.StaticToken(token)}
+	doc, err := docs.GetDocument(ctx, u.URL)
 	if err == nil {
 		return doc.Body, nil
 	}
-	var se *client.StatusError
+	var se *api.StatusError
 	var ne net.Error
 	var ue *url.Error
 	switch {

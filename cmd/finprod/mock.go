@@ -12,7 +12,7 @@ import (
 
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/dialogporten"
+	mockdp "github.com/finprod/finprod/mock/dialogporten"
 	"github.com/spf13/cobra"
 )
 
@@ -104,7 +104,7 @@ configured clients a default Maskinporten client is created and its key written 
 	fl.BoolVar(&f.discardDocuments, "discard-documents", false, "keep no document bodies (long load runs)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no request log")
 	fl.StringVar(&f.stateDir, "state-dir", "out/mock", "folder for the default Maskinporten client's key and client YAML")
-	fl.DurationVar(&f.feedbackDelay, "feedback-delay", dialogporten.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
+	fl.DurationVar(&f.feedbackDelay, "feedback-delay", mockdp.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
 	return cmd
 }
 

@@ -10,7 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
+	"github.com/finprod/finprod/client/maskinporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
 	"github.com/google/uuid"
@@ -104,7 +105,7 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 	if !ok {
 		return nil, unreachableErr("the embedded mock has no default Maskinporten client")
 	}
-	tokens, err := client.NewMaskinporten(client.MaskinportenConfig{
+	tokens, err := maskinporten.New(maskinporten.Config{
 		Issuer: def.Issuer, TokenURL: def.TokenURL, ClientID: def.ClientID, KID: def.KID,
 		PrivateKey: def.Key, Systembruker: def.SystembrukerOrg, Scopes: []string{contract.Scope},
 	})
@@ -114,7 +115,7 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 	if _, err := tokens.Token(ctx); err != nil {
 		return nil, unreachableErr("cannot get a token from the local Maskinporten: %v", err)
 	}
-	a := &client.API{BaseURL: s.URL(), Tokens: tokens}
+	a := &api.Client{BaseURL: s.URL(), Tokens: tokens}
 	fmt.Fprintf(w, "Target: embedded mock at %s\n", s.URL())
 
 	var inn contract.Innsending

@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/maskinporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/spf13/cobra"
@@ -16,7 +16,7 @@ import (
 func newTokenCmd() *cobra.Command {
 	var (
 		configFile string
-		flags      client.MaskinportenConfig
+		flags      maskinporten.Config
 		printToken bool
 	)
 	cmd := &cobra.Command{
@@ -39,7 +39,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			src, err := client.NewMaskinporten(cfg)
+			src, err := maskinporten.New(cfg)
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -49,7 +49,7 @@ Examples:
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Maskinporten token for client %s from %s\n", cfg.ClientID, src.TokenURL())
-			info, err := client.DecodeToken(tok)
+			info, err := maskinporten.DecodeToken(tok)
 			if err != nil {
 				fmt.Fprintf(out, "  (%v)\n", err)
 			} else if err := printTokenInfo(out, info, time.Now()); err != nil {
@@ -81,11 +81,11 @@ Examples:
 }
 
 // tokenConfig merges the client YAML with the flags the user set.
-func tokenConfig(cmd *cobra.Command, configFile string, flags client.MaskinportenConfig) (client.MaskinportenConfig, error) {
-	var cfg client.MaskinportenConfig
+func tokenConfig(cmd *cobra.Command, configFile string, flags maskinporten.Config) (maskinporten.Config, error) {
+	var cfg maskinporten.Config
 	if configFile != "" {
 		var err error
-		if cfg, err = client.LoadMaskinportenConfig(configFile); err != nil {
+		if cfg, err = maskinporten.LoadConfig(configFile); err != nil {
 			return cfg, usageErr("%v", err)
 		}
 	}
@@ -120,7 +120,7 @@ func tokenConfig(cmd *cobra.Command, configFile string, flags client.Maskinporte
 	return cfg, nil
 }
 
-func printTokenInfo(w io.Writer, info client.TokenInfo, now time.Time) error {
+func printTokenInfo(w io.Writer, info maskinporten.TokenInfo, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
 	row("header", fmt.Sprintf("alg %s, kid %s", info.Algorithm, orNone(info.KeyID)))

@@ -11,7 +11,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
-	"github.com/finprod/finprod/mock/maskinporten"
+	mockmp "github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/mock/tokens"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,14 +19,14 @@ import (
 
 // localMaskinporten starts the local Maskinporten on loopback with its
 // default client written to a folder, as `finprod mock` does.
-func localMaskinporten(t *testing.T) (maskinporten.DefaultClient, *tokens.Issuer) {
+func localMaskinporten(t *testing.T) (mockmp.DefaultClient, *tokens.Issuer) {
 	t.Helper()
 	mux := http.NewServeMux()
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
 	iss, err := tokens.NewIssuer(hs.URL+"/maskinporten/", nil)
 	require.NoError(t, err)
-	s, err := maskinporten.New(maskinporten.Config{}, iss, maskinporten.WithDefaultClientDir(filepath.Join(t.TempDir(), "out", "mock")))
+	s, err := mockmp.New(mockmp.Config{}, iss, mockmp.WithDefaultClientDir(filepath.Join(t.TempDir(), "out", "mock")))
 	require.NoError(t, err)
 	mux.Handle("/maskinporten/", s.Handler())
 	d, ok := s.DefaultClient()

@@ -27,7 +27,7 @@ const (
 )
 
 // DefaultClient is the client New registers when its Config has none. Its
-// fields mirror client.MaskinportenConfig; the mock does not import client,
+// fields mirror client/maskinporten.Config; the mock does not import client,
 // so the caller converts.
 type DefaultClient struct {
 	ClientID        string
@@ -55,7 +55,7 @@ func (s *Server) DefaultClient() (DefaultClient, bool) {
 }
 
 // clientFile is the client YAML that `finprod token --config` reads: the
-// same keys as client.MaskinportenConfig's yaml tags.
+// same keys as client/maskinporten.Config's yaml tags.
 type clientFile struct {
 	Issuer       string   `yaml:"issuer"`
 	TokenURL     string   `yaml:"tokenUrl"`

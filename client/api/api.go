@@ -1,4 +1,7 @@
-package client
+// Package api is the client of the reporting API: it submits leveranser
+// (POST /v1/{inntektsaar}) and fetches documents from the URLs Dialogporten
+// gives.
+package api
 
 import (
 	"bytes"
@@ -15,18 +18,19 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract"
 )
 
-// API submits leveranser to the reporting API and fetches documents from it.
-type API struct {
+// Client submits leveranser to the reporting API and fetches documents from it.
+type Client struct {
 	// BaseURL is the API's root, e.g. http://127.0.0.1:8080 or
 	// https://innrapporteringfinansprodukter.api.skatteetaten-test.no.
 	BaseURL string
 	// HTTP is the client to use; one with DefaultTimeout when nil.
 	HTTP *http.Client
 	// Tokens gives the bearer token; no Authorization header when nil.
-	Tokens TokenSource
+	Tokens client.TokenSource
 }
 
 // SubmitResult is the answer to one submission, whatever its status.
@@ -75,7 +79,7 @@ func WithPath(p string) SubmitOption { return func(r *request) { r.path = p } }
 // Submit posts one leveranse to /v1/{inntektsaar}. An error means no HTTP
 // answer came back (network, token source); every HTTP status, including
 // GLD errors, is in the result. An empty idempotencyKey leaves the header out.
-func (a *API) Submit(ctx context.Context, inntektsaar int, idempotencyKey string, body []byte, opts ...SubmitOption) (*SubmitResult, error) {
+func (a *Client) Submit(ctx context.Context, inntektsaar int, idempotencyKey string, body []byte, opts ...SubmitOption) (*SubmitResult, error) {
 	rq := &request{
 		method: http.MethodPost,
 		path:   "/v1/" + strconv.Itoa(inntektsaar),
@@ -103,7 +107,7 @@ func (a *API) Submit(ctx context.Context, inntektsaar int, idempotencyKey string
 	for k, v := range rq.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", client.UserAgent)
 	start := time.Now()
 	resp, err := a.client().Do(req)
 	if err != nil {
@@ -133,7 +137,7 @@ func (a *API) Submit(ctx context.Context, inntektsaar int, idempotencyKey string
 }
 
 // authorize adds the bearer token unless the caller set or omitted it.
-func (a *API) authorize(ctx context.Context, req *http.Request, rq *request) error {
+func (a *Client) authorize(ctx context.Context, req *http.Request, rq *request) error {
 	if a.Tokens == nil || rq.omit["Authorization"] || rq.header.Get("Authorization") != "" {
 		return nil
 	}
@@ -181,7 +185,7 @@ func (e *StatusError) Unwrap() error {
 // attachment: it follows the URL as it is, never builds one. A non-200
 // answer is a *StatusError, with its GLD error (*contract.Feil) when the
 // body held one.
-func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error) {
+func (a *Client) GetDocument(ctx context.Context, docURL string) (*Document, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, docURL, nil)
 	if err != nil {
 		return nil, errors.New("the document URL does not parse as a URL")
@@ -190,7 +194,7 @@ func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error)
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", client.UserAgent)
 	resp, err := a.client().Do(req)
 	if err != nil {
 		return nil, transportError(http.MethodGet, docURL, err)
@@ -210,16 +214,12 @@ func (a *API) GetDocument(ctx context.Context, docURL string) (*Document, error)
 	return &Document{Body: raw, MediaType: resp.Header.Get("Content-Type"), Korrelasjonsid: resp.Header.Get(contract.HeaderKorrelasjonsid)}, nil
 }
 
-func (a *API) client() *http.Client {
+func (a *Client) client() *http.Client {
 	if a.HTTP != nil {
 		return a.HTTP
 	}
-	return &http.Client{Timeout: DefaultTimeout}
+	return &http.Client{Timeout: client.DefaultTimeout}
 }
-
-// DefaultTimeout bounds each HTTP exchange of a client given no
-// http.Client of its own, so an endpoint that never answers cannot hang a run.
-const DefaultTimeout = 30 * time.Second
 
 // transportError names the URL and, when a loopback target refused the
 // connection, says how to start the local mock.

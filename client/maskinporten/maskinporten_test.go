@@ -1,4 +1,4 @@
-package client
+package maskinporten
 
 import (
 	"context"
@@ -28,13 +28,13 @@ import (
 func TestTokenWithRegisteredKey(t *testing.T) {
 	e := newMPEnv(t)
 	pkcs1 := e.write(t, "pkcs1.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(e.key)}))
-	cases := map[string]func(*MaskinportenConfig){
-		"PKCS#8 PEM": func(*MaskinportenConfig) {},
-		"PKCS#1 PEM": func(c *MaskinportenConfig) { c.KeyFile = pkcs1 },
-		"JWK file, kid from the JWK": func(c *MaskinportenConfig) {
+	cases := map[string]func(*Config){
+		"PKCS#8 PEM": func(*Config) {},
+		"PKCS#1 PEM": func(c *Config) { c.KeyFile = pkcs1 },
+		"JWK file, kid from the JWK": func(c *Config) {
 			c.KeyFile, c.KID = jwkFile(t, e, e.key, mpKID), ""
 		},
-		"key in memory": func(c *MaskinportenConfig) { c.KeyFile, c.PrivateKey = "", e.key },
+		"key in memory": func(c *Config) { c.KeyFile, c.PrivateKey = "", e.key },
 	}
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -66,17 +66,17 @@ func TestTokenWithBusinessCertificate(t *testing.T) {
 	combined := e.write(t, "combined.pem", append(readFile(t, e.certFile), readFile(t, e.certKeyF)...))
 	pwFile := e.write(t, "p12.pw", []byte(p12Password+"\n"))
 	t.Setenv("FINPROD_TEST_P12_PASSWORD", p12Password)
-	cases := map[string]func(*MaskinportenConfig){
-		"PEM cert and key":             func(*MaskinportenConfig) {},
-		"PEM cert and key in one file": func(c *MaskinportenConfig) { c.CertFile, c.KeyFile = combined, "" },
-		"PKCS#12, password from env": func(c *MaskinportenConfig) {
+	cases := map[string]func(*Config){
+		"PEM cert and key":             func(*Config) {},
+		"PEM cert and key in one file": func(c *Config) { c.CertFile, c.KeyFile = combined, "" },
+		"PKCS#12, password from env": func(c *Config) {
 			c.CertFile, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_P12_PASSWORD"
 		},
-		"PKCS#12, password from file": func(c *MaskinportenConfig) {
+		"PKCS#12, password from file": func(c *Config) {
 			c.CertFile, c.KeyFile, c.P12File, c.PasswordFile = "", "", e.p12File, pwFile
 		},
-		"found through discovery":          func(c *MaskinportenConfig) { c.Discover = true },
-		"explicit token URL, no discovery": func(c *MaskinportenConfig) { c.TokenURL = e.url + "/maskinporten/token" },
+		"found through discovery":          func(c *Config) { c.Discover = true },
+		"explicit token URL, no discovery": func(c *Config) { c.TokenURL = e.url + "/maskinporten/token" },
 	}
 	for name, edit := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -118,58 +118,58 @@ func readFile(t *testing.T, p string) []byte {
 func TestRefusedGrants(t *testing.T) {
 	cases := []struct {
 		name   string
-		cfg    func(e *mpEnv) MaskinportenConfig
-		opts   func(e *mpEnv) []MaskinportenOption
+		cfg    func(e *mpEnv) Config
+		opts   func(e *mpEnv) []Option
 		code   string
 		status int
 		fix    []string
 	}{
-		{name: "wrong key", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "wrong key", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
 			c.KeyFile, c.PrivateKey = "", genKey(t)
 			return c
 		}, code: "invalid_grant", status: 400, fix: []string{"key id " + mpKID, "client " + mpClient}},
-		{name: "unregistered kid", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "unregistered kid", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
 			c.KID = "old-key"
 			return c
 		}, code: "invalid_grant", status: 400, fix: []string{"key id old-key is registered"}},
-		{name: "wrong aud", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "wrong aud", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
-			c.Issuer, c.TokenURL = MaskinportenTestIssuer, e.url+"/maskinporten/token"
+			c.Issuer, c.TokenURL = TestIssuer, e.url+"/maskinporten/token"
 			return c
-		}, code: "invalid_grant", status: 400, fix: []string{"aud is " + MaskinportenTestIssuer, "issuer"}},
-		{name: "expired assertion (clock behind)", cfg: func(e *mpEnv) MaskinportenConfig { return e.keyConfig() },
-			opts: func(e *mpEnv) []MaskinportenOption {
-				return []MaskinportenOption{MaskinportenClock(func() time.Time { return e.clock.Now().Add(-5 * time.Minute) })}
+		}, code: "invalid_grant", status: 400, fix: []string{"aud is " + TestIssuer, "issuer"}},
+		{name: "expired assertion (clock behind)", cfg: func(e *mpEnv) Config { return e.keyConfig() },
+			opts: func(e *mpEnv) []Option {
+				return []Option{Clock(func() time.Time { return e.clock.Now().Add(-5 * time.Minute) })}
 			}, code: "invalid_grant", status: 400, fix: []string{"clock", "5m0s behind"}},
-		{name: "iat in the future (clock ahead)", cfg: func(e *mpEnv) MaskinportenConfig { return e.keyConfig() },
-			opts: func(e *mpEnv) []MaskinportenOption {
-				return []MaskinportenOption{MaskinportenClock(func() time.Time { return e.clock.Now().Add(time.Minute) })}
+		{name: "iat in the future (clock ahead)", cfg: func(e *mpEnv) Config { return e.keyConfig() },
+			opts: func(e *mpEnv) []Option {
+				return []Option{Clock(func() time.Time { return e.clock.Now().Add(time.Minute) })}
 			}, code: "invalid_grant", status: 400, fix: []string{"clock", "1m0s ahead of"}},
-		{name: "clock skew setting makes a fast clock right", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "clock skew setting makes a fast clock right", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
 			c.ClockSkew = -time.Minute
 			return c
-		}, opts: func(e *mpEnv) []MaskinportenOption {
-			return []MaskinportenOption{MaskinportenClock(func() time.Time { return e.clock.Now().Add(time.Minute) })}
+		}, opts: func(e *mpEnv) []Option {
+			return []Option{Clock(func() time.Time { return e.clock.Now().Add(time.Minute) })}
 		}},
-		{name: "unknown client", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "unknown client", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
 			c.ClientID = "no-such-client"
 			return c
 		}, code: "invalid_client", status: 401, fix: []string{"client id no-such-client"}},
-		{name: "unknown scope", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "unknown scope", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
 			c.Scopes = []string{contract.Scope, "skatteetaten:annet"}
 			return c
 		}, code: "invalid_scope", status: 400, fix: []string{"skatteetaten:annet"}},
-		{name: "unknown systembruker", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "unknown systembruker", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
 			c.Systembruker = "310000000"
 			return c
 		}, code: "invalid_authorization_details", status: 400, fix: []string{"organisation 310000000 has approved a systembruker"}},
-		{name: "certificate not registered on the client", cfg: func(e *mpEnv) MaskinportenConfig {
+		{name: "certificate not registered on the client", cfg: func(e *mpEnv) Config {
 			c := e.certConfig()
 			c.ClientID = mpClient
 			return c
@@ -178,7 +178,7 @@ func TestRefusedGrants(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newMPEnv(t)
-			var opts []MaskinportenOption
+			var opts []Option
 			if tc.opts != nil {
 				opts = tc.opts(e)
 			}
@@ -190,7 +190,7 @@ func TestRefusedGrants(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.Empty(t, tok)
-			var me *MaskinportenError
+			var me *Error
 			require.ErrorAs(t, err, &me)
 			assert.Equal(t, tc.code, me.Code)
 			assert.Equal(t, tc.status, me.Status)
@@ -233,7 +233,7 @@ func TestReusedJTIIsRefused(t *testing.T) {
 	b := e.source(t, e.keyConfig())
 	b.newJTI = fixed
 	_, err = b.Token(context.Background())
-	var me *MaskinportenError
+	var me *Error
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, "invalid_grant", me.Code)
 	assert.Contains(t, err.Error(), "fresh jti")
@@ -363,7 +363,7 @@ func TestServerFailuresAreExplained(t *testing.T) {
 			cfg := e.keyConfig()
 			cfg.TokenURL = hs.URL + "/token"
 			_, err := e.source(t, cfg).Token(context.Background())
-			var me *MaskinportenError
+			var me *Error
 			require.ErrorAs(t, err, &me)
 			assert.Equal(t, tc.status, me.Status)
 			assert.Equal(t, tc.code, me.Code)
@@ -384,7 +384,7 @@ func TestUnreachableMaskinporten(t *testing.T) {
 	cfg := e.keyConfig()
 	cfg.TokenURL = "http://" + addr + "/token"
 	_, err = e.source(t, cfg).Token(context.Background())
-	var me *MaskinportenError
+	var me *Error
 	require.ErrorAs(t, err, &me)
 	assert.Zero(t, me.Status)
 	assert.False(t, me.Refused())
@@ -397,24 +397,24 @@ func TestConfigErrors(t *testing.T) {
 	t.Setenv("FINPROD_TEST_WRONG_PW", "not the password")
 	cases := []struct {
 		name string
-		edit func(*MaskinportenConfig)
+		edit func(*Config)
 		want string
 	}{
-		{"no client id", func(c *MaskinportenConfig) { c.ClientID = "" }, "client id"},
-		{"assertion too long", func(c *MaskinportenConfig) { c.AssertionTTL = 121 * time.Second }, "at most 2m0s"},
-		{"bad systembruker", func(c *MaskinportenConfig) { c.Systembruker = "12345" }, "9-digit"},
-		{"unknown env", func(c *MaskinportenConfig) { c.Issuer, c.Environment = "", "staging" }, "test or prod"},
-		{"issuer without slash", func(c *MaskinportenConfig) { c.Issuer = strings.TrimSuffix(MaskinportenTestIssuer, "/") }, "must end with '/'"},
-		{"no key", func(c *MaskinportenConfig) { c.KeyFile = "" }, "no key"},
-		{"no kid", func(c *MaskinportenConfig) { c.KID = "" }, "--kid"},
-		{"kid with certificate", func(c *MaskinportenConfig) { c.CertFile = e.certFile }, "x5c"},
-		{"missing key file", func(c *MaskinportenConfig) { c.KeyFile = filepath.Join(e.dir, "nope.pem") }, "read key file"},
-		{"key file is a certificate", func(c *MaskinportenConfig) { c.KeyFile = e.certFile }, "no PEM private key"},
-		{"key does not match certificate", func(c *MaskinportenConfig) { c.KID, c.CertFile = "", e.certFile }, "does not belong"},
-		{"wrong PKCS#12 password", func(c *MaskinportenConfig) {
+		{"no client id", func(c *Config) { c.ClientID = "" }, "client id"},
+		{"assertion too long", func(c *Config) { c.AssertionTTL = 121 * time.Second }, "at most 2m0s"},
+		{"bad systembruker", func(c *Config) { c.Systembruker = "12345" }, "9-digit"},
+		{"unknown env", func(c *Config) { c.Issuer, c.Environment = "", "staging" }, "test or prod"},
+		{"issuer without slash", func(c *Config) { c.Issuer = strings.TrimSuffix(TestIssuer, "/") }, "must end with '/'"},
+		{"no key", func(c *Config) { c.KeyFile = "" }, "no key"},
+		{"no kid", func(c *Config) { c.KID = "" }, "--kid"},
+		{"kid with certificate", func(c *Config) { c.CertFile = e.certFile }, "x5c"},
+		{"missing key file", func(c *Config) { c.KeyFile = filepath.Join(e.dir, "nope.pem") }, "read key file"},
+		{"key file is a certificate", func(c *Config) { c.KeyFile = e.certFile }, "no PEM private key"},
+		{"key does not match certificate", func(c *Config) { c.KID, c.CertFile = "", e.certFile }, "does not belong"},
+		{"wrong PKCS#12 password", func(c *Config) {
 			c.KID, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_WRONG_PW"
 		}, "$FINPROD_TEST_WRONG_PW"},
-		{"password env unset", func(c *MaskinportenConfig) {
+		{"password env unset", func(c *Config) {
 			c.KID, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_UNSET_PW"
 		}, "FINPROD_TEST_UNSET_PW"},
 	}
@@ -422,7 +422,7 @@ func TestConfigErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := e.keyConfig()
 			tc.edit(&cfg)
-			_, err := NewMaskinporten(cfg)
+			_, err := New(cfg)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), p12Password)
@@ -433,15 +433,15 @@ func TestConfigErrors(t *testing.T) {
 
 func TestEnvironments(t *testing.T) {
 	for env, want := range map[string][2]string{
-		"test": {MaskinportenTestIssuer, MaskinportenTestIssuer + "token"},
-		"":     {MaskinportenTestIssuer, MaskinportenTestIssuer + "token"},
-		"prod": {MaskinportenProdIssuer, MaskinportenProdIssuer + "token"},
+		"test": {TestIssuer, TestIssuer + "token"},
+		"":     {TestIssuer, TestIssuer + "token"},
+		"prod": {ProdIssuer, ProdIssuer + "token"},
 	} {
-		iss, tok, err := MaskinportenConfig{Environment: env}.endpoints()
+		iss, tok, err := Config{Environment: env}.endpoints()
 		require.NoError(t, err)
 		assert.Equal(t, want, [2]string{iss, tok}, env)
 	}
-	_, tok, err := MaskinportenConfig{Environment: "prod", TokenURL: "http://127.0.0.1:9/t"}.endpoints()
+	_, tok, err := Config{Environment: "prod", TokenURL: "http://127.0.0.1:9/t"}.endpoints()
 	require.NoError(t, err)
 	assert.Equal(t, "http://127.0.0.1:9/t", tok)
 }
@@ -461,10 +461,10 @@ func TestDefaultClientFileWorks(t *testing.T) {
 	d, ok := s.DefaultClient()
 	require.True(t, ok)
 
-	cfg, err := LoadMaskinportenConfig(d.ConfigFile)
+	cfg, err := LoadConfig(d.ConfigFile)
 	require.NoError(t, err)
 	assert.Equal(t, d.KeyFile, cfg.KeyFile, "the key path is resolved next to the YAML")
-	m, err := NewMaskinporten(cfg)
+	m, err := New(cfg)
 	require.NoError(t, err)
 	tok, err := m.Token(context.Background())
 	require.NoError(t, err)

@@ -1,4 +1,8 @@
-package client
+// Package dialogporten is the client of Dialogporten's end-user GraphQL
+// API: it finds a submission's dialog, waits for its transmissions (the
+// submission, then Skatteetaten's feedback), and hands out the attachment
+// URLs meant for systems. The queries it sends are embedded from queries/.
+package dialogporten
 
 import (
 	"bytes"
@@ -11,29 +15,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract/dialogschema"
 )
 
-// Dialogporten is a client of Dialogporten's end-user GraphQL API. Its token
+// Client is a client of Dialogporten's end-user GraphQL API. Its token
 // must carry the scope digdir:dialogporten.
-type Dialogporten struct {
+type Client struct {
 	endpoint string
-	tokens   TokenSource
+	tokens   client.TokenSource
 	http     *http.Client
 	pageSize int
 }
 
-// NewDialogporten returns a client for the GraphQL endpoint, e.g.
+// New returns a client for the GraphQL endpoint, e.g.
 // https://platform.tt02.altinn.no/dialogporten/graphql. hc may be nil.
-func NewDialogporten(endpoint string, tokens TokenSource, hc *http.Client) *Dialogporten {
+func New(endpoint string, tokens client.TokenSource, hc *http.Client) *Client {
 	if hc == nil {
-		hc = &http.Client{Timeout: DefaultTimeout}
+		hc = &http.Client{Timeout: client.DefaultTimeout}
 	}
-	return &Dialogporten{endpoint: endpoint, tokens: tokens, http: hc, pageSize: pageSize}
+	return &Client{endpoint: endpoint, tokens: tokens, http: hc, pageSize: pageSize}
 }
 
 // Endpoint is the GraphQL URL the client posts to.
-func (d *Dialogporten) Endpoint() string { return d.endpoint }
+func (d *Client) Endpoint() string { return d.endpoint }
 
 type gqlRequest struct {
 	Query         string         `json:"query"`
@@ -53,7 +58,7 @@ const maxResponse = 16 << 20
 
 // Do posts one query and decodes its data into out. GraphQL errors and
 // non-200 answers become a *GraphQLError.
-func (d *Dialogporten) Do(ctx context.Context, query, operation string, variables map[string]any, out any) error {
+func (d *Client) Do(ctx context.Context, query, operation string, variables map[string]any, out any) error {
 	body, err := json.Marshal(gqlRequest{Query: query, OperationName: operation, Variables: variables})
 	if err != nil {
 		return fmt.Errorf("encode %s request: %w", operation, err)
@@ -64,7 +69,7 @@ func (d *Dialogporten) Do(ctx context.Context, query, operation string, variable
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/graphql-response+json, application/json")
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", client.UserAgent)
 	if d.tokens != nil {
 		tok, err := d.tokens.Token(ctx)
 		if err != nil {
@@ -114,7 +119,7 @@ func snippet(b []byte) string {
 	return s
 }
 
-// wire types: the JSON shape of the queries in client/queries.
+// wire types: the JSON shape of the queries in queries/.
 
 type wireTexts struct {
 	Value Texts `json:"value"`
@@ -209,14 +214,14 @@ func (w wireDialog) dialog() Dialog {
 // DialogByID fetches one dialog with its transmissions. A dialog that does
 // not exist or that the token may not see gives an error matching
 // ErrDialogNotFound (or ErrDialogForbidden).
-func (d *Dialogporten) DialogByID(ctx context.Context, dialogID string) (Dialog, error) {
+func (d *Client) DialogByID(ctx context.Context, dialogID string) (Dialog, error) {
 	var data struct {
 		DialogByID struct {
 			Dialog *wireDialog `json:"dialog"`
 			Errors []wireError `json:"errors"`
 		} `json:"dialogById"`
 	}
-	if err := d.Do(ctx, dialogportenQuery(queryDialogByID), queryDialogByID, map[string]any{"dialogId": dialogID}, &data); err != nil {
+	if err := d.Do(ctx, query(queryDialogByID), queryDialogByID, map[string]any{"dialogId": dialogID}, &data); err != nil {
 		return Dialog{}, err
 	}
 	p := data.DialogByID
@@ -257,7 +262,7 @@ const (
 
 // SearchDialogs lists the dialogs that match, newest change first, following
 // continuation tokens until Limit dialogs are found or no page is left.
-func (d *Dialogporten) SearchDialogs(ctx context.Context, f DialogFilter) ([]DialogSummary, error) {
+func (d *Client) SearchDialogs(ctx context.Context, f DialogFilter) ([]DialogSummary, error) {
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultSearchLimit
@@ -288,7 +293,7 @@ func (d *Dialogporten) SearchDialogs(ctx context.Context, f DialogFilter) ([]Dia
 				Errors            []wireError   `json:"errors"`
 			} `json:"searchDialogs"`
 		}
-		if err := d.Do(ctx, dialogportenQuery(querySearchDialogs), querySearchDialogs, map[string]any{"input": input}, &data); err != nil {
+		if err := d.Do(ctx, query(querySearchDialogs), querySearchDialogs, map[string]any{"input": input}, &data); err != nil {
 			return nil, err
 		}
 		p := data.SearchDialogs

@@ -1,4 +1,4 @@
-package client
+package maskinporten
 
 import (
 	"crypto/rsa"
@@ -17,8 +17,8 @@ import (
 // Maskinporten environments by name (FACTS §3). The issuer is also the
 // grant's aud, with the trailing slash.
 const (
-	MaskinportenTestIssuer = "https://test.maskinporten.no/"
-	MaskinportenProdIssuer = "https://maskinporten.no/"
+	TestIssuer = "https://test.maskinporten.no/"
+	ProdIssuer = "https://maskinporten.no/"
 )
 
 // Limits and defaults of the assertion.
@@ -29,8 +29,8 @@ const (
 	DefaultAssertionTTL = 60 * time.Second
 )
 
-// MaskinportenConfig is one Maskinporten client with its systembruker. A YAML
-// client profile fills it (LoadMaskinportenConfig); the local mock writes its
+// Config is one Maskinporten client with its systembruker. A YAML
+// client profile fills it (LoadConfig); the local mock writes its
 // default client in the same format.
 //
 // The client proves itself in one of two ways: a registered key (KeyFile or
@@ -39,7 +39,7 @@ const (
 // P12File; the header carries the x5c chain). Passwords come from the
 // environment variable PasswordEnv or the file PasswordFile, never from the
 // configuration itself.
-type MaskinportenConfig struct {
+type Config struct {
 	// Environment is "test" or "prod"; Issuer and TokenURL override it.
 	Environment string `yaml:"environment,omitempty"`
 	Issuer      string `yaml:"issuer,omitempty"`
@@ -74,12 +74,12 @@ type MaskinportenConfig struct {
 	RefreshMargin time.Duration `yaml:"refreshMargin,omitempty"`
 }
 
-// LoadMaskinportenConfig reads a client YAML. Relative file paths in it are
+// LoadConfig reads a client YAML. Relative file paths in it are
 // taken relative to the file's folder, so a profile travels with its key.
-func LoadMaskinportenConfig(path string) (MaskinportenConfig, error) {
-	var c MaskinportenConfig
+func LoadConfig(path string) (Config, error) {
+	var c Config
 	if err := yamlfile.Read(path, "Maskinporten client config", &c); err != nil {
-		return MaskinportenConfig{}, err
+		return Config{}, err
 	}
 	c.ResolvePaths(filepath.Dir(path))
 	return c, nil
@@ -87,18 +87,18 @@ func LoadMaskinportenConfig(path string) (MaskinportenConfig, error) {
 
 // ResolvePaths takes the key, certificate and password files relative to
 // dir, the folder of the file the config came from.
-func (c *MaskinportenConfig) ResolvePaths(dir string) {
+func (c *Config) ResolvePaths(dir string) {
 	yamlfile.Relative(dir, &c.KeyFile, &c.CertFile, &c.P12File, &c.PasswordFile)
 }
 
 // endpoints resolves the issuer and token URL from the environment name and
 // the overrides.
-func (c MaskinportenConfig) endpoints() (issuer, tokenURL string, err error) {
+func (c Config) endpoints() (issuer, tokenURL string, err error) {
 	switch strings.ToLower(c.Environment) {
 	case "", "test", "tt02":
-		issuer = MaskinportenTestIssuer
+		issuer = TestIssuer
 	case "prod", "production":
-		issuer = MaskinportenProdIssuer
+		issuer = ProdIssuer
 	default:
 		return "", "", fmt.Errorf("unknown Maskinporten environment %q: use test or prod, or give the issuer", c.Environment)
 	}
@@ -116,7 +116,7 @@ func (c MaskinportenConfig) endpoints() (issuer, tokenURL string, err error) {
 	return issuer, tokenURL, nil
 }
 
-func (c MaskinportenConfig) validate() error {
+func (c Config) validate() error {
 	if c.ClientID == "" {
 		return errors.New("no Maskinporten client id: set clientId in the client file (--config) or give --client-id")
 	}
@@ -132,7 +132,7 @@ func (c MaskinportenConfig) validate() error {
 	return nil
 }
 
-func (c MaskinportenConfig) scopes() []string {
+func (c Config) scopes() []string {
 	if len(c.Scopes) == 0 {
 		return []string{contract.Scope}
 	}

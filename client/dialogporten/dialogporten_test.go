@@ -1,4 +1,4 @@
-package client_test
+package dialogporten_test
 
 import (
 	"context"
@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/dialogporten"
+	mockdp "github.com/finprod/finprod/mock/dialogporten"
 	"github.com/finprod/finprod/mock/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,7 +31,7 @@ const (
 // stand-in and the reporting API's document endpoint behind one server.
 type chain struct{ s *mock.Server }
 
-func newChain(t *testing.T, cfg dialogporten.Config) *chain {
+func newChain(t *testing.T, cfg mockdp.Config) *chain {
 	t.Helper()
 	s, err := mock.Start(context.Background(), mock.Config{Dialogporten: cfg})
 	require.NoError(t, err)
@@ -45,8 +46,8 @@ func (c *chain) token(t *testing.T, org, scope string) string {
 	return tok
 }
 
-func (c *chain) dialogporten(t *testing.T, org, scope string) *client.Dialogporten {
-	return client.NewDialogporten(c.s.URL()+dialogporten.GraphQLPath, client.StaticToken(c.token(t, org, scope)), nil)
+func (c *chain) dialogporten(t *testing.T, org, scope string) *dialogporten.Client {
+	return dialogporten.New(c.s.URL()+mockdp.GraphQLPath, client.StaticToken(c.token(t, org, scope)), nil)
 }
 
 func (c *chain) accept(t *testing.T, org string, body []byte) store.Forsendelse {
@@ -79,7 +80,7 @@ func consistentBody() []byte {
 	return []byte(strings.Replace(s, `"00000000000"`, `"15088040063"`, 1))
 }
 
-func apiURL(t *testing.T, tr client.Transmission) client.AttachmentURL {
+func apiURL(t *testing.T, tr dialogporten.Transmission) dialogporten.AttachmentURL {
 	t.Helper()
 	require.NotEmpty(t, tr.Attachments)
 	u, ok := tr.Attachments[0].APIURL()
@@ -88,32 +89,32 @@ func apiURL(t *testing.T, tr client.Transmission) client.AttachmentURL {
 }
 
 func TestFollowSubmissionToAcceptance(t *testing.T) {
-	c := newChain(t, dialogporten.Config{FeedbackDelay: 30 * time.Millisecond})
+	c := newChain(t, mockdp.Config{FeedbackDelay: 30 * time.Millisecond})
 	body := consistentBody()
 	f := c.accept(t, orgA, body)
 	dp := c.dialogporten(t, orgA, dialogschema.Scope+" "+contract.Scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	dlg, err := dp.FindSubmission(ctx, client.Submission{ForsendelseID: f.ID,
-		DialogFilter: client.DialogFilter{Party: orgA, ServiceResource: dialogporten.DefaultServiceResource, CreatedAfter: f.CreatedAt.Add(-time.Minute)}})
+	dlg, err := dp.FindSubmission(ctx, dialogporten.Submission{ForsendelseID: f.ID,
+		DialogFilter: dialogporten.DialogFilter{Party: orgA, ServiceResource: mockdp.DefaultServiceResource, CreatedAfter: f.CreatedAt.Add(-time.Minute)}})
 	require.NoError(t, err)
 	assert.Equal(t, f.DialogID, dlg.ID)
 	assert.Equal(t, dialogschema.PartyURN(orgA), dlg.Party)
 	trs := dlg.TransmissionsFor(f.ID)
 	require.NotEmpty(t, trs)
 	sub := trs[0]
-	assert.Equal(t, client.TransmissionSubmission, sub.Type)
+	assert.Equal(t, dialogporten.TransmissionSubmission, sub.Type)
 	u := apiURL(t, sub)
 	assert.Equal(t, c.s.URL()+contract.DokumentPath(2025, orgA, f.ID, f.DocumentID), u.URL)
 	assert.Equal(t, "application/json", u.MediaType)
 	tok := c.token(t, orgA, contract.Scope)
 	assert.Equal(t, body, c.fetch(t, u.URL, tok), "the document is byte for byte what was sent")
 
-	_, fb, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
-		client.TransmissionAcceptance, client.TransmissionRejection)
+	_, fb, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
+		dialogporten.TransmissionAcceptance, dialogporten.TransmissionRejection)
 	require.NoError(t, err)
-	assert.Equal(t, client.TransmissionAcceptance, fb.Type)
+	assert.Equal(t, dialogporten.TransmissionAcceptance, fb.Type)
 	assert.Equal(t, sub.ID, fb.RelatedTransmissionID)
 	var tb contract.Tilbakemelding
 	require.NoError(t, json.Unmarshal(c.fetch(t, apiURL(t, fb).URL, tok), &tb))
@@ -122,16 +123,16 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 }
 
 func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
-	c := newChain(t, dialogporten.Config{FeedbackDelay: 30 * time.Millisecond})
+	c := newChain(t, mockdp.Config{FeedbackDelay: 30 * time.Millisecond})
 	f := c.accept(t, "987546231", contract.Eksempel())
 	// The example's oppgavegiver is its own systembruker here.
 	dp := c.dialogporten(t, "987546231", dialogschema.Scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, fb, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
-		client.TransmissionAcceptance, client.TransmissionRejection)
+	_, fb, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
+		dialogporten.TransmissionAcceptance, dialogporten.TransmissionRejection)
 	require.NoError(t, err)
-	assert.Equal(t, client.TransmissionRejection, fb.Type)
+	assert.Equal(t, dialogporten.TransmissionRejection, fb.Type)
 	var tb contract.Tilbakemelding
 	require.NoError(t, json.Unmarshal(c.fetch(t, apiURL(t, fb).URL, c.token(t, "987546231", contract.Scope)), &tb))
 	assert.Equal(t, contract.TilbakemeldingAvvist, tb.Status)
@@ -146,52 +147,52 @@ func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
 }
 
 func TestWaitGivesUpAtDeadline(t *testing.T) {
-	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
+	c := newChain(t, mockdp.Config{FeedbackDelay: time.Hour})
 	f := c.accept(t, orgA, consistentBody())
 	dp := c.dialogporten(t, orgA, dialogschema.Scope)
 	// The budget only has to cover one read of the dialog.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	_, _, err := dp.WaitForTransmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 20*time.Millisecond, client.TransmissionAcceptance)
+	_, _, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 20*time.Millisecond, dialogporten.TransmissionAcceptance)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "none of the wanted type")
 }
 
 func TestDialogErrorsAreClear(t *testing.T) {
-	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
+	c := newChain(t, mockdp.Config{FeedbackDelay: time.Hour})
 	f := c.accept(t, orgA, consistentBody())
 	ctx := context.Background()
 
 	_, err := c.dialogporten(t, orgA, dialogschema.Scope).DialogByID(ctx, "0193b5cd-cb85-7320-8000-000000000000")
-	assert.ErrorIs(t, err, client.ErrDialogNotFound)
-	var pe *client.PayloadError
+	assert.ErrorIs(t, err, dialogporten.ErrDialogNotFound)
+	var pe *dialogporten.PayloadError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "DialogByIdNotFound", pe.Type)
 
 	_, err = c.dialogporten(t, orgB, dialogschema.Scope).DialogByID(ctx, f.DialogID)
-	assert.ErrorIs(t, err, client.ErrDialogNotFound, "another party's dialog is not visible")
+	assert.ErrorIs(t, err, dialogporten.ErrDialogNotFound, "another party's dialog is not visible")
 
-	found, err := c.dialogporten(t, orgB, dialogschema.Scope).SearchDialogs(ctx, client.DialogFilter{Party: orgA})
+	found, err := c.dialogporten(t, orgB, dialogschema.Scope).SearchDialogs(ctx, dialogporten.DialogFilter{Party: orgA})
 	require.NoError(t, err)
 	assert.Empty(t, found)
 
 	_, err = c.dialogporten(t, orgA, contract.Scope).DialogByID(ctx, f.DialogID)
-	var ge *client.GraphQLError
+	var ge *dialogporten.GraphQLError
 	require.ErrorAs(t, err, &ge)
 	assert.True(t, ge.Unauthorized())
 	assert.Contains(t, err.Error(), dialogschema.Scope)
 
-	_, err = c.dialogporten(t, orgA, dialogschema.Scope).SearchDialogs(ctx, client.DialogFilter{Party: "12"})
+	_, err = c.dialogporten(t, orgA, dialogschema.Scope).SearchDialogs(ctx, dialogporten.DialogFilter{Party: "12"})
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "SearchDialogValidationError", pe.Type)
 
-	_, err = c.dialogporten(t, orgA, dialogschema.Scope).FindSubmission(ctx, client.Submission{DialogID: f.DialogID, ForsendelseID: "0193b5cd-cb85-7320-8000-000000000001"})
-	assert.ErrorIs(t, err, client.ErrNoSubmission)
+	_, err = c.dialogporten(t, orgA, dialogschema.Scope).FindSubmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: "0193b5cd-cb85-7320-8000-000000000001"})
+	assert.ErrorIs(t, err, dialogporten.ErrNoSubmission)
 }
 
 func TestSearchFollowsPages(t *testing.T) {
-	c := newChain(t, dialogporten.Config{FeedbackDelay: time.Hour})
+	c := newChain(t, mockdp.Config{FeedbackDelay: time.Hour})
 	var want []string
 	for y := 2020; y < 2025; y++ {
 		f, err := c.s.Store().Accept(store.Submission{Inntektsaar: y, Oppgavegiver: orgA, Systembruker: orgA, Body: consistentBody()})
@@ -199,11 +200,11 @@ func TestSearchFollowsPages(t *testing.T) {
 		want = append(want, f.DialogID)
 	}
 	dp := c.dialogporten(t, orgA, dialogschema.Scope)
-	client.SetPageSize(dp, 2)
-	got, err := dp.SearchDialogs(context.Background(), client.DialogFilter{Party: orgA, Limit: 4})
+	dialogporten.SetPageSize(dp, 2)
+	got, err := dp.SearchDialogs(context.Background(), dialogporten.DialogFilter{Party: orgA, Limit: 4})
 	require.NoError(t, err)
 	assert.Len(t, got, 4)
-	all, err := dp.SearchDialogs(context.Background(), client.DialogFilter{Party: orgA})
+	all, err := dp.SearchDialogs(context.Background(), dialogporten.DialogFilter{Party: orgA})
 	require.NoError(t, err)
 	ids := []string{}
 	for _, d := range all {
@@ -216,9 +217,9 @@ func TestUnreachableEndpoint(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	_, err := client.NewDialogporten(url+"/dialogporten/graphql", client.StaticToken("secret-token"), nil).DialogByID(context.Background(), "x")
+	_, err := dialogporten.New(url+"/dialogporten/graphql", client.StaticToken("secret-token"), nil).DialogByID(context.Background(), "x")
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "secret-token")
-	var ge *client.GraphQLError
+	var ge *dialogporten.GraphQLError
 	assert.False(t, errors.As(err, &ge), "a network failure is not a GraphQL answer")
 }

@@ -1,4 +1,9 @@
-package client
+// Package maskinporten gets access tokens from Maskinporten with the
+// systembruker JWT-bearer grant, as Digdir documents it: the client's
+// configuration and key material (a registered key or a business
+// certificate), the grant, the token cache, errors that say what to fix, and
+// decoding a token's claims for a user to read.
+package maskinporten
 
 import (
 	"context"
@@ -15,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/cert"
@@ -24,12 +30,12 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Maskinporten is a TokenSource that gets systembruker tokens with the
+// Source is a client.TokenSource that gets systembruker tokens with the
 // JWT-bearer grant (RFC 7523) as Digdir documents it. It caches the token
 // until shortly before it expires and makes at most one grant at a time,
 // however many goroutines ask.
-type Maskinporten struct {
-	cfg    MaskinportenConfig
+type Source struct {
+	cfg    Config
 	key    assertionKey
 	issuer string
 	scopes []string
@@ -46,27 +52,27 @@ type Maskinporten struct {
 	refresh  time.Time // when the cached token is to be replaced
 }
 
-// MaskinportenOption tunes NewMaskinporten.
-type MaskinportenOption func(*Maskinporten)
+// Option tunes New.
+type Option func(*Source)
 
-// MaskinportenHTTPClient sets the HTTP client for grants and discovery.
-func MaskinportenHTTPClient(c *http.Client) MaskinportenOption {
-	return func(m *Maskinporten) { m.http = c }
+// HTTPClient sets the HTTP client for grants and discovery.
+func HTTPClient(c *http.Client) Option {
+	return func(m *Source) { m.http = c }
 }
 
-// MaskinportenClock sets the clock for assertions and the cache.
-func MaskinportenClock(now func() time.Time) MaskinportenOption {
-	return func(m *Maskinporten) { m.now = now }
+// Clock sets the clock for assertions and the cache.
+func Clock(now func() time.Time) Option {
+	return func(m *Source) { m.now = now }
 }
 
-// MaskinportenGetenv sets how PasswordEnv is read (default os.Getenv).
-func MaskinportenGetenv(getenv func(string) string) MaskinportenOption {
-	return func(m *Maskinporten) { m.getenv = getenv }
+// Getenv sets how PasswordEnv is read (default os.Getenv).
+func Getenv(getenv func(string) string) Option {
+	return func(m *Source) { m.getenv = getenv }
 }
 
-// NewMaskinporten checks the configuration and reads the key material; it
+// New checks the configuration and reads the key material; it
 // makes no network call. Its errors are the user's to fix in the config.
-func NewMaskinporten(cfg MaskinportenConfig, opts ...MaskinportenOption) (*Maskinporten, error) {
+func New(cfg Config, opts ...Option) (*Source, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -74,8 +80,8 @@ func NewMaskinporten(cfg MaskinportenConfig, opts ...MaskinportenOption) (*Maski
 	if err != nil {
 		return nil, err
 	}
-	m := &Maskinporten{cfg: cfg, issuer: issuer, tokenURL: tokenURL, scopes: cfg.scopes(), ttl: cfg.AssertionTTL,
-		http: &http.Client{Timeout: DefaultTimeout}, now: time.Now, newJTI: uuid.NewString, getenv: os.Getenv}
+	m := &Source{cfg: cfg, issuer: issuer, tokenURL: tokenURL, scopes: cfg.scopes(), ttl: cfg.AssertionTTL,
+		http: &http.Client{Timeout: client.DefaultTimeout}, now: time.Now, newJTI: uuid.NewString, getenv: os.Getenv}
 	if m.ttl == 0 {
 		m.ttl = DefaultAssertionTTL
 	}
@@ -90,7 +96,7 @@ func NewMaskinporten(cfg MaskinportenConfig, opts ...MaskinportenOption) (*Maski
 
 // Token returns a cached access token, or makes a grant when there is none
 // or it is about to expire. Concurrent callers share one grant.
-func (m *Maskinporten) Token(ctx context.Context) (string, error) {
+func (m *Source) Token(ctx context.Context) (string, error) {
 	if tok, ok := m.cached(); ok {
 		return tok, nil
 	}
@@ -115,7 +121,7 @@ func (m *Maskinporten) Token(ctx context.Context) (string, error) {
 	}
 }
 
-func (m *Maskinporten) cached() (string, bool) {
+func (m *Source) cached() (string, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.token != "" && m.now().Before(m.refresh) {
@@ -131,7 +137,7 @@ type tokenAnswer struct {
 	ErrorDescription string `json:"error_description"`
 }
 
-func (m *Maskinporten) grant(ctx context.Context) (string, error) {
+func (m *Source) grant(ctx context.Context) (string, error) {
 	tokenURL, err := m.endpoint(ctx)
 	if err != nil {
 		return "", err
@@ -148,16 +154,16 @@ func (m *Maskinporten) grant(ctx context.Context) (string, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", client.UserAgent)
 	resp, err := m.http.Do(req)
 	if err != nil {
-		return "", &MaskinportenError{TokenURL: tokenURL, err: err,
+		return "", &Error{TokenURL: tokenURL, err: err,
 			Fix: "check the token URL (--token-url, --env) and this machine's network and proxy settings"}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return "", &MaskinportenError{TokenURL: tokenURL, err: fmt.Errorf("read answer: %w", err), Fix: "try again; check the network"}
+		return "", &Error{TokenURL: tokenURL, err: fmt.Errorf("read answer: %w", err), Fix: "try again; check the network"}
 	}
 	offset := time.Duration(0)
 	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
@@ -171,13 +177,13 @@ func (m *Maskinporten) grant(ctx context.Context) (string, error) {
 	switch {
 	case resp.StatusCode == http.StatusOK && jsonErr == nil && a.AccessToken != "":
 	case resp.StatusCode >= 500:
-		return "", &MaskinportenError{TokenURL: tokenURL, Status: resp.StatusCode, Code: a.Error, Description: a.ErrorDescription, ClockOffset: offset,
+		return "", &Error{TokenURL: tokenURL, Status: resp.StatusCode, Code: a.Error, Description: a.ErrorDescription, ClockOffset: offset,
 			Fix: "Maskinporten has trouble on its side; try again in a while (status.digdir.no)"}
 	case jsonErr == nil && a.Error != "":
-		return "", &MaskinportenError{TokenURL: tokenURL, Status: resp.StatusCode, Code: a.Error, Description: a.ErrorDescription, ClockOffset: offset,
+		return "", &Error{TokenURL: tokenURL, Status: resp.StatusCode, Code: a.Error, Description: a.ErrorDescription, ClockOffset: offset,
 			Fix: m.fix(a.Error, a.ErrorDescription, offset)}
 	default:
-		return "", &MaskinportenError{TokenURL: tokenURL, Status: resp.StatusCode, ClockOffset: offset, err: errors.New("not an OAuth2 token answer"),
+		return "", &Error{TokenURL: tokenURL, Status: resp.StatusCode, ClockOffset: offset, err: errors.New("not an OAuth2 token answer"),
 			Fix: "check that the token URL (--token-url, --env) is Maskinporten's token endpoint"}
 	}
 	lifetime := time.Duration(a.ExpiresIn) * time.Second
@@ -194,7 +200,7 @@ func (m *Maskinporten) grant(ctx context.Context) (string, error) {
 	return a.AccessToken, nil
 }
 
-func (m *Maskinporten) margin(lifetime time.Duration) time.Duration {
+func (m *Source) margin(lifetime time.Duration) time.Duration {
 	if m.cfg.RefreshMargin > 0 {
 		return min(m.cfg.RefreshMargin, lifetime)
 	}
@@ -203,7 +209,7 @@ func (m *Maskinporten) margin(lifetime time.Duration) time.Duration {
 
 // assertion signs the JWT-bearer grant. The claims are Digdir's: aud, iss,
 // scope, iat, exp, jti, and the systembruker's authorization_details.
-func (m *Maskinporten) assertion(now time.Time) (string, error) {
+func (m *Source) assertion(now time.Time) (string, error) {
 	now = now.Add(m.cfg.ClockSkew)
 	b := jwt.NewBuilder().
 		Audience([]string{m.issuer}).
@@ -245,7 +251,7 @@ func (m *Maskinporten) assertion(now time.Time) (string, error) {
 }
 
 // TokenURL is the token endpoint; empty before discovery has run.
-func (m *Maskinporten) TokenURL() string {
+func (m *Source) TokenURL() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.tokenURL
@@ -253,7 +259,7 @@ func (m *Maskinporten) TokenURL() string {
 
 // endpoint returns the token URL, reading the issuer's discovery document
 // the first time when the config asks for it.
-func (m *Maskinporten) endpoint(ctx context.Context) (string, error) {
+func (m *Source) endpoint(ctx context.Context) (string, error) {
 	if u := m.TokenURL(); u != "" {
 		return u, nil
 	}
@@ -263,10 +269,10 @@ func (m *Maskinporten) endpoint(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("discovery request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", client.UserAgent)
 	resp, err := m.http.Do(req)
 	if err != nil {
-		return "", &MaskinportenError{TokenURL: docURL, err: err, Fix: "check the issuer (--issuer, --env) and this machine's network"}
+		return "", &Error{TokenURL: docURL, err: err, Fix: "check the issuer (--issuer, --env) and this machine's network"}
 	}
 	defer resp.Body.Close()
 	var doc struct {
@@ -274,11 +280,11 @@ func (m *Maskinporten) endpoint(ctx context.Context) (string, error) {
 		TokenEndpoint string `json:"token_endpoint"`
 	}
 	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&doc) != nil || doc.TokenEndpoint == "" {
-		return "", &MaskinportenError{TokenURL: docURL, Status: resp.StatusCode, err: errors.New("no discovery document"),
+		return "", &Error{TokenURL: docURL, Status: resp.StatusCode, err: errors.New("no discovery document"),
 			Fix: "check the issuer (--issuer), or give the token URL (--token-url)"}
 	}
 	if doc.Issuer != m.issuer {
-		return "", &MaskinportenError{TokenURL: docURL, Status: resp.StatusCode, err: fmt.Errorf("the document names issuer %q", doc.Issuer),
+		return "", &Error{TokenURL: docURL, Status: resp.StatusCode, err: fmt.Errorf("the document names issuer %q", doc.Issuer),
 			Fix: fmt.Sprintf("set the issuer to %s exactly (it is the grant's aud)", doc.Issuer)}
 	}
 	m.mu.Lock()

@@ -1,4 +1,4 @@
-package client
+package maskinporten
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ type assertionKey struct {
 
 // loadAssertionKey reads the key material the config names. Errors name the
 // file and what is wrong with it, never its content.
-func loadAssertionKey(c MaskinportenConfig, getenv func(string) string) (assertionKey, error) {
+func loadAssertionKey(c Config, getenv func(string) string) (assertionKey, error) {
 	certMode := c.CertFile != "" || c.P12File != ""
 	if certMode && c.KID != "" {
 		return assertionKey{}, errors.New("kid is for a registered key; with a business certificate the x5c chain identifies the client (drop --kid, or drop --cert/--p12)")
@@ -65,7 +65,7 @@ func loadAssertionKey(c MaskinportenConfig, getenv func(string) string) (asserti
 	}
 }
 
-func password(c MaskinportenConfig, getenv func(string) string) (string, error) {
+func password(c Config, getenv func(string) string) (string, error) {
 	switch {
 	case c.PasswordEnv != "" && c.PasswordFile != "":
 		return "", errors.New("give the password by environment variable or by file, not both")
@@ -85,7 +85,7 @@ func password(c MaskinportenConfig, getenv func(string) string) (string, error) 
 	return "", nil
 }
 
-func loadPKCS12(c MaskinportenConfig, getenv func(string) string) (assertionKey, error) {
+func loadPKCS12(c Config, getenv func(string) string) (assertionKey, error) {
 	data, err := os.ReadFile(c.P12File)
 	if err != nil {
 		return assertionKey{}, fmt.Errorf("read PKCS#12 file: %w", err)
@@ -107,7 +107,7 @@ func loadPKCS12(c MaskinportenConfig, getenv func(string) string) (assertionKey,
 	return assertionKey{key: key, chain: append([]*x509.Certificate{leaf}, cas...)}, nil
 }
 
-func passwordSource(c MaskinportenConfig) string {
+func passwordSource(c Config) string {
 	switch {
 	case c.PasswordEnv != "":
 		return "$" + c.PasswordEnv
@@ -117,7 +117,7 @@ func passwordSource(c MaskinportenConfig) string {
 	return "--password-env or --password-file (none was given)"
 }
 
-func loadCertPEM(c MaskinportenConfig) (assertionKey, error) {
+func loadCertPEM(c Config) (assertionKey, error) {
 	data, err := os.ReadFile(c.CertFile)
 	if err != nil {
 		return assertionKey{}, fmt.Errorf("read certificate file: %w", err)

@@ -1,4 +1,4 @@
-package client
+package dialogporten
 
 import (
 	"os"
@@ -13,7 +13,7 @@ import (
 
 func TestQueriesAreEmbedded(t *testing.T) {
 	names := []string{}
-	for _, q := range DialogportenQueries() {
+	for _, q := range Queries() {
 		names = append(names, q.Name)
 		assert.Contains(t, q.Text, "query "+q.Name, "the file name and the operation name should agree")
 	}
@@ -21,7 +21,7 @@ func TestQueriesAreEmbedded(t *testing.T) {
 }
 
 func TestQueriesValidateAgainstOwnSDL(t *testing.T) {
-	for _, q := range DialogportenQueries() {
+	for _, q := range Queries() {
 		errs := dialogschema.Validate(dialogschema.Schema(), q.Text)
 		assert.Empty(t, errs, "%s against finprod's SDL", q.Name)
 	}
@@ -58,7 +58,7 @@ func TestQueriesValidateAgainstPublishedSchema(t *testing.T) {
 	require.NoError(t, err)
 	schema, err := dialogschema.Load(data, filepath.Base(path))
 	require.NoError(t, err)
-	problems := dialogschema.Check(schema, DialogportenQueries())
+	problems := dialogschema.Check(schema, Queries())
 	assert.Empty(t, problems)
 }
 

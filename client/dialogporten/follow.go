@@ -1,4 +1,4 @@
-package client
+package dialogporten
 
 import (
 	"context"
@@ -21,7 +21,7 @@ type Submission struct {
 // it reads that dialog; otherwise it searches the party's dialogs and reads
 // each until one has a transmission for the forsendelse. ErrNoSubmission
 // means the dialog(s) were found but none names the forsendelse (yet).
-func (d *Dialogporten) FindSubmission(ctx context.Context, s Submission) (Dialog, error) {
+func (d *Client) FindSubmission(ctx context.Context, s Submission) (Dialog, error) {
 	if s.DialogID != "" {
 		dlg, err := d.DialogByID(ctx, s.DialogID)
 		if err != nil {
@@ -57,7 +57,7 @@ func (d *Dialogporten) FindSubmission(ctx context.Context, s Submission) (Dialog
 // It gives up when ctx ends; the error then says what was last seen. A
 // dialog not found yet is waited for too, since Dialogporten may lag behind
 // the API.
-func (d *Dialogporten) WaitForTransmission(ctx context.Context, s Submission, interval time.Duration, types ...string) (Dialog, Transmission, error) {
+func (d *Client) WaitForTransmission(ctx context.Context, s Submission, interval time.Duration, types ...string) (Dialog, Transmission, error) {
 	if interval <= 0 {
 		interval = 500 * time.Millisecond
 	}

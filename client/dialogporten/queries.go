@@ -1,4 +1,4 @@
-package client
+package dialogporten
 
 import (
 	"embed"
@@ -12,15 +12,15 @@ import (
 //go:embed queries/*.graphql
 var queryFiles embed.FS
 
-// Query names, as the files in client/queries are named.
+// Query names, as the files in queries/ are named.
 const (
 	queryDialogByID    = "dialogById"
 	querySearchDialogs = "searchDialogs"
 )
 
-// DialogportenQueries returns every GraphQL query finprod sends to
+// Queries returns every GraphQL query finprod sends to
 // Dialogporten, by name, so they can be validated against a schema.
-func DialogportenQueries() []dialogschema.NamedQuery {
+func Queries() []dialogschema.NamedQuery {
 	entries, err := queryFiles.ReadDir("queries")
 	if err != nil {
 		// The directory is embedded at build time; it cannot be missing.
@@ -38,7 +38,7 @@ func DialogportenQueries() []dialogschema.NamedQuery {
 	return out
 }
 
-func dialogportenQuery(name string) string {
+func query(name string) string {
 	b, err := queryFiles.ReadFile("queries/" + name + ".graphql")
 	if err != nil {
 		panic(fmt.Sprintf("embedded query %s: %v", name, err))

@@ -1,4 +1,4 @@
-package client
+package maskinporten
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"github.com/finprod/finprod/contract"
 )
 
-// MaskinportenError is a failed grant: Maskinporten was not reached, failed,
+// Error is a failed grant: Maskinporten was not reached, failed,
 // or refused. Its message names the cause and what to fix; it never holds
 // the assertion, the key or a token.
-type MaskinportenError struct {
+type Error struct {
 	TokenURL string
 	// Status is the HTTP status; 0 when Maskinporten was not reached.
 	Status int
@@ -26,7 +26,7 @@ type MaskinportenError struct {
 	err error
 }
 
-func (e *MaskinportenError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	switch {
 	case e.Status == 0:
@@ -54,15 +54,15 @@ func (e *MaskinportenError) Error() string {
 	return b.String()
 }
 
-func (e *MaskinportenError) Unwrap() error { return e.err }
+func (e *Error) Unwrap() error { return e.err }
 
 // Refused reports whether Maskinporten answered and said no: retrying the
 // same configuration will not help.
-func (e *MaskinportenError) Refused() bool { return e.Code != "" && e.Status < 500 }
+func (e *Error) Refused() bool { return e.Code != "" && e.Status < 500 }
 
 // fix builds the advice for a refused grant from the error code, the words
 // of the description and what the client sent.
-func (m *Maskinporten) fix(code, desc string, offset time.Duration) string {
+func (m *Source) fix(code, desc string, offset time.Duration) string {
 	d := strings.ToLower(desc)
 	clock := "that this machine's clock is right"
 	if offset.Abs() >= 2*time.Second {

@@ -1,4 +1,4 @@
-package client
+package maskinporten
 
 import (
 	"crypto/rand"
@@ -139,17 +139,17 @@ func (e *mpEnv) write(t *testing.T, name string, data []byte) string {
 }
 
 // keyConfig is a client with a registered key, addressed to the mock.
-func (e *mpEnv) keyConfig() MaskinportenConfig {
-	return MaskinportenConfig{Issuer: e.issuer.URL(), ClientID: mpClient, KID: mpKID, KeyFile: e.keyFile, Systembruker: mpSB}
+func (e *mpEnv) keyConfig() Config {
+	return Config{Issuer: e.issuer.URL(), ClientID: mpClient, KID: mpKID, KeyFile: e.keyFile, Systembruker: mpSB}
 }
 
-func (e *mpEnv) certConfig() MaskinportenConfig {
-	return MaskinportenConfig{Issuer: e.issuer.URL(), ClientID: mpCertClient, CertFile: e.certFile, KeyFile: e.certKeyF, Systembruker: mpSB}
+func (e *mpEnv) certConfig() Config {
+	return Config{Issuer: e.issuer.URL(), ClientID: mpCertClient, CertFile: e.certFile, KeyFile: e.certKeyF, Systembruker: mpSB}
 }
 
-func (e *mpEnv) source(t *testing.T, cfg MaskinportenConfig, opts ...MaskinportenOption) *Maskinporten {
+func (e *mpEnv) source(t *testing.T, cfg Config, opts ...Option) *Source {
 	t.Helper()
-	m, err := NewMaskinporten(cfg, append([]MaskinportenOption{MaskinportenClock(e.clock.Now)}, opts...)...)
+	m, err := New(cfg, append([]Option{Clock(e.clock.Now)}, opts...)...)
 	require.NoError(t, err)
 	return m
 }

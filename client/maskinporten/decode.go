@@ -1,4 +1,4 @@
-package client
+package maskinporten
 
 import (
 	"encoding/json"

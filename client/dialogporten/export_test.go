@@ -1,0 +1,4 @@
+package dialogporten
+
+// SetPageSize makes paging visible with few dialogs.
+func SetPageSize(d *Client, n int) { d.pageSize = n }
