@@ -28,7 +28,7 @@ func TestWholeChainThroughTheGrantFlow(t *testing.T) {
 	require.NoError(t, err)
 	defer srv.Close()
 
-	def, ok := srv.Maskinporten().DefaultClient()
+	def, ok := srv.DefaultClient()
 	require.True(t, ok)
 	cfg, err := maskinporten.LoadConfig(def.ConfigFile)
 	require.NoError(t, err)

@@ -1,19 +1,23 @@
 package mock
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
+	"strings"
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/contract/mptoken"
+	"github.com/finprod/finprod/mock/internal/store"
 )
 
-// ForsendelseInfo is one forsendelse as the admin endpoint lists it.
+// The admin operations. The endpoints under /admin/ (admin_http.go) call
+// these methods and nothing else, so a test in-process and a user of
+// `finprod mock` over HTTP see the same mock.
+
+// TokenTTL is the lifetime of tokens minted by MintToken, as Maskinporten's.
+const TokenTTL = mptoken.Lifetime
+
+// ForsendelseInfo is one forsendelse as the mock stored it.
 type ForsendelseInfo struct {
 	ForsendelseID  string    `json:"forsendelseId"`
 	DialogID       string    `json:"dialogId"`
@@ -27,100 +31,114 @@ type ForsendelseInfo struct {
 	Mottatt        time.Time `json:"mottatt"`
 }
 
-// ForsendelseList is the body of GET /admin/forsendelser.
-type ForsendelseList struct {
-	Count        int               `json:"count"`
-	Forsendelser []ForsendelseInfo `json:"forsendelser"`
+// ForsendelseFilter picks forsendelser; an empty field matches any value.
+type ForsendelseFilter struct {
+	Oppgavegiver string
+	Referanse    string
 }
 
-// TokenRequest is the body of POST /admin/token.
-type TokenRequest struct {
-	Systembruker string       `json:"systembruker"`
-	Scopes       []string     `json:"scopes,omitempty"`
-	TTL          api.Duration `json:"ttl,omitempty"`
+func (f ForsendelseFilter) match(fs store.Forsendelse) bool {
+	return (f.Oppgavegiver == "" || fs.Oppgavegiver == f.Oppgavegiver) &&
+		(f.Referanse == "" || fs.Referanse == f.Referanse)
 }
 
-// TokenResponse is its answer.
-type TokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int    `json:"expires_in"`
+// Forsendelser lists the stored forsendelser that match, oldest first.
+func (s *Server) Forsendelser(f ForsendelseFilter) []ForsendelseInfo {
+	out := []ForsendelseInfo{}
+	for _, fs := range s.store.Forsendelser() {
+		if f.match(fs) {
+			out = append(out, info(fs))
+		}
+	}
+	return out
 }
 
-const maxAdminBody = 1 << 20
-
-// admin serves the loopback-only admin endpoints. They have no auth: the
-// listener is refused anywhere but loopback (see CheckLoopback).
-func (s *Server) admin() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /admin/forsendelser", func(w http.ResponseWriter, _ *http.Request) {
-		all := s.store.Forsendelser()
-		out := ForsendelseList{Count: len(all), Forsendelser: make([]ForsendelseInfo, 0, len(all))}
-		for _, f := range all {
-			out.Forsendelser = append(out.Forsendelser, info(f))
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("GET /admin/forsendelser/count", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]int{"count": s.store.Count()})
-	})
-	mux.HandleFunc("POST /admin/reset", func(w http.ResponseWriter, _ *http.Request) {
-		s.Reset()
-		writeJSON(w, http.StatusOK, map[string]int{"count": s.store.Count()})
-	})
-	mux.HandleFunc("GET /admin/faults", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.api.Faults())
-	})
-	mux.HandleFunc("PUT /admin/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f api.Faults
-		if !readJSON(w, r, &f) {
-			return
-		}
-		if err := s.api.SetFaults(f); err != nil {
-			adminError(w, http.StatusBadRequest, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s.api.Faults())
-	})
-	mux.HandleFunc("GET /admin/access", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, s.access.Config())
-	})
-	mux.HandleFunc("PUT /admin/access", func(w http.ResponseWriter, r *http.Request) {
-		var c access.Config
-		if !readJSON(w, r, &c) {
-			return
-		}
-		if err := s.access.Set(c); err != nil {
-			adminError(w, http.StatusBadRequest, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, s.access.Config())
-	})
-	mux.HandleFunc("POST /admin/token", func(w http.ResponseWriter, r *http.Request) {
-		var req TokenRequest
-		if !readJSON(w, r, &req) {
-			return
-		}
-		ttl := time.Duration(req.TTL)
-		if ttl <= 0 {
-			ttl = TokenTTL
-		}
-		if !contract.IsOrgnrShape(req.Systembruker) {
-			adminError(w, http.StatusBadRequest, fmt.Errorf("systembruker %q is not a 9-digit organisasjonsnummer", req.Systembruker))
-			return
-		}
-		tok, err := s.MintTokenTTL(req.Systembruker, ttl, req.Scopes...)
-		if err != nil {
-			adminError(w, http.StatusInternalServerError, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(ttl / time.Second)})
-	})
-	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) {
-		adminError(w, http.StatusNotFound, fmt.Errorf("no admin endpoint %s %s; see docs/mock.md", r.Method, r.URL.Path))
-	})
-	return mux
+// Forsendelse is one stored forsendelse by its id.
+func (s *Server) Forsendelse(id string) (ForsendelseInfo, bool) {
+	fs, ok := s.store.Forsendelse(id)
+	if !ok {
+		return ForsendelseInfo{}, false
+	}
+	return info(fs), true
 }
+
+// Count is the number of stored forsendelser.
+func (s *Server) Count() int { return s.store.Count() }
+
+// Reset forgets every forsendelse, dialog, document and idempotency record.
+func (s *Server) Reset() {
+	s.store.Reset()
+	s.api.Reset()
+}
+
+// Faults returns the faults in force on the API endpoints.
+func (s *Server) Faults() Faults { return s.api.Faults() }
+
+// SetFaults changes the faults from the next request on; a fault set that
+// does not validate changes nothing.
+func (s *Server) SetFaults(f Faults) error { return s.api.SetFaults(f) }
+
+// Access returns the rules of who may report for whom.
+func (s *Server) Access() AccessConfig { return s.access.Config() }
+
+// SetAccess replaces the access rules; rules that do not validate change
+// nothing.
+func (s *Server) SetAccess(c AccessConfig) error { return s.access.Set(c) }
+
+// MintToken is a shortcut around Maskinporten for tests: a token for a
+// systembruker of the given organisation, with the API's scope unless
+// scopes are given.
+func (s *Server) MintToken(systembrukerOrg string, scopes ...string) (string, error) {
+	return s.MintTokenTTL(systembrukerOrg, TokenTTL, scopes...)
+}
+
+// MintTokenTTL is MintToken with a lifetime of its own; a negative one
+// makes a token that has already expired, which Maskinporten never issues.
+func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (string, error) {
+	if len(scopes) == 0 {
+		scopes = []string{contract.Scope}
+	}
+	tok, _, err := s.issuer.Mint(mptoken.Claims{
+		ClientID: "finprod-mock-client",
+		Consumer: mptoken.NewOrg(org),
+		Scope:    strings.Join(scopes, " "),
+		AuthorizationDetails: []mptoken.AuthorizationDetail{{
+			Type:          mptoken.AuthorizationTypeSystemuser,
+			SystemuserOrg: mptoken.NewOrg(org),
+			SystemuserID:  []string{"finprod-mock-systembruker-" + org},
+			SystemID:      "finprod-mock-system",
+		}},
+	}, ttl)
+	if err != nil {
+		return "", fmt.Errorf("mint token: %w", err)
+	}
+	return tok, nil
+}
+
+// VerifyToken checks a token as the local API and Dialogporten do
+// (signature by the local Maskinporten, issuer, expiry) and returns its
+// claims.
+func (s *Server) VerifyToken(token string) (mptoken.Claims, error) {
+	return s.verifier.Verify(token)
+}
+
+// DefaultClient is the Maskinporten client the mock made because its
+// config named none; false when clients were configured.
+func (s *Server) DefaultClient() (DefaultClient, bool) { return s.maskinporten.DefaultClient() }
+
+// RegisterClient registers or replaces a client of the local Maskinporten,
+// as Digdir's self-service does.
+func (s *Server) RegisterClient(c MaskinportenClient) error { return s.maskinporten.Register(c) }
+
+// MaskinportenIssuer is the local Maskinporten's issuer URL (with its
+// trailing slash, the aud of a grant).
+func (s *Server) MaskinportenIssuer() string { return s.maskinporten.IssuerURL() }
+
+// MaskinportenTokenURL is the local Maskinporten's token endpoint.
+func (s *Server) MaskinportenTokenURL() string { return s.maskinporten.TokenURL() }
+
+// ContractSource names the OpenAPI document the API validates against.
+func (s *Server) ContractSource() string { return s.contract.Source() }
 
 func info(f store.Forsendelse) ForsendelseInfo {
 	return ForsendelseInfo{
@@ -128,31 +146,4 @@ func info(f store.Forsendelse) ForsendelseInfo {
 		Referanse: f.Referanse, AntallOppgaver: f.AntallOppgaver, Systembruker: f.Systembruker,
 		DokumentID: f.DocumentID, DokumentPath: dokumentPath(f), Mottatt: f.CreatedAt,
 	}
-}
-
-func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxAdminBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		adminError(w, http.StatusBadRequest, fmt.Errorf("request body: %w", err))
-		return false
-	}
-	return true
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
-}
-
-// adminError answers in a plain {"error": ...} shape: admin endpoints are
-// finprod's own, not part of the API's contract.
-func adminError(w http.ResponseWriter, status int, err error) {
-	writeJSON(w, status, map[string]string{"error": err.Error()})
 }

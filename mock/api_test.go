@@ -15,9 +15,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/access"
-	mockapi "github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -43,7 +41,7 @@ func TestExampleIsAccepted(t *testing.T) {
 	_, err = uuid.Parse(res.Korrelasjonsid)
 	require.NoError(t, err)
 
-	f, ok := s.Store().Forsendelse(res.Kvittering.ForsendelseID)
+	f, ok := s.Forsendelse(res.Kvittering.ForsendelseID)
 	require.True(t, ok)
 	assert.Equal(t, exampleOrg, f.Oppgavegiver)
 	assert.Equal(t, exampleOrg, f.Systembruker)
@@ -55,7 +53,7 @@ func TestExampleIsAccepted(t *testing.T) {
 	require.Equal(t, http.StatusOK, again.Status)
 	assert.Equal(t, res.Kvittering.DialogID, again.Kvittering.DialogID)
 	assert.NotEqual(t, res.Kvittering.ForsendelseID, again.Kvittering.ForsendelseID)
-	assert.Equal(t, 2, s.Store().Count())
+	assert.Equal(t, 2, s.Count())
 }
 
 func TestAntallOppgaverCountsTheBody(t *testing.T) {
@@ -94,7 +92,7 @@ func TestEveryGLDCode(t *testing.T) {
 	ex := contract.Eksempel()
 	good := apiFor(t, s, exampleOrg)
 
-	other, err := tokens.NewIssuer(s.Issuer().URL(), nil)
+	other, err := tokens.NewIssuer(s.MaskinportenIssuer(), nil)
 	require.NoError(t, err)
 	forged, _, err := other.Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg(exampleOrg)}, time.Minute)
 	require.NoError(t, err)
@@ -157,7 +155,7 @@ func TestEveryGLDCode(t *testing.T) {
 			requireFeil(t, submit(t, a, year, key, body, c.opts...), c.status, c.kode, specOf(c.spec)...)
 		})
 	}
-	assert.Zero(t, s.Store().Count(), "no failed request may store anything")
+	assert.Zero(t, s.Count(), "no failed request may store anything")
 }
 
 func specOf(k contract.Kode) []contract.Kode {
@@ -198,7 +196,7 @@ func TestYearMismatchNamesBodyYear(t *testing.T) {
 }
 
 func TestOpenYearsAreConfigurable(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{OpenYears: mockapi.YearRange{From: 2025, To: 2026}}})
+	s := start(t, mock.Config{API: mock.APIConfig{OpenYears: mock.YearRange{From: 2025, To: 2026}}})
 	a := apiFor(t, s, exampleOrg)
 	requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD011, contract.GLD1027)
 	res := submit(t, a, 2025, uuid.NewString(), edit(t, contract.Eksempel(), `"inntektsaar": 2024`, `"inntektsaar": 2025`))
@@ -248,28 +246,28 @@ func TestBodyOverLimitWithoutContentLength(t *testing.T) {
 }
 
 func TestAccessRelationshipLetsAnotherOrgReport(t *testing.T) {
-	s := start(t, mock.Config{Access: access.Config{Relationships: []access.Relationship{{
-		Systembruker: "310000000", Tilgangspakke: access.RegnskapsforerMedSigneringsrettighet, Oppgavegivere: []string{exampleOrg},
+	s := start(t, mock.Config{Access: mock.AccessConfig{Relationships: []mock.Relationship{{
+		Systembruker: "310000000", Tilgangspakke: mock.RegnskapsforerMedSigneringsrettighet, Oppgavegivere: []string{exampleOrg},
 	}}}})
 	res := submit(t, apiFor(t, s, "310000000"), 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, 200, res.Status, "body: %s", res.Body)
-	f, _ := s.Store().Forsendelse(res.Kvittering.ForsendelseID)
+	f, _ := s.Forsendelse(res.Kvittering.ForsendelseID)
 	assert.Equal(t, "310000000", f.Systembruker)
 	requireFeil(t, submit(t, apiFor(t, s, "311234560"), 2024, uuid.NewString(), contract.Eksempel()), 403, contract.GLD005, contract.GLD1015)
 }
 
 func TestFailShareAnswers500(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{FailShare: 1}}})
+	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 1}}})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	requireFeil(t, res, 500, contract.GLD023, contract.GLD1053)
-	assert.Zero(t, s.Store().Count(), "a failure share answers before processing")
+	assert.Zero(t, s.Count(), "a failure share answers before processing")
 	// Faults never touch admin.
 	var n map[string]int
 	assert.Equal(t, 200, getJSON(t, s.URL()+"/admin/forsendelser/count", &n))
 }
 
 func TestFailShareIsAShare(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{FailShare: 0.5, Seed: 7}}})
+	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 0.5, Seed: 7}}})
 	a := apiFor(t, s, exampleOrg)
 	codes := map[int]int{}
 	for range 40 {
@@ -278,24 +276,24 @@ func TestFailShareIsAShare(t *testing.T) {
 	assert.Equal(t, 40, codes[200]+codes[500])
 	assert.NotZero(t, codes[200])
 	assert.NotZero(t, codes[500])
-	assert.Equal(t, codes[200], s.Store().Count())
+	assert.Equal(t, codes[200], s.Count())
 }
 
 func TestLatencyIsObservable(t *testing.T) {
 	const d = 150 * time.Millisecond
-	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{Latency: mockapi.Duration(d)}}})
+	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{Latency: mock.Duration(d)}}})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, 200, res.Status)
 	assert.GreaterOrEqual(t, res.Latency, d)
 
-	require.NoError(t, s.API().SetFaults(mockapi.Faults{LatencyMin: mockapi.Duration(d), LatencyMax: mockapi.Duration(2 * d)}))
+	require.NoError(t, s.SetFaults(mock.Faults{LatencyMin: mock.Duration(d), LatencyMax: mock.Duration(2 * d)}))
 	res = submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, 200, res.Status)
 	assert.GreaterOrEqual(t, res.Latency, d)
 }
 
 func TestBusinessRulesSync(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{BusinessRules: rules.Sync}})
+	s := start(t, mock.Config{API: mock.APIConfig{BusinessRules: rules.Sync}})
 	a := apiFor(t, s, exampleOrg)
 	f := requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD010)
 	got := map[string]string{}
@@ -316,7 +314,7 @@ func TestBusinessRulesSync(t *testing.T) {
 }
 
 func TestAsyncModeAcceptsBrokenSums(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{BusinessRules: rules.Async}})
+	s := start(t, mock.Config{API: mock.APIConfig{BusinessRules: rules.Async}})
 	body := edit(t, contract.Eksempel(), `"antallOppgaver": 1`, `"antallOppgaver": 5`)
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), body)
 	assert.Equal(t, 200, res.Status, "body: %s", res.Body)
@@ -361,7 +359,7 @@ func TestConcurrentMocksAreIndependent(t *testing.T) {
 			if assert.NoError(t, err) {
 				assert.Equal(t, 200, res.Status)
 			}
-			assert.Equal(t, 1, s.Store().Count())
+			assert.Equal(t, 1, s.Count())
 		}()
 	}
 	wg.Wait()

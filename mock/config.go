@@ -12,10 +12,10 @@ import (
 	"github.com/finprod/finprod/internal/yamlfile"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/dialogporten"
-	"github.com/finprod/finprod/mock/maskinporten"
+	"github.com/finprod/finprod/mock/internal/access"
+	"github.com/finprod/finprod/mock/internal/api"
+	"github.com/finprod/finprod/mock/internal/dialogporten"
+	"github.com/finprod/finprod/mock/internal/maskinporten"
 )
 
 // DefaultListen is a loopback address with a port the system picks.

@@ -11,8 +11,6 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/access"
-	mockapi "github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -50,14 +48,14 @@ access:
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:0", c.Listen)
 	assert.Equal(t, filepath.Join(filepath.Dir(p), "other.yaml"), c.OpenAPI, "relative to the config file")
-	assert.Equal(t, mockapi.YearRange{From: 2022, To: 2025}, c.API.OpenYears)
+	assert.Equal(t, mock.YearRange{From: 2022, To: 2025}, c.API.OpenYears)
 	assert.Equal(t, rules.Sync, c.API.BusinessRules)
-	assert.Equal(t, mockapi.Faults{
-		Latency: mockapi.Duration(20 * time.Millisecond), LatencyMin: mockapi.Duration(5 * time.Millisecond),
-		LatencyMax: mockapi.Duration(50 * time.Millisecond), FailShare: 0.1, DropShare: 0.05, Seed: 42,
+	assert.Equal(t, mock.Faults{
+		Latency: mock.Duration(20 * time.Millisecond), LatencyMin: mock.Duration(5 * time.Millisecond),
+		LatencyMax: mock.Duration(50 * time.Millisecond), FailShare: 0.1, DropShare: 0.05, Seed: 42,
 	}, c.API.Faults)
 	require.Len(t, c.Access.Relationships, 1)
-	assert.Equal(t, access.Skattegrunnlag, c.Access.Relationships[0].Tilgangspakke)
+	assert.Equal(t, mock.Skattegrunnlag, c.Access.Relationships[0].Tilgangspakke)
 }
 
 func TestLoadConfigErrors(t *testing.T) {
@@ -125,7 +123,7 @@ func TestOtherOpenAPIChangesValidation(t *testing.T) {
 	require.Len(t, f.Feilspesifisering, 1)
 	assert.Equal(t, "$.leveranse.kildesystem", f.Feilspesifisering[0].Sti)
 	assert.Equal(t, "Kildesystemet v2.0.5", f.Feilspesifisering[0].AngittVerdi)
-	assert.Equal(t, p, s.Contract().Source())
+	assert.Equal(t, p, s.ContractSource())
 }
 
 func TestCloseOnContextCancel(t *testing.T) {
@@ -148,7 +146,7 @@ func TestEndpointsListMounts(t *testing.T) {
 	assert.Equal(t, s.URL()+"/admin", names["admin"])
 	assert.Equal(t, s.URL()+"/maskinporten", names["Maskinporten"])
 	assert.Equal(t, s.URL()+"/dialogporten/graphql", names["Dialogporten GraphQL"])
-	assert.Equal(t, s.URL()+"/maskinporten/", s.Issuer().URL())
+	assert.Equal(t, s.URL()+"/maskinporten/", s.MaskinportenIssuer())
 }
 
 // Key files named in the mock config's Maskinporten section are found next to

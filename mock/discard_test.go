@@ -5,8 +5,7 @@ import (
 
 	"github.com/finprod/finprod/generators"
 	"github.com/finprod/finprod/mock"
-	mockapi "github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/internal/store"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,7 +14,7 @@ import (
 // Without stored documents there is nothing for the feedback to check; a
 // consistent leveranse must still be accepted, not rejected as unreadable.
 func TestDiscardedDocumentsStillGetAcceptance(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{DiscardDocuments: true}})
+	s := start(t, mock.Config{API: mock.APIConfig{DiscardDocuments: true}})
 	g, err := generators.New(generators.Config{Seed: 5, Inntektsaar: 2025, Oppgaver: 2})
 	require.NoError(t, err)
 	body := g.Body(0)

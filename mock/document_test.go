@@ -18,13 +18,13 @@ func TestDocumentEndpoint(t *testing.T) {
 	a := apiFor(t, s, exampleOrg)
 	res := submit(t, a, 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, 200, res.Status)
-	f, ok := s.Store().Forsendelse(res.Kvittering.ForsendelseID)
+	f, ok := s.Forsendelse(res.Kvittering.ForsendelseID)
 	require.True(t, ok)
 	url := func(year int, org, fid, did string) string {
 		return s.URL() + contract.DokumentPath(year, org, fid, did)
 	}
 
-	doc, err := a.GetDocument(context.Background(), url(2024, exampleOrg, f.ID, f.DocumentID))
+	doc, err := a.GetDocument(context.Background(), url(2024, exampleOrg, f.ForsendelseID, f.DokumentID))
 	require.NoError(t, err)
 	assert.Equal(t, contract.Eksempel(), doc.Body)
 	assert.Equal(t, "application/json", doc.MediaType)
@@ -37,16 +37,16 @@ func TestDocumentEndpoint(t *testing.T) {
 		kode   contract.Kode
 		spec   contract.Kode
 	}{
-		{"no dialog", a, url(2023, exampleOrg, f.ID, f.DocumentID), 404, contract.GLD021, contract.GLD1054},
-		{"no forsendelse", a, url(2024, exampleOrg, uuid.NewString(), f.DocumentID), 404, contract.GLD021, contract.GLD1061},
-		{"no document", a, url(2024, exampleOrg, f.ID, uuid.NewString()), 404, contract.GLD021, contract.GLD1050},
-		{"bad forsendelseId", a, url(2024, exampleOrg, "x", f.DocumentID), 400, contract.GLD006, contract.GLD1022},
-		{"bad dokumentId", a, url(2024, exampleOrg, f.ID, "y"), 400, contract.GLD006, contract.GLD1022},
-		{"bad orgnr", a, url(2024, "12", f.ID, f.DocumentID), 400, contract.GLD006, contract.GLD1022},
-		{"bad year", a, s.URL() + "/v1/20x4/" + exampleOrg + "/forsendelse/" + f.ID + "/dokument/" + f.DocumentID, 400, contract.GLD006, contract.GLD1022},
-		{"no token", &api.Client{BaseURL: s.URL()}, url(2024, exampleOrg, f.ID, f.DocumentID), 401, contract.GLD004, contract.GLD1007},
-		{"wrong scope", apiFor(t, s, exampleOrg, "digdir:dialogporten"), url(2024, exampleOrg, f.ID, f.DocumentID), 403, contract.GLD005, ""},
-		{"other org", apiFor(t, s, "310000000"), url(2024, exampleOrg, f.ID, f.DocumentID), 403, contract.GLD005, contract.GLD1015},
+		{"no dialog", a, url(2023, exampleOrg, f.ForsendelseID, f.DokumentID), 404, contract.GLD021, contract.GLD1054},
+		{"no forsendelse", a, url(2024, exampleOrg, uuid.NewString(), f.DokumentID), 404, contract.GLD021, contract.GLD1061},
+		{"no document", a, url(2024, exampleOrg, f.ForsendelseID, uuid.NewString()), 404, contract.GLD021, contract.GLD1050},
+		{"bad forsendelseId", a, url(2024, exampleOrg, "x", f.DokumentID), 400, contract.GLD006, contract.GLD1022},
+		{"bad dokumentId", a, url(2024, exampleOrg, f.ForsendelseID, "y"), 400, contract.GLD006, contract.GLD1022},
+		{"bad orgnr", a, url(2024, "12", f.ForsendelseID, f.DokumentID), 400, contract.GLD006, contract.GLD1022},
+		{"bad year", a, s.URL() + "/v1/20x4/" + exampleOrg + "/forsendelse/" + f.ForsendelseID + "/dokument/" + f.DokumentID, 400, contract.GLD006, contract.GLD1022},
+		{"no token", &api.Client{BaseURL: s.URL()}, url(2024, exampleOrg, f.ForsendelseID, f.DokumentID), 401, contract.GLD004, contract.GLD1007},
+		{"wrong scope", apiFor(t, s, exampleOrg, "digdir:dialogporten"), url(2024, exampleOrg, f.ForsendelseID, f.DokumentID), 403, contract.GLD005, ""},
+		{"other org", apiFor(t, s, "310000000"), url(2024, exampleOrg, f.ForsendelseID, f.DokumentID), 403, contract.GLD005, contract.GLD1015},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

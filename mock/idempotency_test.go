@@ -10,7 +10,6 @@ import (
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
-	mockapi "github.com/finprod/finprod/mock/api"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,7 +25,7 @@ func TestReplayIsByteIdenticalAndProcessedOnce(t *testing.T) {
 	assert.Equal(t, first.Status, second.Status)
 	assert.Equal(t, first.Body, second.Body)
 	assert.Equal(t, first.Korrelasjonsid, second.Korrelasjonsid)
-	assert.Equal(t, 1, s.Store().Count())
+	assert.Equal(t, 1, s.Count())
 }
 
 func TestConcurrentDuplicatesGiveOneForsendelse(t *testing.T) {
@@ -60,7 +59,7 @@ func TestConcurrentDuplicatesGiveOneForsendelse(t *testing.T) {
 		assert.Equal(t, results[0].Body, results[i].Body)
 		assert.Equal(t, results[0].Korrelasjonsid, results[i].Korrelasjonsid)
 	}
-	assert.Equal(t, 1, s.Store().Count())
+	assert.Equal(t, 1, s.Count())
 }
 
 func TestSameKeyOtherBodyIsConflict(t *testing.T) {
@@ -70,7 +69,7 @@ func TestSameKeyOtherBodyIsConflict(t *testing.T) {
 	require.Equal(t, 200, submit(t, a, 2024, key, contract.Eksempel()).Status)
 	other := edit(t, contract.Eksempel(), `"EksternLeveranseRef12345"`, `"EksternLeveranseRef67890"`)
 	requireFeil(t, submit(t, a, 2024, key, other), 409, contract.GLD019)
-	assert.Equal(t, 1, s.Store().Count())
+	assert.Equal(t, 1, s.Count())
 }
 
 func TestKeysAreScopedPerSystembruker(t *testing.T) {
@@ -80,7 +79,7 @@ func TestKeysAreScopedPerSystembruker(t *testing.T) {
 	require.Equal(t, 200, submit(t, apiFor(t, s, exampleOrg), 2024, key, contract.Eksempel()).Status)
 	res := submit(t, apiFor(t, s, "310000000"), 2024, key, body)
 	assert.Equal(t, 200, res.Status, "another systembruker's key does not conflict: %s", res.Body)
-	assert.Equal(t, 2, s.Store().Count())
+	assert.Equal(t, 2, s.Count())
 }
 
 func TestFailedRequestDoesNotUseTheKey(t *testing.T) {
@@ -97,20 +96,20 @@ func TestFailedRequestDoesNotUseTheKey(t *testing.T) {
 }
 
 func TestDroppedResponseThenRetryGivesOriginalAnswer(t *testing.T) {
-	s := start(t, mock.Config{API: mockapi.Config{Faults: mockapi.Faults{DropShare: 1}}})
+	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{DropShare: 1}}})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()
 	_, err := a.Submit(context.Background(), 2024, key, contract.Eksempel())
 	require.Error(t, err, "the connection is dropped before the answer")
-	require.Equal(t, 1, s.Store().Count(), "yet the leveranse was processed")
+	require.Equal(t, 1, s.Count(), "yet the leveranse was processed")
 
 	// The retry is a replay, never a new processing, so the drop fault does
 	// not apply to it even while it is still on.
 	res := submit(t, a, 2024, key, contract.Eksempel())
 	require.Equal(t, 200, res.Status, "body: %s", res.Body)
-	stored := s.Store().Forsendelser()
+	stored := s.Forsendelser(mock.ForsendelseFilter{})
 	require.Len(t, stored, 1)
-	assert.Equal(t, stored[0].ID, res.Kvittering.ForsendelseID)
+	assert.Equal(t, stored[0].ForsendelseID, res.Kvittering.ForsendelseID)
 	assert.Equal(t, stored[0].DialogID, res.Kvittering.DialogID)
 }
 
@@ -121,7 +120,7 @@ func TestResetForgetsKeys(t *testing.T) {
 	first := submit(t, a, 2024, key, contract.Eksempel())
 	require.Equal(t, 200, first.Status)
 	s.Reset()
-	assert.Zero(t, s.Store().Count())
+	assert.Zero(t, s.Count())
 	second := submit(t, a, 2024, key, contract.Eksempel())
 	require.Equal(t, 200, second.Status)
 	assert.NotEqual(t, first.Kvittering.ForsendelseID, second.Kvittering.ForsendelseID)

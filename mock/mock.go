@@ -2,6 +2,13 @@
 // reporting API under /v1/, its admin endpoints under /admin/, and mount
 // points for the Maskinporten and Dialogporten stand-ins. Tests start it
 // in-process with Start; `finprod mock` serves it from the command line.
+//
+// The parts live under mock/internal; this package is their facade. A
+// Server offers the admin operations (reset, faults, access rules, the
+// forsendelser, minting and verifying tokens, Maskinporten clients) as
+// methods, and the admin endpoints over HTTP call the very same methods, so
+// in-process and over-HTTP use always agree. The configuration types users
+// must name are aliases of the parts' own (types.go).
 package mock
 
 import (
@@ -15,13 +22,12 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/contract/mptoken"
-	"github.com/finprod/finprod/mock/access"
-	"github.com/finprod/finprod/mock/api"
-	"github.com/finprod/finprod/mock/dialogporten"
-	"github.com/finprod/finprod/mock/maskinporten"
-	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/access"
+	"github.com/finprod/finprod/mock/internal/api"
+	"github.com/finprod/finprod/mock/internal/dialogporten"
+	"github.com/finprod/finprod/mock/internal/maskinporten"
+	"github.com/finprod/finprod/mock/internal/store"
+	"github.com/finprod/finprod/mock/internal/tokens"
 )
 
 // Endpoint is one service the server offers, for printing.
@@ -59,9 +65,6 @@ const (
 	MaskinportenPrefix = "/maskinporten/"
 	DialogportenPrefix = "/dialogporten/"
 )
-
-// TokenTTL is the lifetime of tokens minted by MintToken, as Maskinporten's.
-const TokenTTL = mptoken.Lifetime
 
 // Server is a running mock.
 type Server struct {
@@ -191,57 +194,6 @@ func (s *Server) URL() string { return s.base }
 
 // Endpoints lists the services with their base URLs, in mount order.
 func (s *Server) Endpoints() []Endpoint { return append([]Endpoint(nil), s.endpts...) }
-
-// Store is the mock's state, for assertions.
-func (s *Server) Store() *store.Store { return s.store }
-
-// Issuer signs the mock's access tokens.
-func (s *Server) Issuer() *tokens.Issuer { return s.issuer }
-
-// API is the reporting API handler (faults, reset).
-func (s *Server) API() *api.Handler { return s.api }
-
-// Contract is the contract the API validates against.
-func (s *Server) Contract() *contract.Contract { return s.contract }
-
-// MintToken is a shortcut around Maskinporten for tests: a token for a
-// systembruker of the given organisation, with the API's scope unless
-// scopes are given.
-func (s *Server) MintToken(systembrukerOrg string, scopes ...string) (string, error) {
-	return s.MintTokenTTL(systembrukerOrg, TokenTTL, scopes...)
-}
-
-// MintTokenTTL is MintToken with a lifetime of its own; a negative one
-// makes a token that has already expired, which Maskinporten never issues.
-func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (string, error) {
-	if len(scopes) == 0 {
-		scopes = []string{contract.Scope}
-	}
-	tok, _, err := s.issuer.Mint(mptoken.Claims{
-		ClientID: "finprod-mock-client",
-		Consumer: mptoken.NewOrg(org),
-		Scope:    strings.Join(scopes, " "),
-		AuthorizationDetails: []mptoken.AuthorizationDetail{{
-			Type:          mptoken.AuthorizationTypeSystemuser,
-			SystemuserOrg: mptoken.NewOrg(org),
-			SystemuserID:  []string{"finprod-mock-systembruker-" + org},
-			SystemID:      "finprod-mock-system",
-		}},
-	}, ttl)
-	if err != nil {
-		return "", fmt.Errorf("mint token: %w", err)
-	}
-	return tok, nil
-}
-
-// Maskinporten is the local Maskinporten (clients, default client).
-func (s *Server) Maskinporten() *maskinporten.Server { return s.maskinporten }
-
-// Reset forgets every forsendelse, dialog, document and idempotency record.
-func (s *Server) Reset() {
-	s.store.Reset()
-	s.api.Reset()
-}
 
 // Close stops the server. Requests in flight get a moment to finish; then
 // every connection is closed, including idle keep-alive ones a client never

@@ -8,8 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/access"
-	mockmp "github.com/finprod/finprod/mock/maskinporten"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
 )
@@ -26,16 +24,16 @@ func TestTT02ProfilePath(t *testing.T) {
 	// access package, and for no one else (GLD_1015).
 	dir := t.TempDir()
 	const oppgavegiver = "310000000"
-	srv, err := mock.Start(ctx, mock.Config{StateDir: dir, Access: access.Config{
-		Relationships: []access.Relationship{{
-			Systembruker:  mockmp.DefaultSystembrukerOrg,
-			Tilgangspakke: access.RegnskapsforerMedSigneringsrettighet,
+	srv, err := mock.Start(ctx, mock.Config{StateDir: dir, Access: mock.AccessConfig{
+		Relationships: []mock.Relationship{{
+			Systembruker:  mock.DefaultSystembrukerOrg,
+			Tilgangspakke: mock.RegnskapsforerMedSigneringsrettighet,
 			Oppgavegivere: []string{oppgavegiver},
 		}},
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
-	def, ok := srv.Maskinporten().DefaultClient()
+	def, ok := srv.DefaultClient()
 	require.True(t, ok)
 	require.FileExists(t, def.KeyFile)
 
@@ -70,8 +68,8 @@ inntektsaar: 2025
 	if status != steps.StatusPassed {
 		t.Fatalf("the @tt02 features failed through the profile path (status %d)", status)
 	}
-	require.NotZero(t, srv.Store().Count(), "the scenarios must have reached the mock")
-	for _, f := range srv.Store().Forsendelser() {
+	require.NotZero(t, srv.Count(), "the scenarios must have reached the mock")
+	for _, f := range srv.Forsendelser(mock.ForsendelseFilter{}) {
 		require.Equal(t, oppgavegiver, f.Oppgavegiver, "every forsendelse is for the profile's oppgavegiver")
 		require.Equal(t, def.SystembrukerOrg, f.Systembruker, "every forsendelse came through the profile's Maskinporten client")
 	}

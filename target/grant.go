@@ -14,7 +14,6 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
-	mockmp "github.com/finprod/finprod/mock/maskinporten"
 )
 
 // suiteKID names the one key the local suite signs its grants with.
@@ -26,7 +25,7 @@ const suiteKID = "finprod-suite"
 // with the suite's key; tokens are then cached per scope set by
 // maskinporten.Source, as for a profile.
 type grantCredentials struct {
-	mp   *mockmp.Server
+	mp   *mock.Server
 	key  *rsa.PrivateKey
 	pub  string
 	http *http.Client
@@ -45,7 +44,7 @@ func newGrantCredentials(srv *mock.Server, httpc *http.Client) (*grantCredential
 		return nil, fmt.Errorf("suite key: %w", err)
 	}
 	pub := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-	return &grantCredentials{mp: srv.Maskinporten(), key: key, pub: pub, http: httpc, orgs: map[string]*maskinportenCredentials{}}, nil
+	return &grantCredentials{mp: srv, key: key, pub: pub, http: httpc, orgs: map[string]*maskinportenCredentials{}}, nil
 }
 
 func (g *grantCredentials) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
@@ -63,18 +62,18 @@ func (g *grantCredentials) forOrg(org string) (*maskinportenCredentials, error) 
 		return mc, nil
 	}
 	id := "finprod-suite-" + org
-	err := g.mp.Register(mockmp.ClientConfig{
+	err := g.mp.RegisterClient(mock.MaskinportenClient{
 		ID: id, Org: org,
-		Keys:          []mockmp.KeyConfig{{KID: suiteKID, PublicKeyPEM: g.pub}},
+		Keys:          []mock.MaskinportenKey{{KID: suiteKID, PublicKeyPEM: g.pub}},
 		Scopes:        []string{contract.Scope, dialogschema.Scope},
-		Systembrukere: []mockmp.SystembrukerConfig{{Org: org}},
+		Systembrukere: []mock.Systembruker{{Org: org}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("register local Maskinporten client for %s: %w", org, err)
 	}
 	mc := &maskinportenCredentials{
 		cfg: maskinporten.Config{
-			Issuer: g.mp.IssuerURL(), TokenURL: g.mp.TokenURL(),
+			Issuer: g.mp.MaskinportenIssuer(), TokenURL: g.mp.MaskinportenTokenURL(),
 			ClientID: id, KID: suiteKID, PrivateKey: g.key, Systembruker: org,
 		},
 		http:    g.http,

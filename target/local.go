@@ -41,7 +41,7 @@ func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
 	return &Target{
 		Name:            "local",
 		APIURL:          srv.URL(),
-		DialogportenURL: srv.URL() + mock.DialogportenPrefix + "graphql",
+		DialogportenURL: srv.URL() + mock.DialogportenGraphQLPath,
 		HTTP:            httpc,
 		Credentials:     creds,
 		// The mock's default open years are the current year and the
@@ -104,14 +104,12 @@ func (m *mockControls) SetFaults(ctx context.Context, f Faults) error {
 	return nil
 }
 
-// Forsendelser reads the store in-process: a count per scenario would
-// otherwise mean listing every forsendelse of the run over HTTP.
+// Forsendelser asks the mock in-process, through the same facade method the
+// admin endpoint GET /admin/forsendelser calls.
 func (m *mockControls) Forsendelser(_ context.Context, oppgavegiver, referanse string) ([]string, error) {
 	var ids []string
-	for _, f := range m.srv.Store().Forsendelser() {
-		if f.Oppgavegiver == oppgavegiver && f.Referanse == referanse {
-			ids = append(ids, f.ID)
-		}
+	for _, f := range m.srv.Forsendelser(mock.ForsendelseFilter{Oppgavegiver: oppgavegiver, Referanse: referanse}) {
+		ids = append(ids, f.ForsendelseID)
 	}
 	return ids, nil
 }

@@ -7,17 +7,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
-	mockdp "github.com/finprod/finprod/mock/dialogporten"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -27,13 +28,15 @@ const (
 	orgB = "974760673"
 )
 
-// chain is the composed mock on loopback: the store, the Dialogporten
-// stand-in and the reporting API's document endpoint behind one server.
+// chain is the composed mock on loopback: the reporting API, the
+// Dialogporten stand-in and the document endpoint behind one server.
 type chain struct{ s *mock.Server }
 
-func newChain(t *testing.T, cfg mockdp.Config) *chain {
+func newChain(t *testing.T, cfg mock.DialogportenConfig) *chain {
 	t.Helper()
-	s, err := mock.Start(context.Background(), mock.Config{Dialogporten: cfg})
+	s, err := mock.Start(context.Background(), mock.Config{Dialogporten: cfg,
+		// Fixed, so the years the tests submit for stay open whatever the date.
+		API: mock.APIConfig{OpenYears: mock.YearRange{From: 2020, To: 2030}}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return &chain{s: s}
@@ -47,13 +50,19 @@ func (c *chain) token(t *testing.T, org, scope string) string {
 }
 
 func (c *chain) dialogporten(t *testing.T, org, scope string) *dialogporten.Client {
-	return dialogporten.New(c.s.URL()+mockdp.GraphQLPath, client.StaticToken(c.token(t, org, scope)), nil)
+	return dialogporten.New(c.s.URL()+mock.DialogportenGraphQLPath, client.StaticToken(c.token(t, org, scope)), nil)
 }
 
-func (c *chain) accept(t *testing.T, org string, body []byte) store.Forsendelse {
+// accept submits body for inntektsaar year through the reporting API, as
+// the org's own systembruker, and returns what the mock stored.
+func (c *chain) accept(t *testing.T, org string, year int, body []byte) mock.ForsendelseInfo {
 	t.Helper()
-	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2025, Oppgavegiver: org, Referanse: "ref", AntallOppgaver: 1, Systembruker: org, Body: body})
+	docs := &api.Client{BaseURL: c.s.URL(), Tokens: client.StaticToken(c.token(t, org, contract.Scope))}
+	res, err := docs.Submit(context.Background(), year, uuid.NewString(), body)
 	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	f, ok := c.s.Forsendelse(res.Kvittering.ForsendelseID)
+	require.True(t, ok)
 	return f
 }
 
@@ -73,8 +82,11 @@ func (c *chain) fetch(t *testing.T, url, token string) []byte {
 	return b
 }
 
-func consistentBody() []byte {
+// consistentBody is the documented example with its defects mended, for
+// orgA and the given inntektsaar.
+func consistentBody(year int) []byte {
 	s := string(contract.Eksempel())
+	s = strings.Replace(s, `"inntektsaar": 2024`, `"inntektsaar": `+strconv.Itoa(year), 1)
 	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
 	s = strings.Replace(s, `"987546231"`, `"`+orgA+`"`, 1)
 	return []byte(strings.Replace(s, `"00000000000"`, `"15088040063"`, 1))
@@ -89,29 +101,29 @@ func apiURL(t *testing.T, tr dialogporten.Transmission) dialogporten.AttachmentU
 }
 
 func TestFollowSubmissionToAcceptance(t *testing.T) {
-	c := newChain(t, mockdp.Config{FeedbackDelay: 30 * time.Millisecond})
-	body := consistentBody()
-	f := c.accept(t, orgA, body)
+	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: 30 * time.Millisecond})
+	body := consistentBody(2025)
+	f := c.accept(t, orgA, 2025, body)
 	dp := c.dialogporten(t, orgA, dialogschema.Scope+" "+contract.Scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	dlg, err := dp.FindSubmission(ctx, dialogporten.Submission{ForsendelseID: f.ID,
-		DialogFilter: dialogporten.DialogFilter{Party: orgA, ServiceResource: mockdp.DefaultServiceResource, CreatedAfter: f.CreatedAt.Add(-time.Minute)}})
+	dlg, err := dp.FindSubmission(ctx, dialogporten.Submission{ForsendelseID: f.ForsendelseID,
+		DialogFilter: dialogporten.DialogFilter{Party: orgA, ServiceResource: dialogschema.ServiceResource, CreatedAfter: f.Mottatt.Add(-time.Minute)}})
 	require.NoError(t, err)
 	assert.Equal(t, f.DialogID, dlg.ID)
 	assert.Equal(t, dialogschema.PartyURN(orgA), dlg.Party)
-	trs := dlg.TransmissionsFor(f.ID)
+	trs := dlg.TransmissionsFor(f.ForsendelseID)
 	require.NotEmpty(t, trs)
 	sub := trs[0]
 	assert.Equal(t, dialogporten.TransmissionSubmission, sub.Type)
 	u := apiURL(t, sub)
-	assert.Equal(t, c.s.URL()+contract.DokumentPath(2025, orgA, f.ID, f.DocumentID), u.URL)
+	assert.Equal(t, c.s.URL()+contract.DokumentPath(2025, orgA, f.ForsendelseID, f.DokumentID), u.URL)
 	assert.Equal(t, "application/json", u.MediaType)
 	tok := c.token(t, orgA, contract.Scope)
 	assert.Equal(t, body, c.fetch(t, u.URL, tok), "the document is byte for byte what was sent")
 
-	_, fb, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
+	_, fb, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ForsendelseID}, 10*time.Millisecond,
 		dialogporten.TransmissionAcceptance, dialogporten.TransmissionRejection)
 	require.NoError(t, err)
 	assert.Equal(t, dialogporten.TransmissionAcceptance, fb.Type)
@@ -119,17 +131,17 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 	var tb contract.Tilbakemelding
 	require.NoError(t, json.Unmarshal(c.fetch(t, apiURL(t, fb).URL, tok), &tb))
 	assert.Equal(t, contract.TilbakemeldingGodkjent, tb.Status)
-	assert.Equal(t, f.ID, tb.ForsendelseID)
+	assert.Equal(t, f.ForsendelseID, tb.ForsendelseID)
 }
 
 func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
-	c := newChain(t, mockdp.Config{FeedbackDelay: 30 * time.Millisecond})
-	f := c.accept(t, "987546231", contract.Eksempel())
+	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: 30 * time.Millisecond})
+	f := c.accept(t, "987546231", 2024, contract.Eksempel())
 	// The example's oppgavegiver is its own systembruker here.
 	dp := c.dialogporten(t, "987546231", dialogschema.Scope)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, fb, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 10*time.Millisecond,
+	_, fb, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ForsendelseID}, 10*time.Millisecond,
 		dialogporten.TransmissionAcceptance, dialogporten.TransmissionRejection)
 	require.NoError(t, err)
 	assert.Equal(t, dialogporten.TransmissionRejection, fb.Type)
@@ -147,21 +159,21 @@ func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
 }
 
 func TestWaitGivesUpAtDeadline(t *testing.T) {
-	c := newChain(t, mockdp.Config{FeedbackDelay: time.Hour})
-	f := c.accept(t, orgA, consistentBody())
+	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
+	f := c.accept(t, orgA, 2025, consistentBody(2025))
 	dp := c.dialogporten(t, orgA, dialogschema.Scope)
 	// The budget only has to cover one read of the dialog.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	_, _, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ID}, 20*time.Millisecond, dialogporten.TransmissionAcceptance)
+	_, _, err := dp.WaitForTransmission(ctx, dialogporten.Submission{DialogID: f.DialogID, ForsendelseID: f.ForsendelseID}, 20*time.Millisecond, dialogporten.TransmissionAcceptance)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "none of the wanted type")
 }
 
 func TestDialogErrorsAreClear(t *testing.T) {
-	c := newChain(t, mockdp.Config{FeedbackDelay: time.Hour})
-	f := c.accept(t, orgA, consistentBody())
+	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
+	f := c.accept(t, orgA, 2025, consistentBody(2025))
 	ctx := context.Background()
 
 	_, err := c.dialogporten(t, orgA, dialogschema.Scope).DialogByID(ctx, "0193b5cd-cb85-7320-8000-000000000000")
@@ -192,11 +204,10 @@ func TestDialogErrorsAreClear(t *testing.T) {
 }
 
 func TestSearchFollowsPages(t *testing.T) {
-	c := newChain(t, mockdp.Config{FeedbackDelay: time.Hour})
+	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
 	var want []string
 	for y := 2020; y < 2025; y++ {
-		f, err := c.s.Store().Accept(store.Submission{Inntektsaar: y, Oppgavegiver: orgA, Systembruker: orgA, Body: consistentBody()})
-		require.NoError(t, err)
+		f := c.accept(t, orgA, y, consistentBody(y))
 		want = append(want, f.DialogID)
 	}
 	dp := c.dialogporten(t, orgA, dialogschema.Scope)

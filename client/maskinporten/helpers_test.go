@@ -1,15 +1,18 @@
 package maskinporten
 
 import (
+	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,8 +22,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
-	"github.com/finprod/finprod/mock/maskinporten"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/stretchr/testify/require"
 	"software.sslmate.com/src/go-pkcs12"
@@ -47,18 +49,20 @@ const (
 	p12Password  = "correct horse battery staple"
 )
 
-// mpEnv is a local Maskinporten on loopback with a key client and a
-// certificate client, and their key material in files.
+// mpEnv is the local mock on loopback, its Maskinporten with a key client
+// and a certificate client, their key material in files, and a recorder
+// of what the token sources send it.
 type mpEnv struct {
 	clock  *fakeClock
-	issuer *tokens.Issuer
-	server *maskinporten.Server
-	url    string
+	srv    *mock.Server
+	issuer string // the local Maskinporten's issuer URL
+	url    string // the mock's base URL
+	http   *http.Client
 	grants atomic.Int64 // POSTs to the token endpoint
 	disco  atomic.Int64 // GETs of the discovery document
 
 	mu         sync.Mutex
-	assertions []string // every assertion received, to prove none leaks
+	assertions []string // every assertion sent, to prove none leaks
 
 	dir      string
 	key      *rsa.PrivateKey
@@ -72,26 +76,36 @@ type mpEnv struct {
 	p12File  string
 }
 
+// RoundTrip counts the grants and discoveries a token source sends and
+// keeps each assertion, then sends the request on.
+func (e *mpEnv) RoundTrip(r *http.Request) (*http.Response, error) {
+	switch r.URL.Path {
+	case "/maskinporten/token":
+		e.grants.Add(1)
+		if r.Body != nil {
+			body, err := io.ReadAll(r.Body)
+			_ = r.Body.Close()
+			if err != nil {
+				return nil, err
+			}
+			r = r.Clone(r.Context())
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if form, err := url.ParseQuery(string(body)); err == nil {
+				e.mu.Lock()
+				e.assertions = append(e.assertions, form.Get("assertion"))
+				e.mu.Unlock()
+			}
+		}
+	case "/maskinporten/.well-known/oauth-authorization-server":
+		e.disco.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
 func newMPEnv(t *testing.T) *mpEnv {
 	t.Helper()
 	e := &mpEnv{clock: &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
-	mux := http.NewServeMux()
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/maskinporten/token":
-			e.grants.Add(1)
-			if r.ParseForm() == nil {
-				e.mu.Lock()
-				e.assertions = append(e.assertions, r.PostForm.Get("assertion"))
-				e.mu.Unlock()
-			}
-		case "/maskinporten/.well-known/oauth-authorization-server":
-			e.disco.Add(1)
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	e.url = hs.URL
+	e.http = &http.Client{Transport: e, Timeout: 30 * time.Second}
 
 	e.key = genKey(t)
 	der, err := x509.MarshalPKCS8PrivateKey(e.key)
@@ -115,19 +129,18 @@ func newMPEnv(t *testing.T) *mpEnv {
 	require.NoError(t, err)
 	e.p12File = e.write(t, "virksomhet.p12", p12)
 
-	e.issuer, err = tokens.NewIssuer(hs.URL+"/maskinporten/", e.clock.Now)
-	require.NoError(t, err)
-	e.server, err = maskinporten.New(maskinporten.Config{Clients: []maskinporten.ClientConfig{{
+	e.srv, err = mock.Start(context.Background(), mock.Config{Now: e.clock.Now, Maskinporten: mock.MaskinportenConfig{Clients: []mock.MaskinportenClient{{
 		ID: mpClient, Org: mpOrg, Scopes: []string{contract.Scope, dialogschema.Scope},
-		Keys:          []maskinporten.KeyConfig{{KID: mpKID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))}},
-		Systembrukere: []maskinporten.SystembrukerConfig{{Org: mpSB}},
+		Keys:          []mock.MaskinportenKey{{KID: mpKID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))}},
+		Systembrukere: []mock.Systembruker{{Org: mpSB}},
 	}, {
 		ID: mpCertClient, Org: mpOrg, Scopes: []string{contract.Scope},
-		Certificates:  []maskinporten.CertConfig{{PEM: string(certPEM(ca))}},
-		Systembrukere: []maskinporten.SystembrukerConfig{{Org: mpSB}},
-	}}}, e.issuer, maskinporten.WithClock(e.clock.Now))
+		Certificates:  []mock.MaskinportenCertificate{{PEM: string(certPEM(ca))}},
+		Systembrukere: []mock.Systembruker{{Org: mpSB}},
+	}}}})
 	require.NoError(t, err)
-	mux.Handle("/maskinporten/", e.server.Handler())
+	t.Cleanup(func() { _ = e.srv.Close() })
+	e.url, e.issuer = e.srv.URL(), e.srv.MaskinportenIssuer()
 	return e
 }
 
@@ -140,16 +153,16 @@ func (e *mpEnv) write(t *testing.T, name string, data []byte) string {
 
 // keyConfig is a client with a registered key, addressed to the mock.
 func (e *mpEnv) keyConfig() Config {
-	return Config{Issuer: e.issuer.URL(), ClientID: mpClient, KID: mpKID, KeyFile: e.keyFile, Systembruker: mpSB}
+	return Config{Issuer: e.issuer, ClientID: mpClient, KID: mpKID, KeyFile: e.keyFile, Systembruker: mpSB}
 }
 
 func (e *mpEnv) certConfig() Config {
-	return Config{Issuer: e.issuer.URL(), ClientID: mpCertClient, CertFile: e.certFile, KeyFile: e.certKeyF, Systembruker: mpSB}
+	return Config{Issuer: e.issuer, ClientID: mpCertClient, CertFile: e.certFile, KeyFile: e.certKeyF, Systembruker: mpSB}
 }
 
 func (e *mpEnv) source(t *testing.T, cfg Config, opts ...Option) *Source {
 	t.Helper()
-	m, err := New(cfg, append([]Option{Clock(e.clock.Now)}, opts...)...)
+	m, err := New(cfg, append([]Option{Clock(e.clock.Now), HTTPClient(e.http)}, opts...)...)
 	require.NoError(t, err)
 	return m
 }

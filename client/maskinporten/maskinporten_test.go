@@ -18,8 +18,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
-	"github.com/finprod/finprod/mock/maskinporten"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock"
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,7 +42,7 @@ func TestTokenWithRegisteredKey(t *testing.T) {
 			tok, err := e.source(t, cfg).Token(context.Background())
 			require.NoError(t, err)
 			// The API trusts the token; it is the systembruker's.
-			c, err := tokens.NewVerifier(e.issuer.URL(), e.issuer.KeySet(), e.clock.Now).Verify(tok)
+			c, err := e.srv.VerifyToken(tok)
 			require.NoError(t, err)
 			assert.Equal(t, mpSB, c.SystemuserOrgnr())
 			assert.Equal(t, mpClient, c.ClientID)
@@ -56,7 +55,7 @@ func TestTokenWithRegisteredKey(t *testing.T) {
 		require.NoError(t, err)
 		kid, _ := msg.Signatures()[0].ProtectedHeaders().KeyID()
 		assert.Equal(t, mpKID, kid)
-		assert.Contains(t, string(msg.Payload()), `"aud":"`+e.issuer.URL()+`"`, "aud is a string with the trailing slash")
+		assert.Contains(t, string(msg.Payload()), `"aud":"`+e.issuer+`"`, "aud is a string with the trailing slash")
 		assert.Contains(t, string(msg.Payload()), `"ID":"0192:`+mpSB+`"`)
 	}
 }
@@ -449,15 +448,10 @@ func TestEnvironments(t *testing.T) {
 // TestDefaultClientFileWorks reads the client YAML the mock writes for its
 // default client, as `finprod token --config` does.
 func TestDefaultClientFileWorks(t *testing.T) {
-	mux := http.NewServeMux()
-	hs := httptest.NewServer(mux)
-	defer hs.Close()
-	iss, err := tokens.NewIssuer(hs.URL+"/maskinporten/", nil)
-	require.NoError(t, err)
 	dir := t.TempDir()
-	s, err := maskinporten.New(maskinporten.Config{}, iss, maskinporten.WithDefaultClientDir(dir))
+	s, err := mock.Start(context.Background(), mock.Config{StateDir: dir})
 	require.NoError(t, err)
-	mux.Handle("/maskinporten/", s.Handler())
+	defer s.Close()
 	d, ok := s.DefaultClient()
 	require.True(t, ok)
 
@@ -468,9 +462,9 @@ func TestDefaultClientFileWorks(t *testing.T) {
 	require.NoError(t, err)
 	tok, err := m.Token(context.Background())
 	require.NoError(t, err)
-	c, err := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil).Verify(tok)
+	c, err := s.VerifyToken(tok)
 	require.NoError(t, err)
-	assert.Equal(t, maskinporten.DefaultSystembrukerOrg, c.SystemuserOrgnr())
+	assert.Equal(t, mock.DefaultSystembrukerOrg, c.SystemuserOrgnr())
 	assert.True(t, c.HasScope(dialogschema.Scope))
 }
 

@@ -10,12 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finprod/finprod/client"
+	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/generators"
 	"github.com/finprod/finprod/mock"
-	mockdp "github.com/finprod/finprod/mock/dialogporten"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -80,13 +82,14 @@ func TestCheckSchemaBadInput(t *testing.T) {
 	assert.Equal(t, exitUnreachable, code)
 }
 
-// localChain is the composed mock on loopback: the store, the Dialogporten
-// stand-in (feedback at once) and the reporting API's document endpoint.
+// localChain is the composed mock on loopback: the reporting API, the
+// Dialogporten stand-in (feedback at once) and the document endpoint.
 type localChain struct{ s *mock.Server }
 
 func newLocalChain(t *testing.T) *localChain {
 	t.Helper()
-	s, err := mock.Start(context.Background(), mock.Config{})
+	// Fixed open years, so 2024 stays open whatever the date.
+	s, err := mock.Start(context.Background(), mock.Config{API: mock.APIConfig{OpenYears: mock.YearRange{From: 2020, To: 2030}}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return &localChain{s: s}
@@ -99,9 +102,22 @@ func (c *localChain) token(t *testing.T, org, scope string) string {
 	return tok
 }
 
+// accept submits body for 2024 through the reporting API, as the org's own
+// systembruker, and returns what the mock stored.
+func (c *localChain) accept(t *testing.T, org string, body []byte) mock.ForsendelseInfo {
+	t.Helper()
+	docs := &api.Client{BaseURL: c.s.URL(), Tokens: client.StaticToken(c.token(t, org, contract.Scope))}
+	res, err := docs.Submit(context.Background(), 2024, uuid.NewString(), body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.Status, "%s", res.Body)
+	f, ok := c.s.Forsendelse(res.Kvittering.ForsendelseID)
+	require.True(t, ok)
+	return f
+}
+
 func TestCheckSchemaByIntrospection(t *testing.T) {
 	c := newLocalChain(t)
-	out, code := run(t, "dialogporten", "check-schema", "--schema", c.s.URL()+mockdp.GraphQLPath)
+	out, code := run(t, "dialogporten", "check-schema", "--schema", c.s.URL()+mock.DialogportenGraphQLPath)
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "ok    searchDialogs")
 }
@@ -109,14 +125,13 @@ func TestCheckSchemaByIntrospection(t *testing.T) {
 func TestFetchDownloadsDocuments(t *testing.T) {
 	c := newLocalChain(t)
 	org := "987546231"
-	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Referanse: "r", Systembruker: org, Body: contract.Eksempel()})
-	require.NoError(t, err)
+	f := c.accept(t, org, contract.Eksempel())
 	tok := c.token(t, org, dialogschema.Scope+" "+contract.Scope)
 	t.Setenv(tokenEnv, tok)
 	t.Setenv("FINPROD_API_TOKEN", "")
 	outDir := t.TempDir()
 
-	out, code := run(t, "fetch", "--dialogporten", c.s.URL()+"/dialogporten", "--forsendelse", f.ID, "--party", org, "--out", outDir)
+	out, code := run(t, "fetch", "--dialogporten", c.s.URL()+"/dialogporten", "--forsendelse", f.ForsendelseID, "--party", org, "--out", outDir)
 	require.Equal(t, exitOK, code, out)
 	assert.NotContains(t, out, tok, "the token is never printed")
 	assert.Contains(t, out, "SUBMISSION")
@@ -144,7 +159,7 @@ func TestFetchDownloadsDocuments(t *testing.T) {
 	}
 	assert.True(t, sawSubmission && sawFeedback, "files: %v", files)
 
-	out, code = run(t, "fetch", "--dialogporten", c.s.URL()+mockdp.GraphQLPath, "--dialog", f.DialogID, "--list", "--out", t.TempDir())
+	out, code = run(t, "fetch", "--dialogporten", c.s.URL()+mock.DialogportenGraphQLPath, "--dialog", f.DialogID, "--list", "--out", t.TempDir())
 	assert.Equal(t, exitOK, code, out)
 	assert.NotContains(t, out, "wrote")
 }
@@ -152,16 +167,17 @@ func TestFetchDownloadsDocuments(t *testing.T) {
 func TestFetchExitCodes(t *testing.T) {
 	c := newLocalChain(t)
 	org := "310000000"
-	f, err := c.s.Store().Accept(store.Submission{Inntektsaar: 2024, Oppgavegiver: org, Systembruker: org, Body: []byte("{}")})
+	g, err := generators.New(generators.Config{Seed: 1, Inntektsaar: 2024, Oppgavegiver: org})
 	require.NoError(t, err)
-	url := c.s.URL() + mockdp.GraphQLPath
+	f := c.accept(t, org, g.Body(0))
+	url := c.s.URL() + mock.DialogportenGraphQLPath
 
 	t.Setenv(tokenEnv, "")
 	_, code := run(t, "fetch", "--dialogporten", url, "--dialog", f.DialogID)
 	assert.Equal(t, exitUsage, code, "no token")
 
 	t.Setenv(tokenEnv, c.token(t, org, dialogschema.Scope))
-	_, code = run(t, "fetch", "--dialogporten", url, "--forsendelse", f.ID)
+	_, code = run(t, "fetch", "--dialogporten", url, "--forsendelse", f.ForsendelseID)
 	assert.Equal(t, exitUsage, code, "--forsendelse needs --party")
 
 	out, code := run(t, "fetch", "--dialogporten", url, "--dialog", "0193b5cd-cb85-7320-8000-000000000000", "--list")

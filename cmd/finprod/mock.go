@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/api"
-	mockdp "github.com/finprod/finprod/mock/dialogporten"
 	"github.com/spf13/cobra"
 )
 
@@ -73,13 +71,13 @@ configured clients a default Maskinporten client is created and its key written 
 				return usageErr("%v", err)
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "finprod mock serving on %s (validating against %s)\n", s.URL(), s.Contract().Source())
+			fmt.Fprintf(out, "finprod mock serving on %s (validating against %s)\n", s.URL(), s.ContractSource())
 			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			for _, e := range s.Endpoints() {
 				fmt.Fprintf(w, "  %s\t%s\n", e.Name, e.URL)
 			}
 			_ = w.Flush()
-			if d, ok := s.Maskinporten().DefaultClient(); ok && d.ConfigFile != "" {
+			if d, ok := s.DefaultClient(); ok && d.ConfigFile != "" {
 				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, may report for any oppgavegiver):\n", d.ClientID, d.SystembrukerOrg)
 				fmt.Fprintf(out, "  client file  %s\n  private key  %s\n", d.ConfigFile, d.KeyFile)
 				fmt.Fprintf(out, "  try          finprod token --config %s\n", d.ConfigFile)
@@ -104,7 +102,7 @@ configured clients a default Maskinporten client is created and its key written 
 	fl.BoolVar(&f.discardDocuments, "discard-documents", false, "keep no document bodies (long load runs)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no request log")
 	fl.StringVar(&f.stateDir, "state-dir", "out/mock", "folder for the default Maskinporten client's key and client YAML")
-	fl.DurationVar(&f.feedbackDelay, "feedback-delay", mockdp.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
+	fl.DurationVar(&f.feedbackDelay, "feedback-delay", mock.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
 	return cmd
 }
 
@@ -127,14 +125,14 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	}
 	faults := &cfg.API.Faults
 	if set("latency") {
-		faults.Latency = api.Duration(f.latency)
+		faults.Latency = mock.Duration(f.latency)
 	}
 	if set("latency-range") {
 		lo, hi, err := parseRange(f.latencyRange)
 		if err != nil {
 			return cfg, usageErr("--latency-range: %v", err)
 		}
-		faults.LatencyMin, faults.LatencyMax = api.Duration(lo), api.Duration(hi)
+		faults.LatencyMin, faults.LatencyMax = mock.Duration(lo), mock.Duration(hi)
 	}
 	if set("fail-share") {
 		faults.FailShare = f.failShare
@@ -146,7 +144,7 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 		faults.Seed = f.seed
 	}
 	if set("open-years") {
-		r, err := api.ParseYearRange(f.openYears)
+		r, err := mock.ParseYearRange(f.openYears)
 		if err != nil {
 			return cfg, usageErr("--open-years: %v", err)
 		}

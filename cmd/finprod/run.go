@@ -101,7 +101,7 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 	// The token comes through the local Maskinporten's JWT-bearer grant
 	// with the default client, whose systembruker may report for any
 	// oppgavegiver in the default set-up, the example's included.
-	def, ok := s.Maskinporten().DefaultClient()
+	def, ok := s.DefaultClient()
 	if !ok {
 		return nil, unreachableErr("the embedded mock has no default Maskinporten client")
 	}
@@ -149,7 +149,7 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 		check("submission accepted", false, "HTTP %d: %s", first.Status, first.Body)
 	}
 	if doc, err := contract.DecodeJSON(first.Body); err == nil && first.Status == http.StatusOK {
-		vs := s.Contract().ValidateKvittering(doc)
+		vs := contract.Default().ValidateKvittering(doc) // the contract of mock.Config{}
 		check("receipt matches the contract", len(vs) == 0, "%d violation(s)", len(vs))
 	}
 
@@ -162,7 +162,7 @@ func runExample(cmd *cobra.Command, w io.Writer) (*runSummary, error) {
 	check("replay with the same idempotencyKey is byte-identical", sum.ReplayIdentical,
 		"HTTP %d, %d bytes, korrelasjonsid %s", replay.Status, len(replay.Body), replay.Korrelasjonsid)
 
-	sum.Forsendelser = s.Store().Count()
+	sum.Forsendelser = s.Count()
 	check("processed once", sum.Forsendelser == 1, "%d forsendelse(r) stored", sum.Forsendelser)
 
 	sum.DurationMS = time.Since(started).Milliseconds()

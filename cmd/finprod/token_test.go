@@ -1,8 +1,7 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,40 +10,34 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
-	mockmp "github.com/finprod/finprod/mock/maskinporten"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// localMaskinporten starts the local Maskinporten on loopback with its
-// default client written to a folder, as `finprod mock` does.
-func localMaskinporten(t *testing.T) (mockmp.DefaultClient, *tokens.Issuer) {
+// localMaskinporten starts the local mock on loopback with its default
+// Maskinporten client written to a folder, as `finprod mock` does.
+func localMaskinporten(t *testing.T) (mock.DefaultClient, *mock.Server) {
 	t.Helper()
-	mux := http.NewServeMux()
-	hs := httptest.NewServer(mux)
-	t.Cleanup(hs.Close)
-	iss, err := tokens.NewIssuer(hs.URL+"/maskinporten/", nil)
+	s, err := mock.Start(context.Background(), mock.Config{StateDir: filepath.Join(t.TempDir(), "out", "mock")})
 	require.NoError(t, err)
-	s, err := mockmp.New(mockmp.Config{}, iss, mockmp.WithDefaultClientDir(filepath.Join(t.TempDir(), "out", "mock")))
-	require.NoError(t, err)
-	mux.Handle("/maskinporten/", s.Handler())
+	t.Cleanup(func() { _ = s.Close() })
 	d, ok := s.DefaultClient()
 	require.True(t, ok)
-	return d, iss
+	return d, s
 }
 
 var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
 
 func TestTokenCommandPrintsClaimsNotToken(t *testing.T) {
-	d, iss := localMaskinporten(t)
+	d, srv := localMaskinporten(t)
 	out, code := runCLIExit(t, "token", "--config", d.ConfigFile)
 	require.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "client "+d.ClientID+" from "+d.TokenURL)
 	assert.Regexp(t, `client_id\s+`+d.ClientID, out)
 	assert.Regexp(t, `consumer\s+0192:`+d.Org, out)
 	assert.Regexp(t, `systembruker\s+0192:`+d.SystembrukerOrg+` \(systemuser_id [0-9a-f-]{36}, system_id `+d.Org+`_finprod\)`, out)
-	assert.Regexp(t, `iss\s+`+regexp.QuoteMeta(iss.URL()), out)
+	assert.Regexp(t, `iss\s+`+regexp.QuoteMeta(srv.MaskinportenIssuer()), out)
 	assert.Regexp(t, `expires\s+.*\((119|120) s left\)`, out)
 	assert.Regexp(t, `header\s+alg RS256, kid finprod-mock-`, out)
 	assert.NotRegexp(t, jwtShape, out, "the token is a credential and is not printed unasked")
@@ -53,7 +46,7 @@ func TestTokenCommandPrintsClaimsNotToken(t *testing.T) {
 	require.Equal(t, exitOK, code, out)
 	tok := jwtShape.FindString(out)
 	require.NotEmpty(t, tok, "--print-token prints it")
-	c, err := tokens.NewVerifier(iss.URL(), iss.KeySet(), nil).Verify(tok)
+	c, err := srv.VerifyToken(tok)
 	require.NoError(t, err)
 	assert.Equal(t, d.SystembrukerOrg, c.SystemuserOrgnr())
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/tokens"
 )
 
 // authenticate checks the bearer token and the API's scope and returns the

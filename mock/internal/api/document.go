@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/internal/store"
 	"github.com/google/uuid"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/internal/store"
 	"github.com/google/uuid"
 )
 

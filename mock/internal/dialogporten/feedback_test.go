@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/dialogporten"
-	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/dialogporten"
+	"github.com/finprod/finprod/mock/internal/store"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/finprod/finprod/rules"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

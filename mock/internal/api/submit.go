@@ -12,7 +12,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/internal/jsontree"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/internal/store"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 )

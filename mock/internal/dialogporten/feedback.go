@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/internal/store"
 	"github.com/finprod/finprod/rules"
 )
 

@@ -19,8 +19,8 @@ import (
 	"sync"
 
 	"github.com/finprod/finprod/contract/dialogschema"
-	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/store"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	graphql "github.com/graph-gophers/graphql-go"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"

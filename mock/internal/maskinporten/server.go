@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract/mptoken"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/tokens"
 )
 
 // Limits of a grant, as Maskinporten documents them (FACTS §3).

@@ -19,7 +19,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/cert"
 	"github.com/lestrrat-go/jwx/v3/jwa"

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract/dialogschema"
-	"github.com/finprod/finprod/mock/store"
+	"github.com/finprod/finprod/mock/internal/store"
 )
 
 type sortInput struct {

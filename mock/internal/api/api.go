@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/store"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/finprod/finprod/rules"
 )
 

@@ -16,7 +16,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/contract/mptoken"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/goccy/go-yaml"
 	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/jwk"

@@ -10,8 +10,8 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
-	"github.com/finprod/finprod/mock/store"
-	"github.com/finprod/finprod/mock/tokens"
+	"github.com/finprod/finprod/mock/internal/store"
+	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
 )
