@@ -1,0 +1,44 @@
+package smoke
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunChecksTheExample(t *testing.T) {
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), &out)
+	require.NoError(t, err)
+	assert.True(t, sum.OK, out.String())
+	assert.Zero(t, sum.Failed())
+	var names []string
+	for _, c := range sum.Checks {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"submission accepted", "receipt matches the contract",
+		"replay with the same idempotencyKey is byte-identical", "processed once"}, names)
+	assert.Equal(t, 200, sum.Status)
+	assert.Equal(t, 200, sum.ReplayStatus)
+	assert.True(t, sum.ReplayIdentical)
+	assert.Equal(t, 1, sum.Forsendelser)
+	assert.NotEmpty(t, sum.DialogID)
+	assert.Contains(t, out.String(), "Target: embedded mock at http://127.0.0.1:")
+	assert.Contains(t, out.String(), "  ok   processed once: 1 forsendelse(r) stored")
+}
+
+// run.json is read by people and scripts; its keys stay as they are.
+func TestSummaryJSONKeys(t *testing.T) {
+	b, err := json.Marshal(&Summary{Checks: []Check{{Name: "a", OK: false}, {Name: "b", OK: true}}})
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	for _, k := range []string{"target", "started", "durationMs", "status", "replayStatus", "replayIdentical", "forsendelser", "checks", "ok"} {
+		assert.Contains(t, m, k)
+	}
+	assert.Equal(t, 1, (&Summary{Checks: []Check{{OK: false}, {OK: true}}}).Failed())
+}
