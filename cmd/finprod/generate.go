@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -120,9 +117,9 @@ func runGenerate(cmd *cobra.Command, o generateOpts) error {
 		maxBody = -1
 	}
 
-	sink, err := openSink(cmd.OutOrStdout(), o.out, o.leveranser)
+	sink, err := generators.OpenOutput(cmd.OutOrStdout(), o.out)
 	if err != nil {
-		return err
+		return usageErr("%v", err)
 	}
 	opt := generators.StreamOptions{Leveranser: o.leveranser, MaxBodySize: maxBody, Workers: o.workers}
 	if bar := progressBar(cmd.ErrOrStderr(), o.oppgaver*o.leveranser); bar != nil {
@@ -130,9 +127,9 @@ func runGenerate(cmd *cobra.Command, o generateOpts) error {
 		defer func() { _ = bar.Finish() }()
 	}
 	if _, err := gen.Stream(cmd.Context(), sink, opt); err != nil {
-		return errors.Join(fmt.Errorf("generate: %w", err), sink.abort())
+		return errors.Join(fmt.Errorf("generate: %w", err), sink.Abort())
 	}
-	if err := sink.commit(); err != nil {
+	if err := sink.Commit(); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
 	return nil
@@ -166,135 +163,4 @@ func progressBar(stderr io.Writer, total int64) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(total, progressbar.OptionSetWriter(f),
 		progressbar.OptionSetDescription("oppgaver"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
 		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-}
-
-// outputSink adapts a destination to generators.Sink. commit makes the
-// output visible; abort removes whatever a failed run left.
-type outputSink interface {
-	generators.Sink
-	commit() error
-	abort() error
-}
-
-func openSink(stdout io.Writer, out string, leveranser int64) (outputSink, error) {
-	if out == "" || out == "-" {
-		return &streamSink{w: bufio.NewWriterSize(stdout, 1<<20)}, nil
-	}
-	if st, err := os.Stat(out); (err == nil && st.IsDir()) || strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(os.PathSeparator)) {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return nil, usageErr("cannot create output directory: %v", err)
-		}
-		return &dirSink{dir: out}, nil
-	}
-	if st, err := os.Stat(out); err == nil && !st.Mode().IsRegular() {
-		// A device or pipe such as /dev/null: renaming a file over it would
-		// replace it, so write straight into it.
-		f, err := os.OpenFile(out, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, usageErr("cannot write %s: %v", out, err)
-		}
-		return &streamSink{w: bufio.NewWriterSize(f, 1<<20), file: f}, nil
-	}
-	dir := filepath.Dir(out)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, usageErr("cannot create folder %s for %s: %v", dir, out, err)
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".*.tmp")
-	if err != nil {
-		return nil, usageErr("cannot write %s: %v", out, err)
-	}
-	return &streamSink{w: bufio.NewWriterSize(tmp, 1<<20), file: tmp, target: out}, nil
-}
-
-// streamSink writes every body, newline-terminated, to one stream: stdout,
-// or a temporary file renamed to target on commit.
-type streamSink struct {
-	w      *bufio.Writer
-	file   *os.File
-	target string
-}
-
-func (s *streamSink) Begin(int64) (io.Writer, error) { return s.w, nil }
-func (s *streamSink) End(int64) error                { return s.w.WriteByte('\n') }
-
-func (s *streamSink) commit() error {
-	if err := s.w.Flush(); err != nil {
-		return errors.Join(fmt.Errorf("writing output: %w", err), s.abort())
-	}
-	if s.file == nil {
-		return nil
-	}
-	if s.target == "" {
-		return s.file.Close()
-	}
-	if err := s.file.Close(); err != nil {
-		return errors.Join(fmt.Errorf("closing %s: %w", s.file.Name(), err), s.abort())
-	}
-	if err := os.Rename(s.file.Name(), s.target); err != nil {
-		return errors.Join(fmt.Errorf("renaming output into place: %w", err), s.abort())
-	}
-	return nil
-}
-
-func (s *streamSink) abort() error {
-	if s.file == nil {
-		return s.w.Flush()
-	}
-	if s.target == "" {
-		return s.file.Close()
-	}
-	_ = s.file.Close()
-	if err := os.Remove(s.file.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("removing partial output: %w", err)
-	}
-	return nil
-}
-
-// dirSink writes leveranse k to DIR/leveranse-%06d.json through a
-// temporary file, so a reader never sees a half body.
-type dirSink struct {
-	dir  string
-	file *os.File
-	w    *bufio.Writer
-}
-
-func (d *dirSink) name(k int64) string {
-	return filepath.Join(d.dir, fmt.Sprintf("leveranse-%06d.json", k))
-}
-
-func (d *dirSink) Begin(k int64) (io.Writer, error) {
-	f, err := os.CreateTemp(d.dir, fmt.Sprintf(".leveranse-%06d.*.tmp", k))
-	if err != nil {
-		return nil, err
-	}
-	d.file, d.w = f, bufio.NewWriterSize(f, 1<<20)
-	return d.w, nil
-}
-
-func (d *dirSink) End(k int64) error {
-	if err := d.w.WriteByte('\n'); err != nil {
-		return err
-	}
-	if err := d.w.Flush(); err != nil {
-		return err
-	}
-	if err := d.file.Close(); err != nil {
-		return err
-	}
-	name := d.file.Name()
-	d.file = nil
-	return os.Rename(name, d.name(k))
-}
-
-func (d *dirSink) commit() error { return nil }
-
-func (d *dirSink) abort() error {
-	if d.file == nil {
-		return nil
-	}
-	_ = d.file.Close()
-	if err := os.Remove(d.file.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("removing partial output: %w", err)
-	}
-	return nil
 }

@@ -1,0 +1,55 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func TestCommitPutsTheFileInPlace(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "lev.json")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
+	f, err := Create(target)
+	require.NoError(t, err)
+	_, err = f.WriteString("new")
+	require.NoError(t, err)
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "old", string(b), "nothing shows before Commit")
+	require.NoError(t, f.Commit())
+	b, err = os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(b))
+	assert.Equal(t, []string{"lev.json"}, names(t, dir), "no temporary file is left")
+}
+
+func TestAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "lev.json"))
+	require.NoError(t, err)
+	_, err = f.WriteString("half")
+	require.NoError(t, err)
+	require.NoError(t, f.Abort())
+	assert.Empty(t, names(t, dir))
+	require.NoError(t, f.Abort(), "a second abort is harmless")
+}
+
+func TestCreateNeedsTheFolder(t *testing.T) {
+	_, err := Create(filepath.Join(t.TempDir(), "missing", "lev.json"))
+	assert.Error(t, err)
+}
