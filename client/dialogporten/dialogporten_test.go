@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -233,4 +235,39 @@ func TestUnreachableEndpoint(t *testing.T) {
 	assert.NotContains(t, err.Error(), "secret-token")
 	var ge *dialogporten.GraphQLError
 	assert.False(t, errors.As(err, &ge), "a network failure is not a GraphQL answer")
+}
+
+func TestDownloadWritesEachDocumentOnce(t *testing.T) {
+	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
+	body := consistentBody(2025)
+	f := c.accept(t, orgA, 2025, body)
+	dlg, err := c.dialogporten(t, orgA, dialogschema.Scope).DialogByID(context.Background(), f.DialogID)
+	require.NoError(t, err)
+	docs := &api.Client{Tokens: client.StaticToken(c.token(t, orgA, contract.Scope))}
+
+	dir := dialogporten.DownloadDir(t.TempDir(), dlg)
+	assert.Equal(t, f.DialogID, filepath.Base(dir))
+	var saved []dialogporten.Saved
+	n, err := dialogporten.Download(context.Background(), docs, dir, dlg.TransmissionsFor(f.ForsendelseID), func(s dialogporten.Saved) { saved = append(saved, s) })
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the submission; the feedback is an hour away")
+	require.Len(t, saved, 1)
+	assert.Equal(t, len(body), saved[0].Bytes)
+	b, err := os.ReadFile(saved[0].Path)
+	require.NoError(t, err)
+	assert.Equal(t, body, b)
+	assert.True(t, strings.HasPrefix(saved[0].Path, dir+string(filepath.Separator)))
+
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	require.NoError(t, os.WriteFile(blocker, nil, 0o600))
+	_, err = dialogporten.Download(context.Background(), docs, filepath.Join(blocker, "sub"), dlg.Transmissions, func(dialogporten.Saved) {})
+	var we *dialogporten.WriteError
+	require.ErrorAs(t, err, &we)
+	assert.Contains(t, err.Error(), "cannot write "+blocker)
+
+	docs.Tokens = client.StaticToken(c.token(t, orgA, dialogschema.Scope))
+	_, err = dialogporten.Download(context.Background(), docs, t.TempDir(), dlg.Transmissions, func(dialogporten.Saved) {})
+	var se *api.StatusError
+	require.ErrorAs(t, err, &se, "a token without the API's scope is refused")
+	assert.Equal(t, 403, se.Status)
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
-	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/generators"
@@ -187,21 +186,4 @@ func TestFetchExitCodes(t *testing.T) {
 	t.Setenv(tokenEnv, c.token(t, org, contract.Scope))
 	out, code = run(t, "fetch", "--dialogporten", url, "--dialog", f.DialogID, "--list")
 	assert.Equal(t, exitUnreachable, code, out)
-}
-
-// Names in Dialogporten's answer become folders and files under --out; no
-// answer may lead fetch outside it.
-func TestSafeNameKeepsFetchInsideOut(t *testing.T) {
-	for in, want := range map[string]string{
-		"0193b5cd-cb85-7320-8000-000000000000": "0193b5cd-cb85-7320-8000-000000000000",
-		"../../etc/passwd":                     "passwd",
-		"a/b/tilbakemelding.json":              "tilbakemelding.json",
-		"..":                                   "fallback",
-		"":                                     "fallback",
-		"/":                                    "fallback",
-	} {
-		assert.Equal(t, want, safeName(in, "fallback"), in)
-	}
-	assert.Equal(t, "id-1", attachmentName(dialogporten.Attachment{ID: "id-1"}))
-	assert.Equal(t, "document", attachmentName(dialogporten.Attachment{ID: "../.."}))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -117,7 +116,7 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 	for _, t := range transmissions {
 		names := make([]string, 0, len(t.Attachments))
 		for _, a := range t.Attachments {
-			names = append(names, attachmentName(a))
+			names = append(names, a.FileName())
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.CreatedAt.Format(time.RFC3339), t.Type, t.ExternalReference, t.Title.String(), strings.Join(names, ", "))
 	}
@@ -128,48 +127,20 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 		return nil
 	}
 
-	dir := filepath.Join(o.out, safeName(dlg.ID, "dialog"))
-	written := 0
-	for _, t := range transmissions {
-		for _, a := range t.Attachments {
-			u, ok := a.APIURL()
-			if !ok {
-				fmt.Fprintf(w, "skipped %s: no API URL the token may follow\n", attachmentName(a))
-				continue
-			}
-			body, err := fetchDocument(ctx, u, apiToken)
-			if err != nil {
-				return err
-			}
-			path := filepath.Join(dir, safeName(t.ID+"-"+t.Type, "transmission"), attachmentName(a))
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return failedErr("cannot write %s: %v", path, err)
-			}
-			if err := os.WriteFile(path, body, 0o644); err != nil {
-				return failedErr("cannot write %s: %v", path, err)
-			}
-			fmt.Fprintf(w, "wrote %s (%d bytes)\n", path, len(body))
-			written++
+	dir := dialogporten.DownloadDir(o.out, dlg)
+	docs := &api.Client{Tokens: client.StaticToken(apiToken)}
+	written, err := dialogporten.Download(ctx, docs, dir, transmissions, func(s dialogporten.Saved) {
+		if s.Path == "" {
+			fmt.Fprintf(w, "skipped %s: no API URL the token may follow\n", s.Name)
+			return
 		}
+		fmt.Fprintf(w, "wrote %s (%d bytes)\n", s.Path, s.Bytes)
+	})
+	if err != nil {
+		return downloadErr(err)
 	}
 	fmt.Fprintf(w, "%d document(s) in %s\n", written, dir)
 	return nil
-}
-
-// attachmentName is a safe file name: the attachment's own name without any
-// folder part, or its id.
-func attachmentName(a dialogporten.Attachment) string {
-	return safeName(a.Name, safeName(a.ID, "document"))
-}
-
-// safeName is the last element of a name from the server's answer, so that
-// no answer can make fetch write outside --out; fallback when nothing is left.
-func safeName(name, fallback string) string {
-	base := filepath.Base(filepath.Clean("/" + name))
-	if base == "/" || base == "." || base == "" || base == ".." {
-		return fallback
-	}
-	return base
 }
 
 // dialogportenErr sorts a client error into finprod's exit codes.
@@ -189,22 +160,21 @@ func dialogportenErr(err error) error {
 	return failedErr("%v", err)
 }
 
-// fetchDocument follows an attachment URL with the reporting API client and
-// sorts its errors into finprod's exit codes.
-func fetchDocument(ctx context.Context, u dialogporten.AttachmentURL, token string) ([]byte, error) {
-	docs := &api.Client{Tokens: client.StaticToken(token)}
-	doc, err := docs.GetDocument(ctx, u.URL)
-	if err == nil {
-		return doc.Body, nil
-	}
+// downloadErr sorts an error of the downloads into finprod's exit codes: a
+// file that cannot be written fails the run; a refused token or an API out
+// of reach is a target problem.
+func downloadErr(err error) error {
+	var we *dialogporten.WriteError
 	var se *api.StatusError
 	var ne net.Error
 	var ue *url.Error
 	switch {
+	case errors.As(err, &we):
+		return failedErr("%v", err)
 	case errors.As(err, &se) && (se.Status == http.StatusUnauthorized || se.Status == http.StatusForbidden):
-		return nil, unreachableErr("the API refused the token: %v", err)
+		return unreachableErr("the API refused the token: %v", err)
 	case errors.As(err, &ne), errors.As(err, &ue):
-		return nil, unreachableErr("%v", err)
+		return unreachableErr("%v", err)
 	}
-	return nil, failedErr("%v", err)
+	return failedErr("%v", err)
 }
