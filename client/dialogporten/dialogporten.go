@@ -37,9 +37,6 @@ func New(endpoint string, tokens client.TokenSource, hc *http.Client) *Client {
 	return &Client{endpoint: endpoint, tokens: tokens, http: hc, pageSize: pageSize}
 }
 
-// Endpoint is the GraphQL URL the client posts to.
-func (d *Client) Endpoint() string { return d.endpoint }
-
 type gqlRequest struct {
 	Query         string         `json:"query"`
 	OperationName string         `json:"operationName,omitempty"`

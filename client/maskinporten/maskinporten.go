@@ -43,7 +43,6 @@ type Source struct {
 	http   *http.Client
 	now    func() time.Time
 	newJTI func() string
-	getenv func(string) string
 	flight singleflight.Group
 
 	mu       sync.Mutex
@@ -65,11 +64,6 @@ func Clock(now func() time.Time) Option {
 	return func(m *Source) { m.now = now }
 }
 
-// Getenv sets how PasswordEnv is read (default os.Getenv).
-func Getenv(getenv func(string) string) Option {
-	return func(m *Source) { m.getenv = getenv }
-}
-
 // New checks the configuration and reads the key material; it
 // makes no network call. Its errors are the user's to fix in the config.
 func New(cfg Config, opts ...Option) (*Source, error) {
@@ -81,14 +75,14 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 		return nil, err
 	}
 	m := &Source{cfg: cfg, issuer: issuer, tokenURL: tokenURL, scopes: cfg.scopes(), ttl: cfg.AssertionTTL,
-		http: &http.Client{Timeout: client.DefaultTimeout}, now: time.Now, newJTI: uuid.NewString, getenv: os.Getenv}
+		http: &http.Client{Timeout: client.DefaultTimeout}, now: time.Now, newJTI: uuid.NewString}
 	if m.ttl == 0 {
 		m.ttl = DefaultAssertionTTL
 	}
 	for _, o := range opts {
 		o(m)
 	}
-	if m.key, err = loadAssertionKey(cfg, m.getenv); err != nil {
+	if m.key, err = loadAssertionKey(cfg, os.Getenv); err != nil {
 		return nil, err
 	}
 	return m, nil

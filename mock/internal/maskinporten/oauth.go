@@ -23,8 +23,6 @@ type oauthError struct {
 	description string
 }
 
-func (e *oauthError) Error() string { return e.code + ": " + e.description }
-
 func refuse(code, description string) *oauthError {
 	status := http.StatusBadRequest
 	if code == errInvalidClient {
