@@ -32,7 +32,7 @@ type documentState struct {
 func (s *scenario) dialogporten() *dialogporten.Client {
 	return dialogporten.New(s.target.DialogportenURL,
 		tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: []string{dialogschema.Scope}},
-		s.target.HTTP)
+		s.http)
 }
 
 func (s *scenario) submission() (dialogporten.Submission, error) {

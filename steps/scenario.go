@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 
 	"github.com/cucumber/godog"
@@ -20,6 +21,8 @@ import (
 type scenario struct {
 	suite  *Suite
 	target *target.Target
+	// http is the target's client, recording each exchange for the report.
+	http *http.Client
 
 	seed      uint64
 	rng       *rand.Rand
@@ -144,7 +147,7 @@ func (s *scenario) systembrukerOrg() string {
 func (s *scenario) api(scopes ...string) *api.Client {
 	return &api.Client{
 		BaseURL: s.target.APIURL,
-		HTTP:    s.target.HTTP,
+		HTTP:    s.http,
 		Tokens:  tokens{creds: s.target.Credentials, systembruker: s.systembrukerOrg(), scopes: scopes},
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/finprod/finprod/internal/exchange"
 	"github.com/finprod/finprod/target"
 )
 
@@ -45,12 +46,27 @@ const (
 // InitializeScenario is godog's scenario initializer; godog calls it once
 // per scenario, so the state built here belongs to that scenario alone.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	st := &scenario{suite: s, target: s.target}
+	rec := &exchange.Recorder{}
+	st := &scenario{suite: s, target: s.target, http: rec.Client(s.target.HTTP)}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		return ctx, st.begin(ctx, p)
 	})
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
 		return ctx, st.end(ctx)
+	})
+	// Each step's HTTP exchanges, redacted, travel with the step as a
+	// godog attachment, so the Cucumber JSON (and the reports built from
+	// it) show what was sent and what came back.
+	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, _ error) (context.Context, error) {
+		xs := rec.Take()
+		if len(xs) == 0 {
+			return ctx, nil
+		}
+		b, err := exchange.Encode(xs)
+		if err != nil {
+			return ctx, fmt.Errorf("record the step's HTTP exchanges: %w", err)
+		}
+		return godog.Attach(ctx, godog.Attachment{Body: b, FileName: "http-exchanges.json", MediaType: exchange.MediaType}), nil
 	})
 	st.register(sc)
 }
