@@ -50,6 +50,11 @@ func TestCoverageOfTheFixtureRuns(t *testing.T) {
 	// A forged and an expired token.
 	assert.Len(t, gld1008.Provoked, 2)
 
+	// GLD_1022 is expected under GLD_006, so GLD_006 is provoked too.
+	gld006 := row(t, async, "GLD_006")
+	assert.Equal(t, CoverageSeen, gld006.State())
+	assert.Len(t, gld006.Provoked, 2)
+
 	assert.Equal(t, CoverageNone, row(t, async, "GLD_001").State())
 	assert.Equal(t, CoverageNone, row(t, async, "GLD_010").State(), "no payload scenario ran")
 

@@ -29,3 +29,17 @@ var _ = errors.New
 func (l *Load) Duration() time.Duration { return 0 }
 
 func loadSuite(l *Load) junitSuite { return junitSuite{Name: "Load: SLO gates"} }
+
+// loadView is the load section of the HTML report.
+type loadView struct {
+	Headline string
+	Figures  []figure
+}
+
+// loadData is the load section's chart data.
+type loadData struct{}
+
+func buildLoad(l *Load) (*loadView, *loadData) { return &loadView{}, nil }
+
+func (l *Load) trendFigures() (p99ms, maxRate *float64) { return nil, nil }
+func (l *Load) target() string                         { return "unknown" }

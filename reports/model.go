@@ -22,6 +22,8 @@ const (
 	Ambiguous Status = "ambiguous"
 )
 
+func (s Status) String() string { return string(s) }
+
 // Broken reports whether the status is a problem of the suite rather than
 // of the target: a step without a definition, pending, or ambiguous. JUnit
 // calls these errors, not failures.
