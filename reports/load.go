@@ -42,4 +42,4 @@ type loadData struct{}
 func buildLoad(l *Load) (*loadView, *loadData) { return &loadView{}, nil }
 
 func (l *Load) trendFigures() (p99ms, maxRate *float64) { return nil, nil }
-func (l *Load) target() string                         { return "unknown" }
+func (l *Load) target() string                          { return "unknown" }
