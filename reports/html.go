@@ -60,23 +60,32 @@ func chartAssets() (js, css string, err error) {
 // WriteHTML writes the run as one self-contained HTML file: styles,
 // scripts, the chart library and the data are inline, nothing is fetched.
 func WriteHTML(w io.Writer, r *Run, o HTMLOptions) error {
+	b, _, err := renderHTML(r, o)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// renderHTML returns the page and its headline.
+func renderHTML(r *Run, o HTMLOptions) ([]byte, string, error) {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
 	p, err := buildPage(r, o)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	tmpl, err := template.New("report.html.tmpl").Funcs(funcs).ParseFS(assets, "assets/report.html.tmpl")
 	if err != nil {
-		return fmt.Errorf("report template: %w", err)
+		return nil, "", fmt.Errorf("report template: %w", err)
 	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {
-		return fmt.Errorf("render the report: %w", err)
+		return nil, "", fmt.Errorf("render the report: %w", err)
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), p.Headline, nil
 }
 
 // page is what the template sees.
@@ -448,11 +457,11 @@ func headline(r *Run, p *page) string {
 		case c.Scenarios == 0:
 			parts = append(parts, "no scenario ran")
 		case c.Failed+c.Broken > 0:
-			parts = append(parts, fmt.Sprintf("%d of %d scenarios failed against %s", c.Failed+c.Broken, c.Scenarios, a.Target()))
+			parts = append(parts, fmt.Sprintf("%d of %d scenarios failed%s", c.Failed+c.Broken, c.Scenarios, against(a)))
 		case c.Passed == 0:
 			parts = append(parts, fmt.Sprintf("all %d scenarios were skipped", c.Scenarios))
 		default:
-			parts = append(parts, fmt.Sprintf("all %d scenarios passed against %s", c.Scenarios, a.Target()))
+			parts = append(parts, fmt.Sprintf("all %d scenarios passed%s", c.Scenarios, against(a)))
 		}
 	}
 	if p.Load != nil {
@@ -469,6 +478,14 @@ func headline(r *Run, p *page) string {
 	}
 	s := strings.Join(parts, "; ")
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// against names the target for a headline, when the folder names it.
+func against(a *Acceptance) string {
+	if a.Manifest.Target == "" {
+		return ""
+	}
+	return " against " + a.Manifest.Target
 }
 
 func subline(r *Run, o HTMLOptions) []string {

@@ -42,6 +42,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		newDialogportenCmd(),
 		newFetchCmd(),
 		newTestCmd(),
+		newReportCmd(),
 	)
 	return root
 }
