@@ -95,7 +95,8 @@ type page struct {
 	Headline  string
 	Subline   []string
 	Generated time.Time
-	Figures   []figure
+	// Figures are the key figures, one group per part of the run.
+	Figures   []figureGroup
 	Failures  []failureGroup
 	Failed    int
 	Features  []featureView
@@ -117,6 +118,11 @@ type page struct {
 	UPlotCSS, StyleCSS template.CSS
 	AppJS              template.JS
 	Data               template.JS
+}
+
+type figureGroup struct {
+	Title   string
+	Figures []figure
 }
 
 type figure struct {
@@ -226,7 +232,7 @@ func buildPage(r *Run, o HTMLOptions) (*page, error) {
 	}
 	if r.Load != nil {
 		p.Load, data.Load = buildLoad(r.Load)
-		p.Figures = append(p.Figures, p.Load.Figures...)
+		p.Figures = append(p.Figures, figureGroup{Title: "Load · " + p.Load.Shape, Figures: p.Load.Figures})
 	}
 	p.Headline = headline(r, p)
 	p.Subline = subline(r, o)
@@ -258,10 +264,9 @@ func buildAcceptance(p *page, a *Acceptance) {
 	if c.Skipped > 0 {
 		note += fmt.Sprintf(", %d skipped", c.Skipped)
 	}
-	p.Figures = append(p.Figures,
-		figure{Label: "Scenarios passed", Value: fmt.Sprintf("%d / %d", c.Passed, c.Scenarios), Note: note, Tone: tone, Href: "#features"},
-		figure{Label: "Pass rate", Value: percent(c.PassRate()), Note: fmt.Sprintf("%d steps", c.Steps), Tone: tone, Href: "#features"},
-	)
+	var figs []figure
+	figs = append(figs, figure{Label: "Scenarios passed", Value: fmt.Sprintf("%d / %d", c.Passed, c.Scenarios),
+		Note: percent(c.PassRate()) + " · " + note, Tone: tone, Href: "#features"})
 	p.Coverage = Coverage(a)
 	for _, row := range p.Coverage {
 		if row.State() == CoverageSeen {
@@ -274,7 +279,7 @@ func buildAcceptance(p *page, a *Acceptance) {
 			catalogue++
 		}
 	}
-	p.Figures = append(p.Figures, figure{Label: "GLD codes seen", Value: fmt.Sprintf("%d / %d", p.Covered, catalogue),
+	figs = append(figs, figure{Label: "GLD codes seen", Value: fmt.Sprintf("%d / %d", p.Covered, catalogue),
 		Note: "provoked and observed on " + a.Target(), Tone: "neutral", Href: "#coverage"})
 
 	var tested, untested []AssumptionStatus
@@ -297,9 +302,14 @@ func buildAcceptance(p *page, a *Acceptance) {
 	} else if len(tested) == 0 {
 		aTone, aNote = "neutral", "none tested in this run"
 	}
-	p.Figures = append(p.Figures, figure{Label: "Assumptions held", Value: fmt.Sprintf("%d / %d", len(tested)-p.AssumptionsBroken, len(tested)),
+	figs = append(figs, figure{Label: "Assumptions held", Value: fmt.Sprintf("%d / %d", len(tested)-p.AssumptionsBroken, len(tested)),
 		Note: aNote, Tone: aTone, Href: "#assumptions"})
-	p.Figures = append(p.Figures, figure{Label: "Suite duration", Value: duration(a.Duration()), Note: concurrencyNote(a), Tone: "neutral"})
+	figs = append(figs, figure{Label: "Suite duration", Value: duration(a.Duration()), Note: concurrencyNote(a), Tone: "neutral"})
+	title := fmt.Sprintf("Acceptance suite · %d features", len(a.Features))
+	if a.Manifest.Target != "" {
+		title += " against " + a.Manifest.Target
+	}
+	p.Figures = append(p.Figures, figureGroup{Title: title, Figures: figs})
 
 	for _, f := range a.Features {
 		fv := featureView{Feature: f, Anchor: "f-" + anchorOf(f, Scenario{})[2:]}
@@ -565,6 +575,7 @@ var funcs = template.FuncMap{
 	"isAssumption": func(tag string) bool { return assumptionTag.MatchString(tag) },
 	"assertion":    assertionOf,
 	"firstLine":    firstLine,
+	"deref":        func(b *bool) bool { return b != nil && *b },
 	"md":           inlineMarkdown,
 	"ownTags": func(f Feature, s Scenario) []string {
 		var out []string
@@ -624,6 +635,8 @@ func icon(state any) string {
 
 func tone(state any) string {
 	switch fmt.Sprint(state) {
+	case "pass", "fail", "warn", "neutral":
+		return fmt.Sprint(state)
 	case string(Passed), AssumptionHeld, CoverageSeen: // Passed is also VerdictPassed
 		return "pass"
 	case string(Failed), string(VerdictInterrupted), AssumptionContradicted, // Failed is also VerdictFailed

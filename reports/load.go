@@ -1,45 +1,944 @@
 package reports
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// Load is a load run's summary (out/load/summary.json).
+// LoadFormat is the load summary's version (docs/load.md), written by
+// `finprod load`. The reports read it with their own types, as any reader
+// of the documented file would; they do not import the load package.
+const LoadFormat = "finprod.load.summary/v1"
+
+// The load summary's kinds.
+const (
+	loadKindRun      = "run"
+	loadKindMerge    = "merge"
+	loadKindCapacity = "capacity"
+)
+
+// loadSummary is the part of summary.json the reports show.
+type loadSummary struct {
+	Format string `json:"format"`
+	Kind   string `json:"kind"`
+	Tool   string `json:"tool"`
+	Target struct {
+		Name string `json:"name"`
+		API  string `json:"api"`
+	} `json:"target"`
+	Parameters struct {
+		Profile    string  `json:"profile"`
+		Rate       float64 `json:"rate"`
+		RateTo     float64 `json:"rateTo"`
+		Steps      string  `json:"steps"`
+		Amplitude  float64 `json:"amplitude"`
+		PeriodMs   float64 `json:"periodMs"`
+		DurationMs float64 `json:"durationMs"`
+		Count      uint64  `json:"count"`
+		Seed       uint64  `json:"seed"`
+		Oppgaver   int     `json:"oppgaver"`
+		Shard      struct {
+			Index int `json:"index"`
+			Count int `json:"count"`
+		} `json:"shard"`
+		SLO string `json:"slo"`
+	} `json:"parameters"`
+	Started     time.Time `json:"started"`
+	Ended       time.Time `json:"ended"`
+	ElapsedMs   float64   `json:"elapsedMs"`
+	Interrupted bool      `json:"interrupted"`
+	Aborted     string    `json:"aborted"`
+	Requests    struct {
+		Sent         uint64  `json:"sent"`
+		Success      uint64  `json:"success"`
+		SuccessRatio float64 `json:"successRatio"`
+		BytesOut     uint64  `json:"bytesOut"`
+		BytesIn      uint64  `json:"bytesIn"`
+	} `json:"requests"`
+	Rate struct {
+		Offered    float64 `json:"offered"`
+		Sent       float64 `json:"sent"`
+		Throughput float64 `json:"throughput"`
+		Achieved   float64 `json:"achieved"`
+	} `json:"rate"`
+	Latency struct {
+		Intended quantiles `json:"intended"`
+		Service  quantiles `json:"service"`
+	} `json:"latency"`
+	ScheduleLag quantiles         `json:"scheduleLag"`
+	Bottleneck  string            `json:"bottleneck"`
+	Status      map[string]uint64 `json:"status"`
+	GLD         map[string]uint64 `json:"gld"`
+	Errors      map[string]uint64 `json:"errors"`
+	Retries     struct {
+		FirstTry  uint64            `json:"firstTry"`
+		Recovered uint64            `json:"recovered"`
+		Attempts  uint64            `json:"attempts"`
+		GaveUp    uint64            `json:"gaveUp"`
+		Conflicts uint64            `json:"conflicts"`
+		Reasons   map[string]uint64 `json:"reasons"`
+	} `json:"retries"`
+	Reconciliation struct {
+		Sent        uint64            `json:"sent"`
+		Accepted    uint64            `json:"accepted"`
+		GaveUp      uint64            `json:"gaveUp"`
+		Refused     uint64            `json:"refused"`
+		Reasons     map[string]uint64 `json:"reasons"`
+		Unaccounted uint64            `json:"unaccounted"`
+		Store       *struct {
+			Forsendelser      uint64 `json:"forsendelser"`
+			Distinct          uint64 `json:"distinct"`
+			Duplicated        uint64 `json:"duplicated"`
+			Lost              uint64 `json:"lost"`
+			StoredNotAccepted uint64 `json:"storedNotAccepted"`
+		} `json:"store"`
+		OK bool `json:"ok"`
+	} `json:"reconciliation"`
+	Gates       []loadGate `json:"gates"`
+	GatesPassed bool       `json:"gatesPassed"`
+	Capacity    *struct {
+		Rate   float64 `json:"rate"`
+		Stages []struct {
+			Rate       float64    `json:"rate"`
+			DurationMs float64    `json:"durationMs"`
+			Sent       uint64     `json:"sent"`
+			Success    uint64     `json:"success"`
+			Throughput float64    `json:"throughput"`
+			P50Ms      float64    `json:"p50Ms"`
+			P99Ms      float64    `json:"p99Ms"`
+			LagP99Ms   float64    `json:"lagP99Ms"`
+			Gates      []loadGate `json:"gates"`
+			Pass       bool       `json:"pass"`
+		} `json:"stages"`
+		Deadline *struct {
+			Volume               int64   `json:"volume"`
+			OppgaverPerLeveranse int     `json:"oppgaverPerLeveranse"`
+			Leveranser           int64   `json:"leveranser"`
+			DeadlineMs           float64 `json:"deadlineMs"`
+			NeededMs             float64 `json:"neededMs"`
+			RequiredRate         float64 `json:"requiredRate"`
+			Headroom             float64 `json:"headroom"`
+			Fits                 bool    `json:"fits"`
+		} `json:"deadline"`
+		Sentence string `json:"sentence"`
+	} `json:"capacity"`
+	Shards []struct {
+		Index int    `json:"index"`
+		Count int    `json:"count"`
+		Dir   string `json:"dir"`
+	} `json:"shards"`
+	Files struct {
+		Results string `json:"results"`
+		Latency string `json:"latency"`
+	} `json:"files"`
+}
+
+type quantiles struct {
+	Count  int64   `json:"count"`
+	MeanMs float64 `json:"meanMs"`
+	P50Ms  float64 `json:"p50Ms"`
+	P90Ms  float64 `json:"p90Ms"`
+	P95Ms  float64 `json:"p95Ms"`
+	P99Ms  float64 `json:"p99Ms"`
+	P999Ms float64 `json:"p999Ms"`
+	MaxMs  float64 `json:"maxMs"`
+}
+
+type loadGate struct {
+	Gate      string  `json:"gate"`
+	Metric    string  `json:"metric"`
+	Op        string  `json:"op"`
+	Threshold float64 `json:"threshold"`
+	Actual    float64 `json:"actual"`
+	Unit      string  `json:"unit"`
+	Pass      bool    `json:"pass"`
+}
+
+// Load is a load run's outputs: the summary, and what the report draws
+// from latency.hdr and results.bin when they are there.
 type Load struct {
 	Started time.Time
-	verdict Verdict
+	s       loadSummary
+	// hists are latency.hdr's histograms by tag (intended, service, lag).
+	hists map[string]*hdrhistogram.Histogram
+	// timeline is results.bin bucketed by second; nil without the file.
+	timeline *timeline
+	// missing names outputs the summary lists that were not found.
+	missing []string
 }
 
-// Verdict of the load run: its SLO gates.
-func (l *Load) Verdict() Verdict { return l.verdict }
-
-// readLoad reads the load summary. The format is the load command's
-// (finprod.load.summary/v1, docs/load.md); until it is read here, a folder
-// with only a load run has no report.
+// readLoad reads DIR/load/summary.json and, beside it, latency.hdr and
+// results.bin. A missing summary is fs.ErrNotExist; the other two are
+// optional (a report from a summary alone shows tables, not charts).
 func readLoad(path string) (*Load, []byte, error) {
-	_ = path
-	return nil, nil, fs.ErrNotExist
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var head struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return nil, nil, fmt.Errorf("%s is not JSON: %v", path, err)
+	}
+	if head.Format != LoadFormat {
+		if strings.HasPrefix(head.Format, "finprod.load.summary/") {
+			return nil, nil, fmt.Errorf("%s is format %s; this finprod reads %s (use the finprod that wrote it, or a newer one)", path, head.Format, LoadFormat)
+		}
+		return nil, nil, fmt.Errorf("%s is not a load summary (format %q, want %s)", path, head.Format, LoadFormat)
+	}
+	l := &Load{}
+	if err := json.Unmarshal(raw, &l.s); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
+	}
+	l.Started = l.s.Started
+	dir := filepath.Dir(path)
+	if name := l.s.Files.Latency; name != "" {
+		hs, err := readHistograms(filepath.Join(dir, filepath.Base(name)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			l.missing = append(l.missing, name)
+		case err != nil:
+			return nil, nil, err
+		default:
+			l.hists = hs
+		}
+	}
+	if name := l.s.Files.Results; name != "" {
+		tl, err := readTimeline(filepath.Join(dir, filepath.Base(name)))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			l.missing = append(l.missing, name)
+		case err != nil:
+			return nil, nil, err
+		default:
+			l.timeline = tl
+		}
+	}
+	return l, raw, nil
 }
 
-var _ = errors.New
+func readHistograms(path string) (map[string]*hdrhistogram.Histogram, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := hdrhistogram.NewHistogramLogReader(bufio.NewReader(f))
+	out := map[string]*hdrhistogram.Histogram{}
+	for {
+		h, err := r.NextIntervalHistogram()
+		if err != nil {
+			return nil, fmt.Errorf("%s is not an HdrHistogram log: %v", path, err)
+		}
+		if h == nil {
+			break
+		}
+		if prev, ok := out[h.Tag()]; ok {
+			prev.Merge(h)
+		} else {
+			out[h.Tag()] = h
+		}
+	}
+	return out, nil
+}
+
+// timeline is results.bin per second of the run.
+type timeline struct {
+	start time.Time
+	// Per second from start: requests sent (by send time), 2xx answers
+	// and other outcomes (by answer time), and service latencies of the
+	// requests sent in that second.
+	sent, ok, failed []float64
+	latencies        [][]float64
+}
+
+func (t *timeline) bucket(d time.Duration) int { return max(int(d/time.Second), 0) }
+
+func grow(xs []float64, i int) []float64 {
+	for len(xs) <= i {
+		xs = append(xs, 0)
+	}
+	return xs
+}
+
+// readTimeline streams Vegeta's gob results (a million results fit; only
+// latencies are kept).
+func readTimeline(path string) (*timeline, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := vegeta.NewDecoder(bufio.NewReaderSize(f, 256<<10))
+	var rs []vegeta.Result
+	for {
+		var r vegeta.Result
+		if err := dec.Decode(&r); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("%s is not Vegeta's result encoding: %v", path, err)
+		}
+		r.Body, r.Headers = nil, nil
+		rs = append(rs, r)
+	}
+	t := &timeline{}
+	for _, r := range rs {
+		if t.start.IsZero() || r.Timestamp.Before(t.start) {
+			t.start = r.Timestamp
+		}
+	}
+	for _, r := range rs {
+		i := t.bucket(r.Timestamp.Sub(t.start))
+		t.sent = grow(t.sent, i)
+		t.sent[i]++
+		for len(t.latencies) <= i {
+			t.latencies = append(t.latencies, nil)
+		}
+		t.latencies[i] = append(t.latencies[i], float64(r.Latency)/float64(time.Millisecond))
+		j := t.bucket(r.End().Sub(t.start))
+		t.ok, t.failed = grow(t.ok, j), grow(t.failed, j)
+		if r.Code >= 200 && r.Code < 300 {
+			t.ok[j]++
+		} else {
+			t.failed[j]++
+		}
+	}
+	n := max(len(t.sent), len(t.ok))
+	t.sent, t.ok, t.failed = grow(t.sent, n-1), grow(t.ok, n-1), grow(t.failed, n-1)
+	for len(t.latencies) < n {
+		t.latencies = append(t.latencies, nil)
+	}
+	return t, nil
+}
+
+// Verdict of the load run: its SLO gates, the reconciliation, and that it
+// sent something and ran to its end.
+func (l *Load) Verdict() Verdict {
+	switch {
+	case l.s.Interrupted:
+		return VerdictInterrupted
+	case l.s.Requests.Sent == 0:
+		return VerdictFailed
+	case !l.s.GatesPassed || !l.s.Reconciliation.OK || l.s.Aborted != "":
+		return VerdictFailed
+	case l.s.Capacity != nil && l.s.Capacity.Rate == 0:
+		return VerdictFailed
+	}
+	return VerdictPassed
+}
 
 // Duration of the load run.
-func (l *Load) Duration() time.Duration { return 0 }
+func (l *Load) Duration() time.Duration {
+	return time.Duration(l.s.ElapsedMs * float64(time.Millisecond))
+}
 
-func loadSuite(l *Load) junitSuite { return junitSuite{Name: "Load: SLO gates"} }
+// trendFigures are the load run's values for the history: the p99 of
+// intended-time latency (for a capacity search, of the stage at the rate
+// found) and the highest sustained rate: the capacity found, or a run's
+// throughput when it met every gate.
+func (l *Load) trendFigures() (p99ms, maxRate *float64) {
+	p := l.s.Latency.Intended.P99Ms
+	p99ms = &p
+	if c := l.s.Capacity; c != nil {
+		for _, st := range c.Stages {
+			if st.Pass && st.Rate == c.Rate {
+				v := st.P99Ms
+				p99ms = &v
+			}
+		}
+		if c.Rate > 0 {
+			r := c.Rate
+			maxRate = &r
+		}
+		return p99ms, maxRate
+	}
+	if l.Verdict() == VerdictPassed && len(l.s.Gates) > 0 {
+		r := l.s.Rate.Throughput
+		maxRate = &r
+	}
+	return p99ms, maxRate
+}
+
+func (l *Load) target() string {
+	if l.s.Target.Name != "" {
+		return l.s.Target.Name
+	}
+	return "unknown"
+}
+
+// gateUnit formats a gate's value in its unit.
+func gateValue(v float64, unit string) string {
+	switch unit {
+	case "ms":
+		return msText(v)
+	case "ratio":
+		return strconv.FormatFloat(100*v, 'f', -1, 64) + " %"
+	case "/s":
+		return fmt.Sprintf("%.1f/s", v)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64) + " " + unit
+}
+
+func msText(v float64) string {
+	switch {
+	case v >= 1000:
+		return fmt.Sprintf("%.2f s", v/1000)
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	}
+	return fmt.Sprintf("%.2f ms", v)
+}
+
+// loadSuite is the load run as JUnit test cases: each SLO gate, the
+// reconciliation, and (for a capacity search) the capacity and deadline.
+func loadSuite(l *Load) junitSuite {
+	s := l.s
+	const class = "Load"
+	suite := junitSuite{Name: "Load: SLO gates and reconciliation", Time: seconds(l.Duration())}
+	if !s.Started.IsZero() {
+		suite.Stamp = s.Started.UTC().Format("2006-01-02T15:04:05")
+	}
+	props := []junitProperty{{Name: "target", Value: l.target()}, {Name: "kind", Value: s.Kind}}
+	if s.Parameters.SLO != "" {
+		props = append(props, junitProperty{Name: "slo", Value: s.Parameters.SLO})
+	}
+	suite.Properties = &junitPropertys{List: props}
+	add := func(name string, pass bool, message, text string) {
+		c := junitCase{Name: name, Classname: class, Time: seconds(l.Duration())}
+		if !pass {
+			c.Failure = &junitProblem{Message: xmlSafe(message), Type: "GateFailed", Text: xmlSafe(text)}
+			suite.Failures++
+		}
+		suite.Tests++
+		suite.Cases = append(suite.Cases, c)
+	}
+	over := fmt.Sprintf("over all %d requests against %s", s.Requests.Sent, l.target())
+	if s.Capacity != nil {
+		over = fmt.Sprintf("at the stage of %s/s, the highest that passed", strconv.FormatFloat(s.Capacity.Rate, 'f', -1, 64))
+	}
+	for _, g := range s.Gates {
+		msg := fmt.Sprintf("%s: %s was %s, the gate wants %s %s", g.Gate, g.Metric, gateValue(g.Actual, g.Unit), g.Op, gateValue(g.Threshold, g.Unit))
+		add("SLO "+g.Gate, g.Pass, msg, msg+"\n("+over+"; latency counts from when each request was due)\n")
+	}
+	rc := s.Reconciliation
+	text := fmt.Sprintf("%d sent = %d accepted + %d given up + %d refused (%d unaccounted)", rc.Sent, rc.Accepted, rc.GaveUp, rc.Refused, rc.Unaccounted)
+	if st := rc.Store; st != nil {
+		text += fmt.Sprintf("\nstore: %d forsendelser of %d distinct leveranser; %d duplicated, %d lost", st.Forsendelser, st.Distinct, st.Duplicated, st.Lost)
+	}
+	add("every leveranse accounted for", rc.OK, "reconciliation failed: "+firstLine(text), text+"\n")
+	add("requests were sent", s.Requests.Sent > 0, "no request was sent", "the run sent nothing, so nothing was measured\n")
+	if s.Interrupted || s.Aborted != "" {
+		why := "interrupted (SIGINT/SIGTERM)"
+		if s.Aborted != "" {
+			why = "stopped early: the gate " + s.Aborted + " could no longer pass"
+		}
+		add("the run ran to its end", false, why, why+fmt.Sprintf("; %d requests were sent until then\n", s.Requests.Sent))
+	}
+	if c := s.Capacity; c != nil {
+		add("a rate met the SLO", c.Rate > 0, "no stage met the SLO", c.Sentence+"\n")
+		if d := c.Deadline; d != nil {
+			add("the volume fits the deadline", d.Fits, fmt.Sprintf("%d oppgaver do not fit the deadline", d.Volume), c.Sentence+"\n")
+		}
+	}
+	return suite
+}
 
 // loadView is the load section of the HTML report.
 type loadView struct {
-	Headline string
-	Figures  []figure
+	Headline    string
+	Figures     []figure
+	Kind        string
+	Target, API string
+	Shape       string
+	Verdict     Verdict
+	Started     time.Time
+	Elapsed     string
+	Notes       []string
+	Gates       []gateView
+	Quantiles   []quantileRow
+	Status      []countRow
+	GLD         []countRow
+	Errors      []countRow
+	Retries     []countRow
+	Reasons     []countRow
+	Recon       []countRow
+	ReconOK     bool
+	Capacity    *capacityView
+	HasTimeline bool
+	HasHist     bool
+	Missing     []string
 }
 
-// loadData is the load section's chart data.
-type loadData struct{}
+type gateView struct {
+	Gate, Actual, Threshold string
+	Pass                    bool
+}
 
-func buildLoad(l *Load) (*loadView, *loadData) { return &loadView{}, nil }
+type quantileRow struct {
+	Name                                   string
+	P50, P90, P95, P99, P999, Max, Mean    string
+	Count                                  int64
+	Emphasis                               bool
+}
 
-func (l *Load) trendFigures() (p99ms, maxRate *float64) { return nil, nil }
-func (l *Load) target() string                          { return "unknown" }
+type countRow struct {
+	Key   string
+	Count uint64
+	Share string
+	Tone  string
+}
+
+type capacityView struct {
+	Rate     string
+	Sentence string
+	Stages   []stageView
+	Deadline []countRow
+	Fits     *bool
+}
+
+type stageView struct {
+	N                                   int
+	Rate, Throughput, P50, P99, LagP99  string
+	Sent                                uint64
+	Pass                                bool
+	Failed                              string
+}
+
+// loadData is the load section's chart data, as JSON in the page.
+type loadData struct {
+	// Time series per second since the run began.
+	Seconds    []float64  `json:"t,omitempty"`
+	Offered    []*float64 `json:"offered,omitempty"`
+	Sent       []float64  `json:"sent,omitempty"`
+	Achieved   []float64  `json:"achieved,omitempty"`
+	Failed     []float64  `json:"failed,omitempty"`
+	ServiceP50 []*float64 `json:"serviceP50,omitempty"`
+	ServiceP99 []*float64 `json:"serviceP99,omitempty"`
+	// IntendedP99 and ServiceP99All are the whole run's figures, drawn as
+	// reference lines.
+	IntendedP99   float64 `json:"intendedP99"`
+	ServiceP99All float64 `json:"serviceP99All"`
+	// Hist is the latency distribution: bucket upper bounds (ms) and the
+	// share of requests (%) per bucket for intended and service time.
+	Hist *histData `json:"hist,omitempty"`
+	// Stages of a capacity search: offered rate, throughput, p99.
+	Stages *stageData `json:"stages,omitempty"`
+}
+
+type histData struct {
+	Ms       []float64 `json:"ms"`
+	Intended []float64 `json:"intended"`
+	Service  []float64 `json:"service"`
+}
+
+type stageData struct {
+	Offered    []float64 `json:"offered"`
+	Throughput []float64 `json:"throughput"`
+	P99        []float64 `json:"p99"`
+	Pass       []bool    `json:"pass"`
+	Limit      *float64  `json:"limit,omitempty"`
+}
+
+func countRows(m map[string]uint64, total uint64, tone func(string) string) []countRow {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var out []countRow
+	for _, k := range keys {
+		r := countRow{Key: k, Count: m[k], Tone: "neutral"}
+		if total > 0 {
+			r.Share = fmt.Sprintf("%.2f %%", 100*float64(m[k])/float64(total))
+		}
+		if tone != nil {
+			r.Tone = tone(k)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func statusTone(k string) string {
+	n, _ := strconv.Atoi(k)
+	switch {
+	case n >= 200 && n < 300:
+		return "pass"
+	case n >= 400 && n < 500:
+		return "warn"
+	}
+	return "fail"
+}
+
+func shapeOf(s loadSummary) string {
+	p := s.Parameters
+	var shape string
+	switch p.Profile {
+	case "linear":
+		shape = fmt.Sprintf("linear %g/s → %g/s over %s", p.Rate, p.RateTo, duration(msDur(p.DurationMs)))
+	case "steps":
+		shape = "steps " + p.Steps
+	case "sine":
+		shape = fmt.Sprintf("sine %g/s ± %g/s, period %s", p.Rate, p.Amplitude, duration(msDur(p.PeriodMs)))
+	case "capacity":
+		shape = fmt.Sprintf("capacity search from %g/s, at most %g/s, stages of %s", p.Rate, p.RateTo, duration(msDur(p.DurationMs)))
+	default:
+		shape = fmt.Sprintf("%s %g/s", p.Profile, p.Rate)
+		if p.DurationMs > 0 {
+			shape += " for " + duration(msDur(p.DurationMs))
+		}
+	}
+	if p.Shard.Count > 1 {
+		shape += fmt.Sprintf(", shard %d of %d", p.Shard.Index, p.Shard.Count)
+	}
+	return shape + fmt.Sprintf(", %d oppgaver per leveranse, seed %d", p.Oppgaver, p.Seed)
+}
+
+func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
+
+func buildLoad(l *Load) (*loadView, *loadData) {
+	s := l.s
+	v := &loadView{Kind: s.Kind, Target: l.target(), API: s.Target.API, Shape: shapeOf(s), Verdict: l.Verdict(),
+		Started: s.Started, Elapsed: duration(l.Duration()), ReconOK: s.Reconciliation.OK, Missing: l.missing}
+	d := &loadData{IntendedP99: s.Latency.Intended.P99Ms, ServiceP99All: s.Latency.Service.P99Ms}
+
+	passed := 0
+	for _, g := range s.Gates {
+		v.Gates = append(v.Gates, gateView{Gate: g.Gate, Actual: gateValue(g.Actual, g.Unit), Threshold: g.Op + " " + gateValue(g.Threshold, g.Unit), Pass: g.Pass})
+		if g.Pass {
+			passed++
+		}
+	}
+	q := func(name string, x quantiles, em bool) quantileRow {
+		return quantileRow{Name: name, Count: x.Count, Mean: msText(x.MeanMs), P50: msText(x.P50Ms), P90: msText(x.P90Ms),
+			P95: msText(x.P95Ms), P99: msText(x.P99Ms), P999: msText(x.P999Ms), Max: msText(x.MaxMs), Emphasis: em}
+	}
+	v.Quantiles = []quantileRow{
+		q("intended time (from when each request was due)", s.Latency.Intended, true),
+		q("service time (from when it was sent)", s.Latency.Service, false),
+		q("schedule lag (how late it was sent)", s.ScheduleLag, false),
+	}
+	v.Status = countRows(s.Status, s.Requests.Sent, statusTone)
+	v.GLD = countRows(s.GLD, s.Requests.Sent, func(string) string { return "warn" })
+	v.Errors = countRows(s.Errors, s.Requests.Sent, func(string) string { return "fail" })
+	r := s.Retries
+	v.Retries = []countRow{
+		{Key: "answered 2xx at the first try", Count: r.FirstTry, Tone: "pass"},
+		{Key: "recovered by a retry", Count: r.Recovered, Tone: "neutral"},
+		{Key: "retries made", Count: r.Attempts, Tone: "neutral"},
+		{Key: "gave up after the last retry", Count: r.GaveUp, Tone: toneIf(r.GaveUp > 0, "fail")},
+		{Key: "409 GLD_019 (a key reused with another body)", Count: r.Conflicts, Tone: toneIf(r.Conflicts > 0, "fail")},
+	}
+	v.Reasons = countRows(r.Reasons, 0, nil)
+	rc := s.Reconciliation
+	v.Recon = []countRow{
+		{Key: "sent", Count: rc.Sent},
+		{Key: "accepted (kvittering)", Count: rc.Accepted, Tone: "pass"},
+		{Key: "given up (out of retries)", Count: rc.GaveUp, Tone: toneIf(rc.GaveUp > 0, "warn")},
+		{Key: "refused (4xx, not retried)", Count: rc.Refused, Tone: toneIf(rc.Refused > 0, "warn")},
+		{Key: "unaccounted", Count: rc.Unaccounted, Tone: toneIf(rc.Unaccounted > 0, "fail")},
+	}
+	if st := rc.Store; st != nil {
+		v.Recon = append(v.Recon,
+			countRow{Key: "in the mock's store: forsendelser", Count: st.Forsendelser},
+			countRow{Key: "in the mock's store: distinct leveranser", Count: st.Distinct},
+			countRow{Key: "stored twice (duplicated)", Count: st.Duplicated, Tone: toneIf(st.Duplicated > 0, "fail")},
+			countRow{Key: "accepted but not stored (lost)", Count: st.Lost, Tone: toneIf(st.Lost > 0, "fail")},
+			countRow{Key: "stored after the run gave up (answer lost)", Count: st.StoredNotAccepted},
+		)
+	}
+	for i := range v.Recon {
+		if v.Recon[i].Tone == "" {
+			v.Recon[i].Tone = "neutral"
+		}
+	}
+	if s.Bottleneck != "" {
+		v.Notes = append(v.Notes, "The sender fell behind its schedule: "+s.Bottleneck+". The rate offered was not the rate sent.")
+	}
+	if s.Interrupted {
+		v.Notes = append(v.Notes, "The run was interrupted; the figures cover what was sent until then.")
+	}
+	if s.Aborted != "" {
+		v.Notes = append(v.Notes, "The run stopped early: the gate "+s.Aborted+" could no longer pass.")
+	}
+
+	gateTone := "pass"
+	if passed < len(s.Gates) {
+		gateTone = "fail"
+	}
+	gatesValue, gatesNote := fmt.Sprintf("%d / %d", passed, len(s.Gates)), strings.ReplaceAll(s.Parameters.SLO, ",", ", ")
+	if len(s.Gates) == 0 {
+		gatesValue, gatesNote, gateTone = "none", "no --slo given", "neutral"
+	}
+	v.Figures = append(v.Figures,
+		figure{Label: "SLO gates passed", Value: gatesValue, Note: gatesNote, Tone: gateTone, Href: "#load"},
+		figure{Label: "p99 latency", Value: msText(s.Latency.Intended.P99Ms), Note: "intended time; service " + msText(s.Latency.Service.P99Ms), Tone: "neutral", Href: "#load"},
+		figure{Label: "Throughput", Value: fmt.Sprintf("%.1f/s", s.Rate.Throughput), Note: fmt.Sprintf("%.0f %% of %.1f/s offered", 100*s.Rate.Achieved, s.Rate.Offered), Tone: "neutral", Href: "#load"},
+	)
+
+	if c := s.Capacity; c != nil {
+		cv := &capacityView{Rate: strconv.FormatFloat(c.Rate, 'f', -1, 64), Sentence: c.Sentence}
+		sd := &stageData{}
+		for i, st := range c.Stages {
+			var failed []string
+			for _, g := range st.Gates {
+				if !g.Pass {
+					failed = append(failed, g.Gate)
+				}
+			}
+			cv.Stages = append(cv.Stages, stageView{N: i + 1, Rate: fmt.Sprintf("%g/s", st.Rate), Throughput: fmt.Sprintf("%.1f/s", st.Throughput),
+				P50: msText(st.P50Ms), P99: msText(st.P99Ms), LagP99: msText(st.LagP99Ms), Sent: st.Sent, Pass: st.Pass, Failed: strings.Join(failed, ", ")})
+			sd.Offered = append(sd.Offered, st.Rate)
+			sd.Throughput = append(sd.Throughput, st.Throughput)
+			sd.P99 = append(sd.P99, st.P99Ms)
+			sd.Pass = append(sd.Pass, st.Pass)
+		}
+		for _, g := range s.Gates {
+			if g.Metric == "p99" && g.Unit == "ms" {
+				t := g.Threshold
+				sd.Limit = &t
+			}
+		}
+		if dl := c.Deadline; dl != nil {
+			cv.Fits = &dl.Fits
+			cv.Deadline = []countRow{
+				{Key: fmt.Sprintf("oppgaver to deliver (%d per leveranse: %d leveranser)", dl.OppgaverPerLeveranse, dl.Leveranser), Count: uint64(max(dl.Volume, 0))},
+			}
+		}
+		v.Capacity = cv
+		d.Stages = sd
+		capTone, capNote := "pass", "highest rate that met the SLO"
+		if c.Rate == 0 {
+			capTone, capNote = "fail", "no stage met the SLO"
+		} else if dl := c.Deadline; dl != nil {
+			capNote = fmt.Sprintf("needs %.1f/s for the volume: %.1f× headroom", dl.RequiredRate, dl.Headroom)
+			if !dl.Fits {
+				capTone = "fail"
+			}
+		}
+		v.Figures = append(v.Figures, figure{Label: "Capacity", Value: cv.Rate + "/s", Note: capNote, Tone: capTone, Href: "#capacity"})
+	}
+
+	if t := l.timeline; t != nil && len(t.sent) > 0 {
+		v.HasTimeline = true
+		offered := offeredShape(s, len(t.sent))
+		for i := range t.sent {
+			d.Seconds = append(d.Seconds, float64(i))
+			d.Sent = append(d.Sent, t.sent[i])
+			d.Achieved = append(d.Achieved, t.ok[i])
+			d.Failed = append(d.Failed, t.failed[i])
+			d.ServiceP50 = append(d.ServiceP50, percentileOf(t.latencies[i], 0.50))
+			d.ServiceP99 = append(d.ServiceP99, percentileOf(t.latencies[i], 0.99))
+			if offered != nil {
+				d.Offered = append(d.Offered, offered[i])
+			}
+		}
+	}
+	if in, sv := l.hists["intended"], l.hists["service"]; in != nil && sv != nil && in.TotalCount() > 0 {
+		v.HasHist = true
+		d.Hist = histogramOf(in, sv)
+	}
+
+	switch v.Verdict {
+	case VerdictPassed:
+		v.Headline = fmt.Sprintf("load: %s at %.0f/s", plural(len(s.Gates), "SLO gate passed", "SLO gates passed"), s.Rate.Throughput)
+		if len(s.Gates) == 0 {
+			v.Headline = fmt.Sprintf("load: %d requests at %.0f/s, no SLO gates", s.Requests.Sent, s.Rate.Throughput)
+		}
+	case VerdictInterrupted:
+		v.Headline = "load run interrupted"
+	default:
+		var lost []string
+		for _, g := range v.Gates {
+			if !g.Pass {
+				lost = append(lost, fmt.Sprintf("%s (was %s)", g.Gate, g.Actual))
+			}
+		}
+		switch {
+		case len(lost) > 0:
+			v.Headline = fmt.Sprintf("load: %d of %d SLO gates failed: %s", len(lost), len(v.Gates), strings.Join(lost, ", "))
+		case !s.Reconciliation.OK:
+			v.Headline = "load: not every leveranse is accounted for"
+		case s.Requests.Sent == 0:
+			v.Headline = "load: no request was sent"
+		default:
+			v.Headline = "load failed"
+		}
+	}
+	if c := s.Capacity; c != nil {
+		if c.Rate > 0 {
+			v.Headline = fmt.Sprintf("capacity %g leveranser/s", c.Rate)
+			if dl := c.Deadline; dl != nil {
+				if dl.Fits {
+					v.Headline += fmt.Sprintf(", the volume fits the deadline (%.1f× headroom)", dl.Headroom)
+				} else {
+					v.Headline += ", the volume does NOT fit the deadline"
+				}
+			}
+		} else {
+			v.Headline = "capacity: no stage met the SLO"
+		}
+	}
+	return v, d
+}
+
+func toneIf(cond bool, tone string) string {
+	if cond {
+		return tone
+	}
+	return "neutral"
+}
+
+func percentileOf(xs []float64, q float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	i := int(math.Ceil(q*float64(len(s)))) - 1
+	v := s[min(max(i, 0), len(s)-1)]
+	return &v
+}
+
+// offeredShape is the rate the schedule offered in each second, from the
+// shape's documented parameters (docs/load.md), scaled so that its mean is
+// the summary's own offered rate (which covers shards and merges). For a
+// capacity search the stages are the schedule. nil when the shape is not
+// one the report knows.
+func offeredShape(s loadSummary, n int) []*float64 {
+	p := s.Parameters
+	at := func(t float64) (float64, bool) {
+		switch p.Profile {
+		case "constant":
+			return p.Rate, true
+		case "linear":
+			d := p.DurationMs / 1000
+			if d <= 0 {
+				return p.Rate, true
+			}
+			return p.Rate + (p.RateTo-p.Rate)*math.Min(t/d, 1), true
+		case "sine":
+			per := p.PeriodMs / 1000
+			if per <= 0 {
+				return 0, false
+			}
+			return p.Rate + p.Amplitude*math.Sin(2*math.Pi*t/per), true
+		}
+		return 0, false
+	}
+	var stages [][2]float64 // rate, end (s)
+	switch {
+	case s.Capacity != nil:
+		end := 0.0
+		for _, st := range s.Capacity.Stages {
+			end += st.DurationMs / 1000
+			stages = append(stages, [2]float64{st.Rate, end})
+		}
+	case p.Profile == "steps":
+		end := 0.0
+		for part := range strings.SplitSeq(p.Steps, ",") {
+			r, dur, ok := strings.Cut(strings.TrimSpace(part), "@")
+			rate, err1 := strconv.ParseFloat(r, 64)
+			d, err2 := time.ParseDuration(dur)
+			if !ok || err1 != nil || err2 != nil {
+				return nil
+			}
+			end += d.Seconds()
+			stages = append(stages, [2]float64{rate, end})
+		}
+	}
+	out := make([]float64, n)
+	for i := range out {
+		t := float64(i) + 0.5
+		if stages != nil {
+			out[i] = 0
+			for _, st := range stages {
+				if t < st[1] {
+					out[i] = st[0]
+					break
+				}
+			}
+			continue
+		}
+		v, ok := at(t)
+		if !ok {
+			return nil
+		}
+		out[i] = v
+	}
+	if s.Capacity == nil {
+		var mean float64
+		for _, v := range out {
+			mean += v
+		}
+		mean /= float64(n)
+		if mean <= 0 || s.Rate.Offered <= 0 {
+			return nil
+		}
+		for i := range out {
+			out[i] *= s.Rate.Offered / mean
+		}
+	}
+	ptrs := make([]*float64, n)
+	for i := range out {
+		v := math.Round(out[i]*10) / 10
+		ptrs[i] = &v
+	}
+	return ptrs
+}
+
+// histogramOf puts both histograms into the same 48 buckets, evenly spaced
+// on a log scale from the fastest to the slowest request, as shares of
+// each histogram's requests.
+func histogramOf(in, sv *hdrhistogram.Histogram) *histData {
+	lo := float64(max(min(in.Min(), sv.Min()), 1))
+	hi := float64(max(in.Max(), sv.Max(), int64(lo)+1))
+	const n = 48
+	step := math.Log(hi/lo) / n
+	h := &histData{}
+	for i := range n {
+		h.Ms = append(h.Ms, math.Round(lo*math.Exp(step*float64(i+1)))/1000)
+	}
+	fill := func(hist *hdrhistogram.Histogram) []float64 {
+		out := make([]float64, n)
+		total := float64(hist.TotalCount())
+		for _, b := range hist.Distribution() {
+			if b.Count == 0 {
+				continue
+			}
+			v := float64(max(b.From, 1))
+			i := int(math.Log(v/lo) / step)
+			out[min(max(i, 0), n-1)] += float64(b.Count)
+		}
+		for i := range out {
+			out[i] = math.Round(100000*out[i]/total) / 1000
+		}
+		return out
+	}
+	h.Intended, h.Service = fill(in), fill(sv)
+	return h
+}

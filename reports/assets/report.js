@@ -36,10 +36,10 @@
       height: opts.height || 220,
       legend: { show: series.length > 1 || !!opts.legend },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: opts.time !== false }, y: opts.y || {} },
+      scales: { x: opts.xLog ? { time: false, distr: 3 } : { time: opts.time !== false }, y: opts.y || {} },
       axes: [
         { stroke: "#5b6570", grid: { stroke: "#eceff2" } },
-        { stroke: "#5b6570", grid: { stroke: "#eceff2" }, size: 56,
+        { stroke: "#5b6570", grid: { stroke: "#eceff2" }, size: 76,
           values: function (_, ticks) { return ticks.map(function (t) { return fmt(t, opts.unit); }); } }
       ],
       series: [{ label: opts.xLabel || "run" }].concat(series.map(function (s) {
@@ -70,8 +70,41 @@
     });
   }
 
+  // A horizontal reference line at v, as a series of equal values.
+  function flat(xs, v) { return xs.map(function () { return v; }); }
+
   var load = data.load;
-  if (load && window.finprodLoadCharts) window.finprodLoadCharts(load, draw, empty, { BLUE: BLUE, ORANGE: ORANGE, VERMILLION: VERMILLION, GREEN: GREEN });
+  if (load) {
+    document.querySelectorAll("#load .chart").forEach(function (node) {
+      var kind = node.getAttribute("data-load"), unit = node.getAttribute("data-unit");
+      if (kind === "latency" && load.t) {
+        draw(node, load.t, [
+          { label: "service p50", color: BLUE, ys: load.serviceP50, points: false },
+          { label: "service p99", color: VERMILLION, ys: load.serviceP99, points: false },
+          { label: "intended p99 (whole run)", color: "#6a3d9a", ys: flat(load.t, load.intendedP99), dash: [8, 4], points: false },
+          { label: "service p99 (whole run)", color: VERMILLION, ys: flat(load.t, load.serviceP99All), dash: [2, 4], points: false }
+        ], { time: false, unit: unit, xLabel: "second", legend: true });
+      } else if (kind === "rate" && load.t) {
+        var series = [];
+        if (load.offered) series.push({ label: "offered", color: "#5b6570", ys: load.offered, dash: [8, 4], points: false });
+        series.push({ label: "sent", color: BLUE, ys: load.sent, points: false });
+        series.push({ label: "achieved (2xx)", color: GREEN, ys: load.achieved, points: false });
+        series.push({ label: "not 2xx", color: VERMILLION, ys: load.failed, points: false });
+        draw(node, load.t, series, { time: false, unit: unit, xLabel: "second", legend: true });
+      } else if (kind === "hist" && load.hist) {
+        draw(node, load.hist.ms, [
+          { label: "intended", color: "#6a3d9a", ys: load.hist.intended, points: false, fill: "rgba(106,61,154,0.12)" },
+          { label: "service", color: ORANGE, ys: load.hist.service, points: false, fill: "rgba(230,159,0,0.12)" }
+        ], { time: false, unit: unit, xLabel: "ms", legend: true, xLog: true });
+      } else if (kind === "stages" && load.stages) {
+        var st = load.stages, series2 = [{ label: "p99", color: VERMILLION, ys: st.p99 }];
+        if (st.limit !== undefined && st.limit !== null) series2.push({ label: "SLO limit", color: "#5b6570", ys: flat(st.offered, st.limit), dash: [6, 4], points: false });
+        draw(node, st.offered, series2, { time: false, unit: unit, xLabel: "offered /s", legend: true });
+      } else {
+        empty(node, "No data for this chart.");
+      }
+    });
+  }
 
   var t;
   window.addEventListener("resize", function () {

@@ -1,0 +1,213 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// summaryFacts reads summary.json with encoding/json on its own terms.
+type summaryFacts struct {
+	Requests struct{ Sent, Success float64 }
+	Latency  struct {
+		Intended struct{ P99Ms float64 }
+	}
+	Gates []struct {
+		Gate string
+		Pass bool
+	}
+}
+
+func readSummaryFacts(t *testing.T, dir string) summaryFacts {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "load", "summary.json"))
+	require.NoError(t, err)
+	var f summaryFacts
+	require.NoError(t, json.Unmarshal(b, &f))
+	return f
+}
+
+func TestLoadRunIsReadWithItsTimelineAndHistograms(t *testing.T) {
+	dir := "testdata/load-run"
+	facts := readSummaryFacts(t, dir)
+	r := open(t, dir)
+	require.NotNil(t, r.Load)
+	assert.Nil(t, r.Acceptance)
+	assert.Equal(t, VerdictPassed, r.Verdict())
+
+	v, d := buildLoad(r.Load)
+	require.True(t, v.HasTimeline)
+	require.True(t, v.HasHist)
+	var sent, ok float64
+	for i := range d.Sent {
+		sent += d.Sent[i]
+		ok += d.Achieved[i]
+	}
+	assert.Equal(t, facts.Requests.Sent, sent, "every result of results.bin is in the timeline")
+	assert.Equal(t, facts.Requests.Success, ok)
+	assert.Len(t, d.Offered, len(d.Seconds))
+	var share float64
+	for _, s := range d.Hist.Intended {
+		share += s
+	}
+	assert.InDelta(t, 100, share, 0.1, "the histogram's shares add up")
+	assert.Equal(t, facts.Latency.Intended.P99Ms, d.IntendedP99)
+	assert.Contains(t, v.Headline, "3 SLO gates passed")
+
+	p99, rate := r.Load.trendFigures()
+	require.NotNil(t, p99)
+	assert.Equal(t, facts.Latency.Intended.P99Ms, *p99)
+	assert.NotNil(t, rate, "a run that met its gates sustained its throughput")
+}
+
+func TestLoadGatesAreJUnitTestCases(t *testing.T) {
+	dir := "testdata/load-run"
+	facts := readSummaryFacts(t, dir)
+	doc := junitOf(t, dir)
+	out, err := validate(t, doc)
+	require.NoError(t, err, out)
+
+	var x xSuites
+	require.NoError(t, xml.Unmarshal(doc, &x))
+	require.Len(t, x.Suites, 1)
+	var names []string
+	for _, c := range x.Suites[0].Cases {
+		assert.Equal(t, "Load", c.Classname)
+		assert.Nil(t, c.Failure, c.Name)
+		names = append(names, c.Name)
+	}
+	for _, g := range facts.Gates {
+		assert.Contains(t, names, "SLO "+g.Gate)
+	}
+	assert.Contains(t, names, "every leveranse accounted for")
+	assert.Equal(t, len(facts.Gates)+2, x.Tests)
+}
+
+// failedCopy writes a copy of a load run whose first gate failed.
+func failedCopy(t *testing.T, from string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "load"), 0o755))
+	b, err := os.ReadFile(filepath.Join(from, "load", "summary.json"))
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	g := m["gates"].([]any)[0].(map[string]any)
+	g["pass"], g["threshold"] = false, 2.0
+	m["gatesPassed"] = false
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "load", "summary.json"), out, 0o644))
+	return dir
+}
+
+func TestAFailedGateFailsTheRunAndItsTestCase(t *testing.T) {
+	dir := failedCopy(t, "testdata/load-run")
+	r := open(t, dir)
+	assert.Equal(t, VerdictFailed, r.Verdict())
+	v, d := buildLoad(r.Load)
+	assert.Contains(t, v.Headline, "1 of 3 SLO gates failed: p99<200ms (was 5.42 ms)")
+	assert.False(t, v.HasTimeline, "this copy has no results.bin")
+	assert.Contains(t, v.Missing, "results.bin")
+	assert.Nil(t, d.Hist)
+
+	var x xSuites
+	require.NoError(t, xml.Unmarshal(junitOf(t, dir), &x))
+	assert.Equal(t, 1, x.Failures)
+	c := x.Suites[0].Cases[0]
+	require.NotNil(t, c.Failure)
+	assert.Equal(t, "p99<200ms: p99 was 5.42 ms, the gate wants < 2.00 ms", c.Failure.Message)
+}
+
+func TestCapacitySearch(t *testing.T) {
+	r := open(t, "testdata/load-capacity")
+	assert.Equal(t, VerdictPassed, r.Verdict())
+	v, d := buildLoad(r.Load)
+	require.NotNil(t, v.Capacity)
+	assert.Equal(t, "1600", v.Capacity.Rate)
+	assert.Len(t, v.Capacity.Stages, 6)
+	assert.False(t, v.Capacity.Stages[5].Pass)
+	assert.Equal(t, "p99<25ms", v.Capacity.Stages[5].Failed)
+	require.NotNil(t, v.Capacity.Fits)
+	assert.True(t, *v.Capacity.Fits)
+	assert.Contains(t, v.Capacity.Sentence, "5 000 000 oppgaver")
+	assert.Equal(t, "capacity 1600 leveranser/s, the volume fits the deadline (82.9× headroom)", v.Headline)
+	require.NotNil(t, d.Stages)
+	assert.Equal(t, []float64{100, 200, 400, 800, 1600, 3000}, d.Stages.Offered)
+	assert.Equal(t, 25.0, *d.Stages.Limit)
+
+	_, rate := r.Load.trendFigures()
+	require.NotNil(t, rate)
+	assert.Equal(t, 1600.0, *rate)
+
+	var x xSuites
+	doc := junitOf(t, "testdata/load-capacity")
+	require.NoError(t, xml.Unmarshal(doc, &x))
+	var names []string
+	for _, c := range x.Suites[0].Cases {
+		names = append(names, c.Name)
+	}
+	assert.Contains(t, names, "a rate met the SLO")
+	assert.Contains(t, names, "the volume fits the deadline")
+	assert.Zero(t, x.Failures)
+	out, err := validate(t, doc)
+	assert.NoError(t, err, out)
+}
+
+func TestOfferedShape(t *testing.T) {
+	var s loadSummary
+	s.Parameters.Profile, s.Parameters.Rate, s.Parameters.RateTo, s.Parameters.DurationMs = "linear", 40, 120, 6000
+	s.Rate.Offered = 80
+	got := offeredShape(s, 6)
+	var vals []float64
+	for _, v := range got {
+		vals = append(vals, *v)
+	}
+	// 40 + 80·t/6 at the middle of each second.
+	assert.Equal(t, []float64{46.7, 60, 73.3, 86.7, 100, 113.3}, vals)
+
+	s.Parameters.Profile, s.Parameters.Steps, s.Rate.Offered = "steps", "50@2s,100@2s", 75
+	vals = nil
+	for _, v := range offeredShape(s, 4) {
+		vals = append(vals, *v)
+	}
+	assert.Equal(t, []float64{50, 50, 100, 100}, vals)
+
+	// A shard of four offers a quarter: the shape is scaled to the
+	// summary's own mean.
+	s.Parameters.Profile, s.Parameters.Rate, s.Rate.Offered = "constant", 400, 100
+	assert.Equal(t, 100.0, *offeredShape(s, 3)[1])
+
+	s.Parameters.Profile = "unknown-shape"
+	assert.Nil(t, offeredShape(s, 3))
+}
+
+func TestLoadSummaryOfAnotherVersionIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "load"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "load", "summary.json"), []byte(`{"format":"finprod.load.summary/v2"}`), 0o644))
+	_, err := Open(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is format finprod.load.summary/v2; this finprod reads finprod.load.summary/v1")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "load", "summary.json"), []byte(`{"format":"something else"}`), 0o644))
+	_, err = Open(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not a load summary")
+}
+
+func TestALoadOnlyFolderMakesAReport(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteHTML(&b, open(t, "testdata/load-run"), HTMLOptions{}))
+	page := b.String()
+	assert.Contains(t, page, `id="load"`)
+	assert.NotContains(t, page, `id="features"`)
+	assert.True(t, strings.Contains(page, "3 SLO gates passed"))
+}
