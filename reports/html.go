@@ -96,13 +96,13 @@ type page struct {
 	Subline   []string
 	Generated time.Time
 	// Figures are the key figures, one group per part of the run.
-	Figures   []figureGroup
-	Failures  []failureGroup
-	Failed    int
-	Features  []featureView
-	Coverage  []CodeCoverage
-	Covered   int
-	Target    string
+	Figures  []figureGroup
+	Failures []failureGroup
+	Failed   int
+	Features []featureView
+	Coverage []CodeCoverage
+	Covered  int
+	Target   string
 	// Assumptions tested by some scenario first, then the untested ones.
 	Assumptions        []AssumptionStatus
 	AssumptionsTested  int

@@ -25,13 +25,6 @@ import (
 // of the documented file would; they do not import the load package.
 const LoadFormat = "finprod.load.summary/v1"
 
-// The load summary's kinds.
-const (
-	loadKindRun      = "run"
-	loadKindMerge    = "merge"
-	loadKindCapacity = "capacity"
-)
-
 // loadSummary is the part of summary.json the reports show.
 type loadSummary struct {
 	Format string `json:"format"`
@@ -494,10 +487,10 @@ type gateView struct {
 }
 
 type quantileRow struct {
-	Name                                   string
-	P50, P90, P95, P99, P999, Max, Mean    string
-	Count                                  int64
-	Emphasis                               bool
+	Name                                string
+	P50, P90, P95, P99, P999, Max, Mean string
+	Count                               int64
+	Emphasis                            bool
 }
 
 type countRow struct {
@@ -516,11 +509,11 @@ type capacityView struct {
 }
 
 type stageView struct {
-	N                                   int
-	Rate, Throughput, P50, P99, LagP99  string
-	Sent                                uint64
-	Pass                                bool
-	Failed                              string
+	N                                  int
+	Rate, Throughput, P50, P99, LagP99 string
+	Sent                               uint64
+	Pass                               bool
+	Failed                             string
 }
 
 // loadData is the load section's chart data, as JSON in the page.
