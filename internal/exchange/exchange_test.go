@@ -27,6 +27,8 @@ func TestTextRemovesTokensKeysAndPasswords(t *testing.T) {
 		// Half a JWT, as a cut body may end.
 		{"Bearer eyJhbGciOiJSUzI1Ni", "Bearer [redacted] JWT"},
 		{"key:\n-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\nrest", "key:\n[redacted] PEM\nrest"},
+		// A body cut inside a secret's value.
+		{`{"expires_in":120,"access_token":"abc.de`, `{"expires_in":120,"access_token":"[redacted]`},
 		{`{"kode":"GLD_004","melding":"Feil i forbindelse med autentisering"}`, `{"kode":"GLD_004","melding":"Feil i forbindelse med autentisering"}`},
 	}
 	for _, c := range cases {

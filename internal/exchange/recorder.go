@@ -70,7 +70,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		x.RequestBytes = int64(len(body))
-		x.RequestBody = cut(Text(string(body)))
+		x.RequestBody = keep(body)
 	}
 	resp, err := next.RoundTrip(req)
 	x.DurationMS = float64(r.now().Sub(x.Started).Microseconds()) / 1000
@@ -86,7 +86,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	x.ResponseHeader = resp.Header.Clone()
 	x.ResponseBytes = int64(len(body))
 	x.Koder, x.Stier = Findings(body)
-	x.ResponseBody = cut(Text(string(body)))
+	x.ResponseBody = keep(body)
 	if rerr != nil {
 		x.Error = "reading the answer: " + rerr.Error()
 	}
@@ -118,16 +118,19 @@ func requestBody(req *http.Request) ([]byte, error) {
 	return b, err
 }
 
-func cut(s string) string {
-	if len(s) <= MaxBody {
-		return s
+// keep is the part of a body that is kept: its first MaxBody bytes, cut
+// on a rune boundary (the JSON that carries it stays valid UTF-8), then
+// redacted. Only the kept part is scanned, so a 10 MB leveranse costs no
+// more than a small one; Text also takes out a secret the cut left half.
+func keep(body []byte) string {
+	if len(body) <= MaxBody {
+		return Text(string(body))
 	}
-	// Cut on a rune boundary, so the JSON that carries the text stays valid UTF-8.
 	n := MaxBody
-	for n > 0 && !utf8RuneStart(s[n]) {
+	for n > 0 && !utf8RuneStart(body[n]) {
 		n--
 	}
-	return s[:n] + "…"
+	return Text(string(body[:n])) + "…"
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -16,7 +16,9 @@ var (
 	pemRe = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)`)
 	// JSON members and form fields whose value is a credential.
 	jsonSecretRe = regexp.MustCompile(`(?i)("(?:[a-z_]*token|client_secret|[a-z_]*password|passwd|secret|private_?key|client_assertion|assertion|pin)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
-	formSecretRe = regexp.MustCompile(`(?i)\b((?:[a-z_]*token|client_secret|[a-z_]*password|passwd|secret|client_assertion|assertion)=)[^&\s"]*`)
+	// A credential's value that a cut body ends inside.
+	jsonSecretCutRe = regexp.MustCompile(`(?i)("(?:[a-z_]*token|client_secret|[a-z_]*password|passwd|secret|private_?key|client_assertion|assertion|pin)"\s*:\s*)"(?:[^"\\]|\\.)*$`)
+	formSecretRe    = regexp.MustCompile(`(?i)\b((?:[a-z_]*token|client_secret|[a-z_]*password|passwd|secret|client_assertion|assertion)=)[^&\s"]*`)
 )
 
 // Text takes secrets out of free text: bodies, URLs, error messages.
@@ -24,6 +26,7 @@ func Text(s string) string {
 	s = pemRe.ReplaceAllString(s, Redacted+" PEM")
 	s = jwtRe.ReplaceAllString(s, Redacted+" JWT")
 	s = jsonSecretRe.ReplaceAllString(s, `$1"`+Redacted+`"`)
+	s = jsonSecretCutRe.ReplaceAllString(s, `$1"`+Redacted)
 	s = formSecretRe.ReplaceAllString(s, "${1}"+Redacted)
 	return s
 }
