@@ -55,6 +55,15 @@ type RunPart struct {
 	Detail  string  `json:"detail,omitempty"`
 	// Files are the part's outputs, relative to the run folder.
 	Files []string `json:"files,omitempty"`
+	// Checks are the part's own checks, when it has some (the example).
+	Checks []RunCheck `json:"checks,omitempty"`
+}
+
+// RunCheck is one check of a part.
+type RunCheck struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // RunSummary is run.json, written by `finprod run` when it ends, however

@@ -27,6 +27,8 @@ const (
 	exitUsage = 2
 	// exitUnreachable: a target or a credential did not work (network, token, TLS).
 	exitUnreachable = 3
+	// exitInterrupted: stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code with a message that is already clear to a user.
@@ -55,6 +57,14 @@ func exitCode(err error) int {
 		return exitOK
 	}
 	fmt.Fprintln(os.Stderr, "finprod:", err)
+	return exitCodeOf(err)
+}
+
+// exitCodeOf is the exit code for err, without printing it.
+func exitCodeOf(err error) int {
+	if err == nil {
+		return exitOK
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

@@ -137,18 +137,3 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	assert.Contains(t, log, "path=/v1/2024", "requests are logged")
 	assert.NotContains(t, log, "Bearer")
 }
-
-func TestRunSubmitsAndReplaysExample(t *testing.T) {
-	dir := t.TempDir()
-	out, err := execute(context.Background(), "run", "--out", dir)
-	require.NoError(t, err, out)
-	assert.Contains(t, out, "byte-identical")
-	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
-	require.NoError(t, err)
-	assert.Contains(t, string(b), `"replayIdentical": true`)
-	assert.Contains(t, string(b), `"forsendelser": 1`)
-	assert.Contains(t, string(b), `"ok": true`)
-	assert.Contains(t, out, "scenarios (", "run runs the acceptance suite too")
-	assert.FileExists(t, filepath.Join(dir, "junit.xml"))
-	assert.FileExists(t, filepath.Join(dir, "cucumber.json"))
-}

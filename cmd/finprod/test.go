@@ -17,6 +17,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/reports"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
 )
@@ -125,16 +126,27 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 		return err
 	}
 
-	junit, cucumber := filepath.Join(o.Out, "junit.xml"), filepath.Join(o.Out, "cucumber.json")
+	cucumber := filepath.Join(o.Out, reports.CucumberFile)
 	so := steps.Options{
 		Tags: o.Tags, Concurrency: o.Concurrency, Output: stdout, NoColors: !isTerminal(stdout), RunID: runID,
-		Format: fmt.Sprintf("%s,junit:%s,cucumber:%s", o.Format, junit, cucumber),
+		Format: fmt.Sprintf("%s,cucumber:%s", o.Format, cucumber),
 	}
 	fmt.Fprintln(stderr, steps.Describe(tg, so))
 	start := time.Now()
 	status := steps.Run(ctx, tg, so)
+	took := time.Since(start)
+	// The JUnit is finprod's own (reports), made from the Cucumber JSON and
+	// the run's manifest: classname, file and line, the failing step.
+	junit, err := reports.FinishAcceptance(o.Out, reports.AcceptanceManifest{
+		Target: tg.Name, APIURL: tg.APIURL, Tags: steps.EffectiveTags(tg, o.Tags), Concurrency: o.Concurrency,
+		FeaturesDir: "features", Started: start.UTC(), DurationMS: float64(took.Microseconds()) / 1000,
+		Status: acceptanceStatus(ctx, status),
+	})
+	if err != nil && status != steps.StatusBadOptions {
+		return usageErr("%v", err)
+	}
 	fmt.Fprintf(stderr, "finprod test: %s in %s; results in %s and %s\n",
-		verdict(status), time.Since(start).Round(time.Millisecond), junit, cucumber)
+		verdict(status), took.Round(time.Millisecond), junit, cucumber)
 	switch status {
 	case steps.StatusPassed:
 		return nil
@@ -143,6 +155,19 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 	default:
 		return usageErr("the suite could not run with these options (tags %q, output %s)", o.Tags, o.Out)
 	}
+}
+
+// acceptanceStatus is the suite's outcome for acceptance.json.
+func acceptanceStatus(ctx context.Context, status int) string {
+	switch {
+	case ctx.Err() != nil:
+		return string(reports.VerdictInterrupted)
+	case status == steps.StatusPassed:
+		return string(reports.VerdictPassed)
+	case status == steps.StatusFailed:
+		return string(reports.VerdictFailed)
+	}
+	return string(reports.VerdictNotRun)
 }
 
 func verdict(status int) string {
@@ -217,12 +242,4 @@ func checkReachable(ctx context.Context, tg *target.Target) error {
 	}
 	_ = resp.Body.Close()
 	return nil
-}
-
-// runFullSuite is the acceptance part of `finprod run` (make run): every
-// feature against the embedded mock, JUnit XML and Cucumber JSON under out.
-func runFullSuite(cmd *cobra.Command, out string) error {
-	return runAcceptance(cmd.Context(), acceptanceOptions{
-		Target: "local", Concurrency: 4, Format: defaultConsoleFormat(cmd.OutOrStdout()), Out: out,
-	}, cmd.OutOrStdout(), cmd.ErrOrStderr())
 }

@@ -31,12 +31,18 @@
   // A time series chart: xs in Unix seconds, one or more series.
   function draw(node, xs, series, opts) {
     opts = opts || {};
+    // One run in the history: give its point a day of room either side,
+    // instead of uPlot's guess of years.
+    var xScale = opts.xLog ? { time: false, distr: 3 } : { time: opts.time !== false };
+    if (xs.length === 1 && opts.time !== false && !opts.xLog) {
+      xScale.range = [xs[0] - 86400, xs[0] + 86400];
+    }
     var u = new uPlot({
       width: widthOf(node),
       height: opts.height || 220,
       legend: { show: series.length > 1 || !!opts.legend },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: opts.xLog ? { time: false, distr: 3 } : { time: opts.time !== false }, y: opts.y || {} },
+      scales: { x: xScale, y: opts.y || {} },
       axes: [
         { stroke: "#5b6570", grid: { stroke: "#eceff2" } },
         { stroke: "#5b6570", grid: { stroke: "#eceff2" }, size: 76,

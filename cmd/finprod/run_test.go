@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runJSON is run.json as a reader outside finprod sees it.
+type runJSON struct {
+	Format   string
+	Started  time.Time
+	Finished time.Time
+	Verdict  string
+	ExitCode int
+	OK       bool
+	Error    string
+	Report   string
+	Parts    []struct {
+		Name    string
+		Verdict string
+		Detail  string
+		Checks  []struct {
+			Name string
+			OK   bool
+		}
+	}
+}
+
+func readRunJSON(t *testing.T, dir string) runJSON {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	require.NoError(t, err)
+	var r runJSON
+	require.NoError(t, json.Unmarshal(b, &r))
+	return r
+}
+
+func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
+	dir := t.TempDir()
+	all, code := runCLIExit(t, "run", "--out", dir)
+	require.Equal(t, exitOK, code, all)
+	assert.Contains(t, all, "byte-identical")
+	assert.Contains(t, all, "scenarios (", "the acceptance suite ran")
+	assert.Contains(t, all, "PASSED: All ")
+	assert.Contains(t, all, "Report: "+filepath.Join(dir, "report.html"))
+
+	r := readRunJSON(t, dir)
+	assert.Equal(t, "finprod.run/v1", r.Format)
+	assert.Equal(t, "passed", r.Verdict)
+	assert.True(t, r.OK)
+	assert.Zero(t, r.ExitCode)
+	assert.Equal(t, "report.html", r.Report)
+	assert.False(t, r.Finished.Before(r.Started))
+	var names []string
+	for _, p := range r.Parts {
+		names = append(names, p.Name)
+		assert.Equal(t, "passed", p.Verdict, p.Name)
+	}
+	assert.Equal(t, []string{"example", "acceptance", "report"}, names)
+	require.NotEmpty(t, r.Parts[0].Checks)
+	for _, c := range r.Parts[0].Checks {
+		assert.True(t, c.OK, c.Name)
+	}
+
+	// The JUnit counts what the Cucumber JSON holds, read here on its own.
+	cuke, err := os.ReadFile(filepath.Join(dir, "cucumber.json"))
+	require.NoError(t, err)
+	var features []struct{ Elements []json.RawMessage }
+	require.NoError(t, json.Unmarshal(cuke, &features))
+	scenarios := 0
+	for _, f := range features {
+		scenarios += len(f.Elements)
+	}
+	require.Positive(t, scenarios)
+	b, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	require.NoError(t, err)
+	var suites struct {
+		Tests int `xml:"tests,attr"`
+		Cases []struct {
+			Classname string `xml:"classname,attr"`
+		} `xml:"testsuite>testcase"`
+	}
+	require.NoError(t, xml.Unmarshal(b, &suites))
+	assert.Equal(t, scenarios, suites.Tests)
+	for _, c := range suites.Cases {
+		assert.NotEmpty(t, c.Classname)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `data-verdict="passed"`)
+	assert.FileExists(t, filepath.Join(dir, "history.db"))
+
+	var m struct{ Target, Status string }
+	b, err = os.ReadFile(filepath.Join(dir, "acceptance.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &m))
+	assert.Equal(t, "local", m.Target)
+	assert.Equal(t, "passed", m.Status)
+}
+
+// An interrupted run says so, whatever an earlier run.json said.
+func TestAnInterruptedRunIsNotOK(t *testing.T) {
+	dir := t.TempDir()
+	stale := `{"target":"http://127.0.0.1:1","checks":[],"ok":true}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "run.json"), []byte(stale), 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	err := runMain(ctx, runOptions{out: dir, noHistory: true}, &out, &out)
+	require.Error(t, err)
+	assert.Equal(t, exitInterrupted, exitCodeOf(err))
+	assert.Contains(t, out.String(), "INTERRUPTED")
+
+	r := readRunJSON(t, dir)
+	assert.Equal(t, "interrupted", r.Verdict)
+	assert.False(t, r.OK)
+	assert.Equal(t, exitInterrupted, r.ExitCode)
+	assert.Equal(t, "example", r.Parts[0].Name)
+}
+
+func TestRunUsage(t *testing.T) {
+	all, code := runCLIExit(t, "run", "--out", t.TempDir(), "--history", "h.db", "--no-history")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, all, "choose one")
+	all, code = runCLIExit(t, "run", "extra")
+	assert.Equal(t, exitUsage, code, all)
+	all, code = runCLIExit(t, "run", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, all, "Examples:")
+}
