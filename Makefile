@@ -3,15 +3,19 @@ GO      ?= go
 OUT     ?= out
 PKGS    ?= ./...
 
-.PHONY: run test build lint bench bench-mock bench-generate clean
+.PHONY: run test test-deps build lint bench bench-mock bench-generate clean
 
 ## run: the main job against the embedded local mock (no credentials, no network)
 run:
 	$(GO) run ./cmd/finprod run --out $(OUT)
 
 ## test: formatting, vet and staticcheck, then every test with the race detector
-test: lint
+test: lint test-deps
 	$(GO) test -race -count=1 $(PKGS)
+
+## test-deps: the Debian packages tests use (chromium for the report's browser test, xmllint), when missing
+test-deps:
+	@bash .ci/test-deps.sh
 
 build:
 	mkdir -p bin
