@@ -232,6 +232,12 @@ func buildPage(r *Run, o HTMLOptions) (*page, error) {
 	}
 	if r.Load != nil {
 		p.Load, data.Load = buildLoad(r.Load)
+		if a := r.Acceptance; a != nil && !a.Manifest.Started.IsZero() && !r.Load.Started.IsZero() {
+			if gap := r.Load.Started.Sub(a.Manifest.Started).Abs(); gap > time.Hour {
+				p.Load.Notes = append(p.Load.Notes, fmt.Sprintf("The load run started %s apart from the acceptance suite (%s): they may be different runs that share this folder.",
+					gap.Round(time.Minute), r.Load.Started.Local().Format("2006-01-02 15:04")))
+			}
+		}
 		p.Figures = append(p.Figures, figureGroup{Title: "Load · " + p.Load.Shape, Figures: p.Load.Figures})
 	}
 	p.Headline = headline(r, p)
@@ -592,13 +598,8 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
 	},
-	"ms": func(f float64) string { return fmt.Sprintf("%.0f ms", f) },
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return fmt.Sprintf("%d %s", n, one)
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	},
+	"ms":     func(f float64) string { return fmt.Sprintf("%.0f ms", f) },
+	"plural": plural,
 }
 
 // inlineMarkdown renders the only markup ASSUMPTIONS.md uses in its first

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -179,51 +178,40 @@ type Load struct {
 // results.bin. A missing summary is fs.ErrNotExist; the other two are
 // optional (a report from a summary alone shows tables, not charts).
 func readLoad(path string) (*Load, []byte, error) {
-	raw, err := os.ReadFile(path)
+	l := &Load{}
+	raw, err := readVersioned(path, LoadFormat, &l.s)
 	if err != nil {
 		return nil, nil, err
 	}
-	var head struct {
-		Format string `json:"format"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		return nil, nil, fmt.Errorf("%s is not JSON: %v", path, err)
-	}
-	if head.Format != LoadFormat {
-		if strings.HasPrefix(head.Format, "finprod.load.summary/") {
-			return nil, nil, fmt.Errorf("%s is format %s; this finprod reads %s (use the finprod that wrote it, or a newer one)", path, head.Format, LoadFormat)
-		}
-		return nil, nil, fmt.Errorf("%s is not a load summary (format %q, want %s)", path, head.Format, LoadFormat)
-	}
-	l := &Load{}
-	if err := json.Unmarshal(raw, &l.s); err != nil {
-		return nil, nil, fmt.Errorf("%s: %v", path, err)
-	}
 	l.Started = l.s.Started
 	dir := filepath.Dir(path)
-	if name := l.s.Files.Latency; name != "" {
-		hs, err := readHistograms(filepath.Join(dir, filepath.Base(name)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			l.missing = append(l.missing, name)
-		case err != nil:
-			return nil, nil, err
-		default:
-			l.hists = hs
-		}
+	if err := l.optional(dir, l.s.Files.Latency, func(p string) (err error) {
+		l.hists, err = readHistograms(p)
+		return err
+	}); err != nil {
+		return nil, nil, err
 	}
-	if name := l.s.Files.Results; name != "" {
-		tl, err := readTimeline(filepath.Join(dir, filepath.Base(name)))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			l.missing = append(l.missing, name)
-		case err != nil:
-			return nil, nil, err
-		default:
-			l.timeline = tl
-		}
+	if err := l.optional(dir, l.s.Files.Results, func(p string) (err error) {
+		l.timeline, err = readTimeline(p)
+		return err
+	}); err != nil {
+		return nil, nil, err
 	}
 	return l, raw, nil
+}
+
+// optional reads an output the summary names, beside it; one that is
+// missing is noted for the page, not an error.
+func (l *Load) optional(dir, name string, read func(path string) error) error {
+	if name == "" {
+		return nil
+	}
+	err := read(filepath.Join(dir, filepath.Base(name)))
+	if errors.Is(err, fs.ErrNotExist) {
+		l.missing = append(l.missing, name)
+		return nil
+	}
+	return err
 }
 
 func readHistograms(path string) (map[string]*hdrhistogram.Histogram, error) {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -200,7 +201,7 @@ func TestLoadSummaryOfAnotherVersionIsRefused(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "load", "summary.json"), []byte(`{"format":"something else"}`), 0o644))
 	_, err = Open(dir)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "is not a load summary")
+	assert.Contains(t, err.Error(), "is not a finprod.load.summary/v1 file")
 }
 
 func TestALoadOnlyFolderMakesAReport(t *testing.T) {
@@ -210,4 +211,26 @@ func TestALoadOnlyFolderMakesAReport(t *testing.T) {
 	assert.Contains(t, page, `id="load"`)
 	assert.NotContains(t, page, `id="features"`)
 	assert.True(t, strings.Contains(page, "3 SLO gates passed"))
+}
+
+func TestALoadRunFromAnotherTimeIsPointedOut(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "load"), 0o755))
+	for from, to := range map[string]string{
+		"async-rules/cucumber.json": "cucumber.json", "load-run/load/summary.json": "load/summary.json",
+	} {
+		b, err := os.ReadFile(filepath.Join("testdata", from))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, to), b, 0o644))
+	}
+	load := open(t, dir).Load.Started
+	write := func(started string) string {
+		m := `{"format":"finprod.acceptance/v1","target":"local","started":"` + started + `","durationMs":100,"status":"passed"}`
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "acceptance.json"), []byte(m), 0o644))
+		var b bytes.Buffer
+		require.NoError(t, WriteHTML(&b, open(t, dir), HTMLOptions{}))
+		return b.String()
+	}
+	assert.Contains(t, write(load.Add(-3*time.Hour).Format(time.RFC3339)), "they may be different runs")
+	assert.NotContains(t, write(load.Add(-2*time.Minute).Format(time.RFC3339)), "they may be different runs")
 }

@@ -52,7 +52,7 @@ func Open(dir string) (*Run, error) {
 	case err == nil:
 		a := &Acceptance{}
 		mpath := filepath.Join(dir, AcceptanceFile)
-		if err := readVersioned(mpath, AcceptanceFormat, &a.Manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if _, err := readVersioned(mpath, AcceptanceFormat, &a.Manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 		if a.Features, err = ParseCucumber(cuke, a.Manifest.FeaturesDir); err != nil {
@@ -89,7 +89,7 @@ func Open(dir string) (*Run, error) {
 	}
 
 	var sum RunSummary
-	switch err := readVersioned(filepath.Join(dir, RunFile), RunFormat, &sum); {
+	switch _, err := readVersioned(filepath.Join(dir, RunFile), RunFormat, &sum); {
 	case err == nil:
 		r.Summary = &sum
 		if !sum.Started.IsZero() {
