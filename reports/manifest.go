@@ -2,11 +2,14 @@ package reports
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/finprod/finprod/internal/atomicfile"
 )
 
 // Formats of the files finprod's commands write for the reports. A reader
@@ -99,28 +102,18 @@ func writeFileAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return err
 	}
-	_, werr := tmp.Write(b)
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil {
-		_ = os.Remove(tmp.Name())
-		if werr != nil {
-			return werr
-		}
-		return cerr
+	if _, err := f.Write(b); err != nil {
+		return errors.Join(err, f.Abort())
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
+	// Readable as any other output (a temporary file is private).
+	if err := f.Chmod(0o644); err != nil {
+		return errors.Join(err, f.Abort())
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return f.Commit()
 }
 
 // readVersioned reads a JSON file whose "format" must be want: another

@@ -17,8 +17,9 @@ everything runs on this machine without credentials or network; the same checks 
 the TT02 test environment with your own Maskinporten client and systembruker.
 
 Start here:
-  finprod run                  the main job: the example, a replay, and every acceptance feature against the embedded mock
+  finprod run                  the main job: the example, every acceptance feature against the embedded mock, the report
   finprod test                 run the acceptance features against the local mock or TT02 (--target, --tags)
+  finprod report               the HTML report and JUnit of a run folder, its history; drift between two runs
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod generate             write Tenor-synthetic leveranser, reproducible by seed, with named defects
   finprod token                get a Maskinporten token with your client and show its claims
@@ -26,7 +27,8 @@ Start here:
   finprod dialogporten         check finprod's Dialogporten queries against a fresh schema
   finprod contract             show the contract: OpenAPI document, GLD codes, the example, validate a file
 
-Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable.`,
+Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable,
+130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
