@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,10 +11,23 @@ import (
 	"github.com/finprod/finprod/contract"
 )
 
+// fixtures caches the recorded runs of testdata: reading one (its
+// exchanges decoded and redacted again) is the slow part of these tests
+// under -race, and no test changes a Run.
+var fixtures sync.Map
+
 func open(t *testing.T, dir string) *Run {
 	t.Helper()
+	if strings.HasPrefix(dir, "testdata/") {
+		if r, ok := fixtures.Load(dir); ok {
+			return r.(*Run)
+		}
+	}
 	r, err := Open(dir)
 	require.NoError(t, err)
+	if strings.HasPrefix(dir, "testdata/") {
+		fixtures.Store(dir, r)
+	}
 	return r
 }
 

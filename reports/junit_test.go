@@ -28,8 +28,7 @@ func validate(t *testing.T, xmlDoc []byte) (string, error) {
 
 func junitOf(t *testing.T, dir string) []byte {
 	t.Helper()
-	r, err := Open(dir)
-	require.NoError(t, err)
+	r := open(t, dir)
 	var b bytes.Buffer
 	require.NoError(t, WriteJUnit(&b, r))
 	return b.Bytes()
