@@ -379,7 +379,7 @@ func failureOf(f Feature, s Scenario) failure {
 		a := assertionOf(fl.Step.Error)
 		fl.Actual = a.Actual
 		if head, body, ok := strings.Cut(a.Actual, "\n"); ok && len(fl.Exchanges) > 0 && strings.TrimSpace(body) == strings.TrimSpace(fl.Exchanges[len(fl.Exchanges)-1].ResponseBody) {
-			fl.Actual = head + " (the answer below)"
+			fl.Actual = strings.TrimSpace(head) + " (the answer is below)"
 		}
 	}
 	return fl
