@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ func newRunCmd() *cobra.Command {
               idempotencyKey: a receipt, a byte-identical replay, one forsendelse
   acceptance  every acceptance feature, as 'finprod test' does (cucumber.json,
               acceptance.json, junit.xml)
+  load        a short load run with an SLO: finprod load --rate 50 --duration 3s
+              --slo 'p99<500ms,success>=99%' (OUT/load/); left out by a build without
+              finprod load
   report      'finprod report': OUT/report.html, junit.xml, the run in the history
 and end by printing the verdict and the report's path. OUT/run.json (format finprod.run/v1)
 is written when the run ends, however it ends (failed, interrupted): its verdict and exit
@@ -91,6 +95,9 @@ func runMain(ctx context.Context, o runOptions, stdout, stderr io.Writer) error 
 	m.example(ctx, stdout)
 	if !isUnreachable(m.err) && ctx.Err() == nil {
 		m.acceptance(ctx, stdout, stderr)
+	}
+	if !isUnreachable(m.err) && ctx.Err() == nil {
+		m.load(ctx, stdout, stderr)
 	}
 
 	// The parts are done (or the run was stopped): settle the verdict
@@ -175,6 +182,39 @@ func (m *mainRun) acceptance(ctx context.Context, stdout, stderr io.Writer) {
 		m.fail(err)
 	default:
 		p.Verdict, p.Detail = reports.VerdictNotRun, err.Error()
+		m.fail(err)
+	}
+	m.part(p)
+}
+
+// loadArgs is make run's short load run: a constant rate against a fresh
+// embedded mock, gated by an SLO; it writes OUT/load/.
+var loadArgs = []string{"load", "--rate", "50", "--duration", "3s", "--slo", "p99<500ms,success>=99%"}
+
+// load runs `finprod load` as its command line would, so the main job does
+// what a user's load run does. A build without the load command leaves
+// the part out, and says so.
+func (m *mainRun) load(ctx context.Context, stdout, stderr io.Writer) {
+	root := newRootCmd()
+	if c, _, err := root.Find(loadArgs[:1]); err != nil || c.Name() != loadArgs[0] {
+		fmt.Fprintln(stderr, "finprod run: this finprod has no load command; the load part is left out")
+		return
+	}
+	args := append(slices.Clone(loadArgs), "--out", m.o.out)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	p := reports.RunPart{Name: "load", Detail: "finprod " + strings.Join(args, " "),
+		Files: []string{reports.LoadSummary}}
+	err := root.ExecuteContext(ctx)
+	switch {
+	case ctx.Err() != nil:
+		p.Verdict = reports.VerdictInterrupted
+	case err == nil:
+		p.Verdict = reports.VerdictPassed
+	default:
+		fmt.Fprintln(stderr, "finprod:", err)
+		p.Verdict, p.Detail = reports.VerdictFailed, p.Detail+": "+err.Error()
 		m.fail(err)
 	}
 	m.part(p)

@@ -65,7 +65,16 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 		names = append(names, p.Name)
 		assert.Equal(t, "passed", p.Verdict, p.Name)
 	}
-	assert.Equal(t, []string{"example", "acceptance", "report"}, names)
+	// The load part runs `finprod load`, in a build that has it.
+	want := []string{"example", "acceptance", "report"}
+	if c, _, err := newRootCmd().Find([]string{"load"}); err == nil && c.Name() == "load" {
+		want = []string{"example", "acceptance", "load", "report"}
+		assert.FileExists(t, filepath.Join(dir, "load", "summary.json"))
+		assert.Contains(t, all, "load: ", "the headline names the load run")
+	} else {
+		assert.Contains(t, all, "the load part is left out")
+	}
+	assert.Equal(t, want, names)
 	require.NotEmpty(t, r.Parts[0].Checks)
 	for _, c := range r.Parts[0].Checks {
 		assert.True(t, c.OK, c.Name)
