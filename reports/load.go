@@ -596,7 +596,7 @@ func shapeOf(s loadSummary) string {
 	if p.Shard.Count > 1 {
 		shape += fmt.Sprintf(", shard %d of %d", p.Shard.Index, p.Shard.Count)
 	}
-	return shape + fmt.Sprintf(", %d oppgaver per leveranse, seed %d", p.Oppgaver, p.Seed)
+	return shape + fmt.Sprintf(", %s per leveranse, seed %d", plural(p.Oppgaver, "oppgave", "oppgaver"), p.Seed)
 }
 
 func msDur(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
