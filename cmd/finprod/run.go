@@ -41,7 +41,8 @@ Examples:
   make run
 
 Exit codes: 0 every part passed, 1 a check or scenario failed, 2 bad usage or the report
-could not be written, 3 the embedded mock could not be reached, 130 interrupted.`,
+could not be written, 3 the embedded mock could not be reached, 4 the load part's SLO gate
+failed, 130 interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.noHistory && cmd.Flags().Changed("history") {
