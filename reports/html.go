@@ -486,7 +486,7 @@ func headline(r *Run, p *page) string {
 	if r.Summary != nil && r.Summary.Verdict == VerdictInterrupted {
 		parts = append(parts, "the run was interrupted")
 	}
-	if r.Summary != nil && r.Summary.Error != "" {
+	if r.Summary != nil && r.Summary.Error != "" && r.Summary.Verdict != VerdictInterrupted {
 		parts = append(parts, r.Summary.Error)
 	}
 	if len(parts) == 0 {
