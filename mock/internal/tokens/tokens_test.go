@@ -59,3 +59,42 @@ func TestOrgReadsBothSpellings(t *testing.T) {
 	require.NoError(t, o.UnmarshalJSON([]byte(`{"authority":"iso6523-actorid-upis","id":"0192:310000003"}`)))
 	assert.Equal(t, "310000003", o.Orgnr())
 }
+
+// TestExpiryBoundary holds the verifier to RFC 7519 §4.1.4: a token "MUST NOT
+// be accepted on or after" its exp. It is accepted a nanosecond before exp
+// and refused at exp exactly, whether the verifier has seen the token before
+// (cached) or not.
+func TestExpiryBoundary(t *testing.T) {
+	issued := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	exp := issued.Add(120 * time.Second) // Mint truncates to whole seconds, so exp is exact
+	now := issued
+	clock := func() time.Time { return now }
+	iss, err := NewIssuer("http://127.0.0.1:1/maskinporten/", clock)
+	require.NoError(t, err)
+	tok, minted, err := iss.Mint(mptoken.Claims{ClientID: "c1", Scope: contract.Scope}, 120*time.Second)
+	require.NoError(t, err)
+	require.Equal(t, exp, minted.Expiry, "the test's exp must be the token's")
+
+	t.Run("uncached", func(t *testing.T) {
+		now = exp.Add(-time.Nanosecond)
+		_, err := NewVerifier(iss.URL(), iss.KeySet(), clock).Verify(tok)
+		assert.NoError(t, err, "a nanosecond before exp")
+		now = exp
+		_, err = NewVerifier(iss.URL(), iss.KeySet(), clock).Verify(tok)
+		assert.ErrorIs(t, err, ErrExpired, "at exp exactly")
+		now = exp.Add(time.Nanosecond)
+		_, err = NewVerifier(iss.URL(), iss.KeySet(), clock).Verify(tok)
+		assert.ErrorIs(t, err, ErrExpired, "after exp")
+	})
+	t.Run("cached", func(t *testing.T) {
+		v := NewVerifier(iss.URL(), iss.KeySet(), clock)
+		now = exp.Add(-time.Nanosecond)
+		_, err := v.Verify(tok) // verified and remembered
+		require.NoError(t, err, "a nanosecond before exp")
+		_, err = v.Verify(tok) // from the cache
+		assert.NoError(t, err, "a nanosecond before exp, cached")
+		now = exp
+		_, err = v.Verify(tok)
+		assert.ErrorIs(t, err, ErrExpired, "at exp exactly, cached")
+	})
+}
