@@ -35,6 +35,13 @@ Egenskap: Autentisering og autorisasjon
     Så avvises forespørselen med feilkode GLD_005
     Og det finnes ingen forsendelse for leveransen
 
+  @tt02 @antakelse @A-SYSTEMBRUKER
+  Scenario: Med et Maskinporten-token uten systembruker
+    # "Bruk av API-et krever systemtilgang med systembruker" (tjenestesiden).
+    Når leveransen sendes inn med et Maskinporten-token uten systembruker
+    Så avvises forespørselen med HTTP-status 403 og feilkode GLD_005
+    Og det finnes ingen forsendelse for leveransen
+
   @tt02
   Scenario: Systembrukeren har ikke rett til å levere for oppgavegiveren
     Gitt en gyldig leveranse for en annen oppgavegiver som systembrukeren ikke har rett til å levere for

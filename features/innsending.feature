@@ -41,9 +41,9 @@ Egenskap: Innsending av en leveranse
     Så er leveransen mottatt
     Og kvitteringen gjengir oppgavegiversLeveranseReferanse og antallOppgaver fra leveransen
 
-  @tt02 @storrelse @antakelse @A-MAXBODY @A-413
+  @tt02 @storrelse @antakelse @A-MAXBODY @A-STATUS
   Scenario: En leveranse over grensen på 10 MB blir avvist
     Gitt en gyldig leveranse på litt over 10 MB
     Når leveransen sendes inn
-    Så avvises forespørselen med HTTP-status 413 og feilkode GLD_1022
+    Så avvises forespørselen med HTTP-status 400 og feilkode GLD_1022
     Og det finnes ingen forsendelse for leveransen

@@ -115,6 +115,25 @@ func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (
 	return tok, nil
 }
 
+// MintPlainToken is a token as Maskinporten issues it to a client that
+// asks for no systembruker: the consumer is the organisation, and there are
+// no authorization_details. The API refuses it unless APIConfig.Systembruker
+// is SystembrukerOptional (ASSUMPTION A-SYSTEMBRUKER).
+func (s *Server) MintPlainToken(consumerOrg string, ttl time.Duration, scopes ...string) (string, error) {
+	if len(scopes) == 0 {
+		scopes = []string{contract.Scope}
+	}
+	tok, _, err := s.issuer.Mint(mptoken.Claims{
+		ClientID: "finprod-mock-client",
+		Consumer: mptoken.NewOrg(consumerOrg),
+		Scope:    strings.Join(scopes, " "),
+	}, ttl)
+	if err != nil {
+		return "", fmt.Errorf("mint token: %w", err)
+	}
+	return tok, nil
+}
+
 // VerifyToken checks a token as the local API and Dialogporten do
 // (signature by the local Maskinporten, issuer, expiry) and returns its
 // claims.

@@ -16,9 +16,12 @@ type ForsendelseList struct {
 	Forsendelser []ForsendelseInfo `json:"forsendelser"`
 }
 
-// TokenRequest is the body of POST /admin/token.
+// TokenRequest is the body of POST /admin/token: a token for a systembruker
+// of an organisation, or, with Consumer instead, a plain token without a
+// systembruker (MintPlainToken).
 type TokenRequest struct {
-	Systembruker string   `json:"systembruker"`
+	Systembruker string   `json:"systembruker,omitempty"`
+	Consumer     string   `json:"consumer,omitempty"`
 	Scopes       []string `json:"scopes,omitempty"`
 	TTL          Duration `json:"ttl,omitempty"`
 }
@@ -85,11 +88,19 @@ func (s *Server) admin() http.Handler {
 		if ttl <= 0 {
 			ttl = TokenTTL
 		}
-		if !contract.IsOrgnrShape(req.Systembruker) {
-			adminError(w, http.StatusBadRequest, fmt.Errorf("systembruker %q is not a 9-digit organisasjonsnummer", req.Systembruker))
+		mint, org, key := s.MintTokenTTL, req.Systembruker, "systembruker"
+		switch {
+		case req.Systembruker != "" && req.Consumer != "":
+			adminError(w, http.StatusBadRequest, fmt.Errorf("give systembruker (a systembruker token) or consumer (a plain token), not both"))
+			return
+		case req.Consumer != "":
+			mint, org, key = s.MintPlainToken, req.Consumer, "consumer"
+		}
+		if !contract.IsOrgnrShape(org) {
+			adminError(w, http.StatusBadRequest, fmt.Errorf("%s %q is not a 9-digit organisasjonsnummer", key, org))
 			return
 		}
-		tok, err := s.MintTokenTTL(req.Systembruker, ttl, req.Scopes...)
+		tok, err := mint(org, ttl, req.Scopes...)
 		if err != nil {
 			adminError(w, http.StatusInternalServerError, err)
 			return

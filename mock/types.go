@@ -54,6 +54,10 @@ const (
 	RegnskapsforerMedSigneringsrettighet = access.RegnskapsforerMedSigneringsrettighet
 	AnsvarligRevisor                     = access.AnsvarligRevisor
 	Skattegrunnlag                       = access.Skattegrunnlag
+	// SystembrukerRequired and SystembrukerOptional are the answers to a
+	// token without a systembruker (APIConfig.Systembruker).
+	SystembrukerRequired = api.SystembrukerRequired
+	SystembrukerOptional = api.SystembrukerOptional
 	// DefaultSystembrukerOrg is the default client's systembruker.
 	DefaultSystembrukerOrg = maskinporten.DefaultSystembrukerOrg
 	// DefaultFeedbackDelay is `finprod mock`'s time until the feedback.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/target"
 )
 
 func (s *scenario) sendesInn(ctx context.Context) error { return s.submit(ctx) }
@@ -148,6 +149,20 @@ func (s *scenario) tokenMedScope(ctx context.Context, scope string) error {
 	tok, err := s.target.Credentials.Token(ctx, s.systembrukerOrg(), scope)
 	if err != nil {
 		return fmt.Errorf("token with scope %s: %w", scope, err)
+	}
+	return s.submit(ctx, api.WithHeader("Authorization", "Bearer "+tok))
+}
+
+// utenSystembruker gets a token the way a client does whose grant asks for
+// no systembruker, from the same Maskinporten client the scenario uses.
+func (s *scenario) utenSystembruker(ctx context.Context) error {
+	pc, ok := s.target.Credentials.(target.PlainCredentials)
+	if !ok {
+		return fmt.Errorf("target %s cannot get a token without a systembruker", s.target.Name)
+	}
+	tok, err := pc.PlainToken(ctx, s.systembrukerOrg(), contract.Scope)
+	if err != nil {
+		return fmt.Errorf("a Maskinporten token without a systembruker (ASSUMPTION A-SYSTEMBRUKER): %w", err)
 	}
 	return s.submit(ctx, api.WithHeader("Authorization", "Bearer "+tok))
 }

@@ -37,6 +37,7 @@ func (s *scenario) register(sc *godog.ScenarioContext) {
 	sc.Step(`^leveransen sendes inn med et ugyldig token$`, s.ugyldigToken)
 	sc.Step(`^leveransen sendes inn med et utløpt token$`, s.utloeptToken)
 	sc.Step(`^leveransen sendes inn med et token som bare har scopet "([^"]*)"$`, s.tokenMedScope)
+	sc.Step(`^leveransen sendes inn med et Maskinporten-token uten systembruker$`, s.utenSystembruker)
 	sc.Step(`^forespørselskroppen sendes inn$`, s.kroppenSendesInn)
 	sc.Step(`^dialogen hentes fra Dialogporten$`, s.dialogenHentes)
 	sc.Step(`^tilbakemeldingen for forsendelsen kommer i Dialogporten$`, s.tilbakemeldingenKommer)

@@ -82,3 +82,13 @@ func (g *grantCredentials) forOrg(org string) (*maskinportenCredentials, error) 
 	g.orgs[org] = mc
 	return mc, nil
 }
+
+// PlainToken is a token for the organisation's own client without a
+// systembruker: the grant asks for none.
+func (g *grantCredentials) PlainToken(ctx context.Context, org string, scopes ...string) (string, error) {
+	mc, err := g.forOrg(org)
+	if err != nil {
+		return "", err
+	}
+	return mc.PlainToken(ctx, org, scopes...)
+}

@@ -66,8 +66,17 @@ type maskinportenCredentials struct {
 }
 
 func (m *maskinportenCredentials) source(scopes ...string) (*maskinporten.Source, error) {
+	return m.sourceFor(m.cfg.Systembruker, scopes...)
+}
+
+// sourceFor is a cached token source for the scopes, acting as the
+// systembruker, or for a plain token (no systembruker) when it is "".
+func (m *maskinportenCredentials) sourceFor(systembruker string, scopes ...string) (*maskinporten.Source, error) {
 	scopes = slices.Sorted(slices.Values(scopes))
 	key := strings.Join(scopes, " ")
+	if systembruker == "" {
+		key = "plain\x00" + key
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if s, ok := m.sources[key]; ok {
@@ -75,6 +84,7 @@ func (m *maskinportenCredentials) source(scopes ...string) (*maskinporten.Source
 	}
 	cfg := m.cfg
 	cfg.Scopes = scopes
+	cfg.Systembruker = systembruker
 	s, err := maskinporten.New(cfg, maskinporten.HTTPClient(m.http))
 	if err != nil {
 		return nil, fmt.Errorf("maskinporten client: %w", err)
@@ -91,6 +101,22 @@ func (m *maskinportenCredentials) Token(ctx context.Context, systembruker string
 		scopes = []string{contract.Scope}
 	}
 	s, err := m.source(scopes...)
+	if err != nil {
+		return "", err
+	}
+	return s.Token(ctx)
+}
+
+// PlainToken is a token of the profile's Maskinporten client without a
+// systembruker, as Maskinporten issues when none is asked for.
+func (m *maskinportenCredentials) PlainToken(ctx context.Context, org string, scopes ...string) (string, error) {
+	if org != m.cfg.Systembruker {
+		return "", fmt.Errorf("the profile's Maskinporten client acts only for systembruker %s, not %s", m.cfg.Systembruker, org)
+	}
+	if len(scopes) == 0 {
+		scopes = []string{contract.Scope}
+	}
+	s, err := m.sourceFor("", scopes...)
 	if err != nil {
 		return "", err
 	}

@@ -31,6 +31,14 @@ type Credentials interface {
 	Token(ctx context.Context, systembruker string, scopes ...string) (string, error)
 }
 
+// PlainCredentials give a Maskinporten token without a systembruker for
+// the client that acts for the organisation: what a client gets when its
+// grant asks for no systembruker. Both the local and the profile targets'
+// credentials have it.
+type PlainCredentials interface {
+	PlainToken(ctx context.Context, org string, scopes ...string) (string, error)
+}
+
 // Faults are the mock's injected failures, as its admin API takes them.
 type Faults struct {
 	// FailShare (0..1) of API requests get GLD_023/GLD_1053.
@@ -99,3 +107,8 @@ func (t *Target) Close() error {
 // ErrNoControls is returned when a scenario needs the mock's levers and the
 // target has none.
 var ErrNoControls = errors.New("this target has no mock controls (fault injection, token minting, store); run @mock scenarios against --target local")
+
+var (
+	_ PlainCredentials = (*grantCredentials)(nil)
+	_ PlainCredentials = (*maskinportenCredentials)(nil)
+)

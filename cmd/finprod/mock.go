@@ -27,6 +27,7 @@ type mockFlags struct {
 	failShare, dropShare        float64
 	seed                        uint64
 	openYears, businessRules    string
+	systembruker                string
 	discardDocuments, quiet     bool
 	stateDir                    string
 	feedbackDelay               time.Duration
@@ -99,6 +100,7 @@ configured clients a default Maskinporten client is created and its key written 
 	fl.Uint64Var(&f.seed, "seed", 0, "seed for the fault shares (0: from the clock)")
 	fl.StringVar(&f.openYears, "open-years", "", "income years that may be reported, FROM-TO (default: this year and the three before)")
 	fl.StringVar(&f.businessRules, "business-rules", "", "async (default: sums and check digits in the feedback) or sync (400 GLD_010 at once)")
+	fl.StringVar(&f.systembruker, "systembruker", "", "required (default: a token without a systembruker gets 403 GLD_005) or optional (the token's consumer reports for itself)")
 	fl.BoolVar(&f.discardDocuments, "discard-documents", false, "keep no document bodies (long load runs)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no request log")
 	fl.StringVar(&f.stateDir, "state-dir", "out/mock", "folder for the default Maskinporten client's key and client YAML")
@@ -152,6 +154,9 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	}
 	if set("business-rules") {
 		cfg.API.BusinessRules = f.businessRules
+	}
+	if set("systembruker") {
+		cfg.API.Systembruker = f.systembruker
 	}
 	if set("state-dir") || cfg.StateDir == "" {
 		cfg.StateDir = f.stateDir

@@ -27,6 +27,11 @@ type Config struct {
 	// Faults are injected on the API endpoints; change them at run time
 	// with SetFaults.
 	Faults Faults `json:"faults" yaml:"faults"`
+	// Systembruker is SystembrukerRequired (default: a token without a
+	// systembruker is refused with 403 GLD_005) or SystembrukerOptional (the
+	// token's consumer organisation then reports as its own systembruker),
+	// ASSUMPTION A-SYSTEMBRUKER.
+	Systembruker string `json:"systembruker,omitempty" yaml:"systembruker"`
 	// DiscardDocuments keeps only the metadata of accepted leveranser, not
 	// their bytes, so long load runs do not grow without bound. The
 	// document endpoint then serves an empty body.
@@ -45,8 +50,19 @@ func (c Config) Validate() error {
 	if err := c.Faults.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	switch c.Systembruker {
+	case "", SystembrukerRequired, SystembrukerOptional:
+	default:
+		errs = append(errs, fmt.Errorf("systembruker %q: use %s or %s", c.Systembruker, SystembrukerRequired, SystembrukerOptional))
+	}
 	return errors.Join(errs...)
 }
+
+// The answers to a token without a systembruker (Config.Systembruker).
+const (
+	SystembrukerRequired = "required"
+	SystembrukerOptional = "optional"
+)
 
 // Access decides whether a systembruker organisation may report for an
 // oppgavegiver; *access.Rules is the implementation.

@@ -26,7 +26,8 @@ func benchHandler(b *testing.B, cfg Config) (*Handler, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok, _, err := iss.Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg("987546231")}, time.Hour)
+	tok, _, err := iss.Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg("987546231"),
+		AuthorizationDetails: []mptoken.AuthorizationDetail{{Type: mptoken.AuthorizationTypeSystemuser, SystemuserOrg: mptoken.NewOrg("987546231")}}}, time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,11 +6,13 @@ import (
 	"strings"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/mptoken"
 	"github.com/finprod/finprod/mock/internal/tokens"
 )
 
-// authenticate checks the bearer token and the API's scope and returns the
-// organisation acting as systembruker. On false it has answered.
+// authenticate checks the bearer token, the API's scope and the
+// systembruker and returns the organisation acting as systembruker. On
+// false it has answered.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (string, bool) {
 	auth := r.Header.Get("Authorization")
 	if auth == "" {
@@ -39,9 +41,19 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (string, 
 		})
 		return "", false
 	}
-	org := claims.SystemuserOrgnr()
-	if org == "" {
-		org = claims.Consumer.Orgnr()
+	if org := claims.SystemuserOrgnr(); org != "" {
+		return org, true
 	}
-	return org, true
+	// "Bruk av API-et krever systemtilgang med systembruker" (the service
+	// page): a plain Maskinporten token is refused unless the user chose
+	// otherwise (ASSUMPTION A-SYSTEMBRUKER).
+	if h.cfg.Systembruker != SystembrukerOptional {
+		writeFeil(w, contract.GLD005, contract.Feilspesifisering{
+			Melding: "Token mangler systembruker: API-et krever systemtilgang med systembruker " +
+				"(authorization_details med type " + mptoken.AuthorizationTypeSystemuser + ")",
+			Sti: "authorization_details",
+		})
+		return "", false
+	}
+	return claims.Consumer.Orgnr(), true
 }

@@ -62,12 +62,12 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) || errors.Is(err, errBodyTooLarge) {
-			resp := errorBody(contract.GLD1022, contract.Feilspesifisering{
+			// 400, not 413: every kode answers with the status of the
+			// service page's table, and GLD_006 is 400 there (A-STATUS).
+			writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
 				Melding: fmt.Sprintf("Request body er større enn maksimalt tillatt (%d bytes)", contract.MaxBody),
 				Sti:     "body",
 			})
-			resp.status = http.StatusRequestEntityTooLarge
-			resp.write(w)
 		}
 		// Otherwise the client went away mid-body; nobody is left to answer.
 		return
