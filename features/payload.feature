@@ -56,3 +56,20 @@ Egenskap: Leveransen valideres mot JSON-skjemaet
       | et tomt objekt   | "{}"                  |
       | en liste         | "[]"                  |
       | en tom leveranse | "{\"leveranse\": {}}" |
+
+  @tt02 @antakelse @A-UTF8 @A-FEILSPES
+  Abstrakt Scenario: En leveranse med tekst som ikke er UTF-8 avvises: <beskrivelse>
+    # JSON mellom systemer skal være UTF-8 (RFC 8259 §8.1).
+    Gitt en gyldig leveranse for inntektsåret med 1 oppgave
+    Og kildesystem i leveransen er byttet ut med "<tekst>"
+    Når leveransen sendes inn
+    Så avvises forespørselen med feilkode GLD_008
+    Og feilen peker på stien "$.leveranse.kildesystem"
+    Og det finnes ingen forsendelse for leveransen
+
+    Eksempler:
+      | beskrivelse                  | tekst                      |
+      | en løs byte                  | Kildesystem \xff 2.0       |
+      | en overlang koding av /      | Kildesystem \xc0\xaf       |
+      | en UTF-8-kodet surrogat      | Kildesystem \xed\xa0\x80   |
+      | en ensom surrogat som escape | Kildesystem \\\\ud800 2.0 |

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -133,6 +134,25 @@ func (s *scenario) forespoerselskroppen(quoted string) error {
 		return fmt.Errorf("body %q is not a quoted string: %w", quoted, err)
 	}
 	s.leveranse, s.body = nil, []byte(body)
+	return nil
+}
+
+// kildesystemByttet puts text written in the feature (Go-quoted, so that
+// raw bytes such as \xff and JSON escapes such as \\ud800 can be written)
+// in place of the leveranse's kildesystem, byte for byte.
+func (s *scenario) kildesystemByttet(quoted string) error {
+	if s.leveranse == nil {
+		return errors.New("no leveranse: a Gitt step must make one first")
+	}
+	text, err := strconv.Unquote(`"` + quoted + `"`)
+	if err != nil {
+		return fmt.Errorf("text %q is not a quoted string: %w", quoted, err)
+	}
+	old := []byte(`"kildesystem":` + strconv.Quote(s.leveranse.Kildesystem))
+	if !bytes.Contains(s.body, old) {
+		return fmt.Errorf("the leveranse's body has no %s to replace", old)
+	}
+	s.body = bytes.Replace(s.body, old, []byte(`"kildesystem":"`+text+`"`), 1)
 	return nil
 }
 

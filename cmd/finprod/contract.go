@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/jsontree"
 	"github.com/spf13/cobra"
 )
 
@@ -88,7 +89,7 @@ type submission struct {
 // submissions reads a file as one JSON document or, when that fails and
 // every non-empty line is a document of its own, as NDJSON.
 func submissions(body []byte) ([]submission, error) {
-	doc, err := contract.DecodeJSON(body)
+	doc, _, err := jsontree.DecodeStrict(body)
 	if err == nil {
 		return []submission{{doc: doc}}, nil
 	}
@@ -97,7 +98,7 @@ func submissions(body []byte) ([]submission, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		d, lerr := contract.DecodeJSON(line)
+		d, _, lerr := jsontree.DecodeStrict(line)
 		if lerr != nil {
 			return nil, err // not NDJSON either: the whole file's error says most
 		}

@@ -35,6 +35,13 @@ func TestContractValidate(t *testing.T) {
 	assert.Contains(t, out, "GLD_008")
 	assert.False(t, strings.Contains(out, "line"), out)
 
+	// Text that is not UTF-8 is refused as the API refuses it (A-UTF8).
+	notUTF8 := strings.Replace(string(contract.Eksempel()), `"Scott"`, "\"Sc\xffott\"", 1)
+	out, code = run(t, "contract", "validate", writeFile(t, "latin1.json", notUTF8))
+	assert.Equal(t, exitFailed, code, out)
+	assert.Contains(t, out, "GLD_008")
+	assert.Contains(t, out, "$.leveranse.oppgave[0].oppgaveeier.person.fornavn")
+
 	_, code = run(t, "contract", "validate", filepath.Join(t.TempDir(), "finnes-ikke.json"))
 	assert.Equal(t, exitUsage, code)
 }

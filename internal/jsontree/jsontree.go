@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -47,8 +48,30 @@ func DecodeDupShared(b []byte) (v any, dup bool, err error) {
 	return decode(b, unsafe.String(&b[0], len(b)))
 }
 
+// DecodeStrict is DecodeDup for JSON exchanged between systems, which
+// must be UTF-8 (RFC 8259 §8.1): a string with invalid UTF-8 (a stray
+// byte, an overlong or a surrogate encoding) or a lone surrogate escape
+// such as \ud800 is an *EncodingError naming its place, instead of being
+// read as U+FFFD.
+func DecodeStrict(b []byte) (v any, dup bool, err error) {
+	return decodeWith(b, string(b), true)
+}
+
+// DecodeStrictShared is DecodeStrict without the copy of b, with the
+// promise DecodeDupShared asks for: b is never modified afterwards.
+func DecodeStrictShared(b []byte) (v any, dup bool, err error) {
+	if len(b) == 0 {
+		return decodeWith(b, "", true)
+	}
+	return decodeWith(b, unsafe.String(&b[0], len(b)), true)
+}
+
 func decode(b []byte, s string) (v any, dup bool, err error) {
-	d := decoder{b: b, s: s}
+	return decodeWith(b, s, false)
+}
+
+func decodeWith(b []byte, s string, strict bool) (v any, dup bool, err error) {
+	d := decoder{b: b, s: s, strict: strict}
 	d.space()
 	v, err = d.value(0)
 	if err != nil {
@@ -66,10 +89,77 @@ func decode(b []byte, s string) (v any, dup bool, err error) {
 const MaxDepth = 10000
 
 type decoder struct {
-	b   []byte
-	s   string // b as a string: strings without escapes are its substrings
-	i   int
-	dup bool // some object had a key twice
+	b      []byte
+	s      string // b as a string: strings without escapes are its substrings
+	i      int
+	dup    bool // some object had a key twice
+	strict bool // text that is not UTF-8 is an *EncodingError
+}
+
+// EncodingError is text that is not UTF-8 in a strict decoding. Sti is the
+// JSONPath of the string (of the object, for a key), written as
+// contract's violations write theirs.
+type EncodingError struct {
+	// Offset is the byte offset of the offending byte or escape.
+	Offset int
+	// Reason says what is wrong, e.g. "byte 0xFF is not UTF-8".
+	Reason string
+	// Prefix is the string's text before the offending part, shortened.
+	Prefix string
+	// path is built while the recursion unwinds, innermost first, so a
+	// valid document pays nothing for it.
+	path []any // string keys and int indexes
+}
+
+func (e *EncodingError) Error() string {
+	return fmt.Sprintf("%s: offset %d: %s (JSON must be UTF-8, RFC 8259 §8.1)", e.Sti(), e.Offset, e.Reason)
+}
+
+// Sti renders the path as JSONPath, e.g. $.leveranse.oppgave[0].navn.
+func (e *EncodingError) Sti() string {
+	var b strings.Builder
+	b.WriteString("$")
+	for i := len(e.path) - 1; i >= 0; i-- {
+		switch p := e.path[i].(type) {
+		case int:
+			b.WriteString("[" + strconv.Itoa(p) + "]")
+		case string:
+			if isIdent(p) {
+				b.WriteString("." + p)
+			} else {
+				b.WriteString("['" + strings.ReplaceAll(p, "'", "\\'") + "']")
+			}
+		}
+	}
+	return b.String()
+}
+
+// within adds a path segment to an encoding error passing through.
+func within(err error, seg any) error {
+	if e, ok := err.(*EncodingError); ok {
+		e.path = append(e.path, seg)
+	}
+	return err
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *decoder) encodingError(at int, prefix []byte, format string, a ...any) error {
+	p := []rune(string(prefix))
+	if len(p) > 40 {
+		p = append([]rune("…"), p[len(p)-40:]...)
+	}
+	return &EncodingError{Offset: at, Reason: fmt.Sprintf(format, a...), Prefix: string(p)}
 }
 
 func (d *decoder) errorf(format string, a ...any) error {
@@ -155,7 +245,7 @@ func (d *decoder) object(depth int) (any, error) {
 		d.space()
 		v, err := d.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return nil, within(err, k)
 		}
 		n := len(m)
 		m[k] = v
@@ -184,7 +274,7 @@ func (d *decoder) array(depth int) (any, error) {
 		d.space()
 		v, err := d.value(depth + 1)
 		if err != nil {
-			return nil, err
+			return nil, within(err, len(a))
 		}
 		a = append(a, v)
 		done, err := d.after(']', "array element")
@@ -314,6 +404,7 @@ func (d *decoder) slowStr(start int) (string, error) {
 			case 't':
 				out = append(out, '\t')
 			case 'u':
+				at := d.i - 2
 				r, ok := d.hex4()
 				if !ok {
 					return "", d.errorf("invalid \\u escape")
@@ -328,6 +419,9 @@ func (d *decoder) slowStr(start int) (string, error) {
 						}
 					}
 					if r2 == utf8.RuneError {
+						if d.strict {
+							return "", d.encodingError(at, out, "\\u%04x is a lone surrogate, which no UTF-8 text can hold", r)
+						}
 						d.i = save
 						r = utf8.RuneError
 					} else {
@@ -344,6 +438,9 @@ func (d *decoder) slowStr(start int) (string, error) {
 		default:
 			r, size := utf8.DecodeRune(d.b[d.i:])
 			if r == utf8.RuneError && size == 1 {
+				if d.strict {
+					return "", d.encodingError(d.i, out, "byte 0x%02X is not UTF-8 here (a stray, overlong or surrogate encoding)", d.b[d.i])
+				}
 				out = utf8.AppendRune(out, utf8.RuneError)
 			} else {
 				out = append(out, d.b[d.i:d.i+size]...)

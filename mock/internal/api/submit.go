@@ -116,8 +116,18 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 func (h *Handler) process(body []byte, year int, systembruker string) response {
 	// The body buffer is never written after readBody: the document may
 	// alias it rather than copy it.
-	doc, dup, err := jsontree.DecodeDupShared(body)
-	if err != nil {
+	doc, dup, err := jsontree.DecodeStrictShared(body)
+	var enc *jsontree.EncodingError
+	switch {
+	case errors.As(err, &enc):
+		// JSON between systems must be UTF-8 (ASSUMPTION A-UTF8): refused
+		// at the door, never stored and served back as U+FFFD.
+		return errorBody(contract.GLD008, contract.Feilspesifisering{
+			Melding:     fmt.Sprintf("Request body er ikke gyldig UTF-8 (RFC 8259 §8.1) ved byte %d: %s", enc.Offset, enc.Reason),
+			Sti:         enc.Sti(),
+			AngittVerdi: enc.Prefix + "\uFFFD",
+		})
+	case err != nil:
 		return errorBody(contract.GLD008, contract.Feilspesifisering{Melding: "Request body er ikke gyldig JSON: " + err.Error(), Sti: "$"})
 	}
 	if vs := h.contract.ValidateInnsending(doc); len(vs) > 0 {
