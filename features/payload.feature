@@ -73,3 +73,20 @@ Egenskap: Leveransen valideres mot JSON-skjemaet
       | en overlang koding av /      | Kildesystem \xc0\xaf       |
       | en UTF-8-kodet surrogat      | Kildesystem \xed\xa0\x80   |
       | en ensom surrogat som escape | Kildesystem \\\\ud800 2.0 |
+
+  @tt02 @antakelse @A-HELTALL @A-FEILSPES
+  Abstrakt Scenario: Et tall som ingen heltallstype rommer avvises ved døren: <tall> i <felt>
+    Gitt en gyldig leveranse for inntektsåret med 1 oppgave
+    Og <felt> i leveransen er byttet ut med tallet <tall>
+    Når leveransen sendes inn
+    Så avvises forespørselen med feilkode GLD_010
+    Og feilen peker på stien "<sti>"
+    Og det finnes ingen forsendelse for leveransen
+
+    Eksempler:
+      | felt           | tall                | sti                                            |
+      | antallOppgaver | 1e29                | $.leveranse.oppgaveoppsummering.antallOppgaver |
+      | antallOppgaver | 1e400               | $.leveranse.oppgaveoppsummering.antallOppgaver |
+      | antallOppgaver | 9223372036854775808 | $.leveranse.oppgaveoppsummering.antallOppgaver |
+      | inntektsaar    | 1e400               | $.leveranse.inntektsaar                        |
+      | inntektsaar    | -1e400              | $.leveranse.inntektsaar                        |

@@ -324,7 +324,7 @@ func (lev view) check() []Finding {
 	}
 
 	if raw, ok := lev.oppsummering["antallOppgaver"]; ok {
-		if n, ok := number(raw); ok && n.String() != strconv.Itoa(len(lev.oppgave)) {
+		if n, ok := number(raw); ok && !hasValue(n, len(lev.oppgave)) {
 			out = append(out, Finding{Kode: KodeAntallOppgaver,
 				Melding: fmt.Sprintf("antallOppgaver er %s, men leveransen har %d oppgaver.", n, len(lev.oppgave)),
 				Sti:     oppsummering + ".antallOppgaver", AngittVerdi: n.String()})
@@ -355,6 +355,19 @@ func (lev view) check() []Finding {
 		}
 	}
 	return out
+}
+
+// hasValue reports whether a number literal's value is n: 1, 1.0 and 1e0
+// alike, as the schema's integers are read by value (ASSUMPTION A-HELTALL).
+func hasValue(lit json.Number, n int) bool {
+	if string(lit) == strconv.Itoa(n) {
+		return true
+	}
+	if contract.TallUtenType(string(lit)) != "" {
+		return false // and reading it exactly would cost without bound
+	}
+	r, ok := new(big.Rat).SetString(string(lit))
+	return ok && r.IsInt() && r.Num().IsInt64() && r.Num().Int64() == int64(n)
 }
 
 // number reads a value as encoding/json reads it into a json.Number: a

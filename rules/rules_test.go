@@ -65,3 +65,19 @@ func TestUnreadableBody(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Equal(t, KodeUgyldigJSON, fs[0].Kode)
 }
+
+// TestCountIsReadByValue: 1, 1.0 and 1e0 are the same integer to the
+// schema, so to the rules too (A-HELTALL); a number no type holds is never
+// the count, and is not read exactly.
+func TestCountIsReadByValue(t *testing.T) {
+	for _, v := range []string{"1", "1.0", "1e0", "10e-1", "0.1e1"} {
+		body := strings.Replace(consistent(), `"antallOppgaver": 1`, `"antallOppgaver": `+v, 1)
+		assert.Empty(t, Check([]byte(body)), v)
+	}
+	for _, v := range []string{"2", "1.5", "1e29", "1e400", "1e999999", "-1"} {
+		body := strings.Replace(consistent(), `"antallOppgaver": 1`, `"antallOppgaver": `+v, 1)
+		fs := Check([]byte(body))
+		require.Len(t, fs, 1, v)
+		assert.Equal(t, KodeAntallOppgaver, fs[0].Kode, v)
+	}
+}

@@ -156,6 +156,29 @@ func (s *scenario) kildesystemByttet(quoted string) error {
 	return nil
 }
 
+// tallByttet writes a number literal, as given, in place of one of the
+// leveranse's two integer fields.
+func (s *scenario) tallByttet(felt, tall string) error {
+	if s.leveranse == nil {
+		return errors.New("no leveranse: a Gitt step must make one first")
+	}
+	var now int
+	switch felt {
+	case "inntektsaar":
+		now = s.leveranse.Inntektsaar
+	case "antallOppgaver":
+		now = s.leveranse.Oppgaveoppsummering.AntallOppgaver
+	default:
+		return fmt.Errorf("%s is not an integer field of the leveranse (inntektsaar, antallOppgaver)", felt)
+	}
+	old := []byte(`"` + felt + `":` + strconv.Itoa(now))
+	if !bytes.Contains(s.body, old) {
+		return fmt.Errorf("the leveranse's body has no %s to replace", old)
+	}
+	s.body = bytes.Replace(s.body, old, []byte(`"`+felt+`":`+tall), 1)
+	return nil
+}
+
 // isLostResponse tells a request the API may have received but whose answer
 // never came (a dropped connection) from one that was never sent.
 func (s *scenario) isLostResponse(err error) bool {

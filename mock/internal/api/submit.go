@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -208,8 +209,12 @@ func extract(doc any) meta {
 	}
 	switch y := lev["inntektsaar"].(type) {
 	case json.Number:
+		// By value, as the schema reads it: 2024, 2024.0 and 2.024e3 alike
+		// (the schema has bounded it to 1000..9999 before this runs).
 		m.yearText = y.String()
-		m.year, _ = strconv.Atoi(m.yearText)
+		if f, err := y.Float64(); err == nil && f == math.Trunc(f) {
+			m.year = int(f)
+		}
 	case string:
 		m.yearText = y
 		m.year, _ = strconv.Atoi(y)
