@@ -179,6 +179,31 @@ func (s *scenario) tallByttet(felt, tall string) error {
 	return nil
 }
 
+// eierenEr makes the first oppgave's owner a person with the fødselsnummer,
+// or an organisation with the organisasjonsnummer, written in the feature:
+// a fixed value judged against the service's rules, never one the
+// generators computed.
+func (s *scenario) eierenEr(hva, nummer string) error {
+	if s.leveranse == nil || len(s.leveranse.Oppgave) == 0 {
+		return errors.New("no leveranse with an oppgave: a Gitt step must make one first")
+	}
+	eier := &s.leveranse.Oppgave[0].Oppgaveeier
+	switch hva {
+	case "fødselsnummeret":
+		eier.Person, eier.Organisasjon = &contract.Person{Foedselsnummer: nummer, Fornavn: "Syntetisk", Etternavn: "Eier"}, nil
+	case "organisasjonsnummeret":
+		eier.Person, eier.Organisasjon = nil, &contract.Organisasjon{Organisasjonsnummer: nummer, Navn: "Syntetisk Eier AS"}
+	default:
+		return fmt.Errorf("%q: say fødselsnummeret or organisasjonsnummeret", hva)
+	}
+	body, err := generators.Marshal(*s.leveranse)
+	if err != nil {
+		return fmt.Errorf("encode the leveranse: %w", err)
+	}
+	s.body = body
+	return nil
+}
+
 // isLostResponse tells a request the API may have received but whose answer
 // never came (a dropped connection) from one that was never sent.
 func (s *scenario) isLostResponse(err error) bool {

@@ -16,6 +16,7 @@ func (s *scenario) register(sc *godog.ScenarioContext) {
 	sc.Step(`^en gyldig leveranse på litt over 10 MB$`, func() error { return s.nearLimit(true) })
 	sc.Step(`^forespørselskroppen "(.*)"$`, s.forespoerselskroppen)
 	sc.Step(`^kildesystem i leveransen er byttet ut med "(.*)"$`, s.kildesystemByttet)
+	sc.Step(`^(fødselsnummeret|organisasjonsnummeret) til eieren av første oppgave er "([^"]*)"$`, s.eierenEr)
 	sc.Step(`^(\w+) i leveransen er byttet ut med tallet (\S+)$`, s.tallByttet)
 	sc.Step(`^leveransen er sendt inn og mottatt$`, s.erSendtInnOgMottatt)
 	sc.Step(`^leveransen er sendt inn og avvist med feilkode (GLD_\d+)$`, s.erSendtInnOgAvvist)
