@@ -71,7 +71,7 @@ Egenskap: Oppfølging i Dialogporten
       | hva                   | nummer      | hvorfor                          | sti                              |
       | fødselsnummeret       | 15838512328 | K2 er 8, skal være 9             | person.foedselsnummer            |
       | fødselsnummeret       | 17886543273 | K1 er 7, og da skal K2 være 1    | person.foedselsnummer            |
-      | fødselsnummeret       | 15938512329 | måned 93 − 80 = 13               | person.foedselsnummer            |
+      | fødselsnummeret       | 31828512300 | 31. februar (måned 82 − 80 = 2)  | person.foedselsnummer            |
       | organisasjonsnummeret | 311111117   | kontrollsifferet skal være 6     | organisasjon.organisasjonsnummer |
       | organisasjonsnummeret | 230000000   | ingen kontrollsiffer finnes (10) | organisasjon.organisasjonsnummer |
 

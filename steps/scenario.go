@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/cucumber/godog"
 	"github.com/google/uuid"
@@ -24,6 +25,7 @@ type scenario struct {
 	// http is the target's client, recording each exchange for the report.
 	http *http.Client
 
+	started   time.Time // when the scenario began, on this machine's clock
 	seed      uint64
 	rng       *rand.Rand
 	id        target.Identity
@@ -53,6 +55,7 @@ type scenario struct {
 }
 
 func (s *scenario) begin(ctx context.Context, p *godog.Scenario) error {
+	s.started = time.Now()
 	s.seed = seedOf(p)
 	s.rng = rand.New(rand.NewPCG(s.seed, s.seed^0x5deece66d))
 	s.id = s.target.Identity(s.seed)

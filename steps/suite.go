@@ -28,6 +28,9 @@ type Suite struct {
 	// scenario holds it shared; with concurrency > 1 fault scenarios then run
 	// alone while the rest run side by side.
 	faults sync.RWMutex
+	// submitted caches, per SUBMISSION transmission id, the referanse and
+	// forsendelseId of its document ([2]string), for counts in Dialogporten.
+	submitted sync.Map
 }
 
 // NewSuite makes a suite for a target. runID is put into every

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -136,8 +135,10 @@ func (s *scenario) alleSammeKvittering() error {
 
 // forsendelser returns the ids of the forsendelser of this scenario's
 // leveranse(r). With the mock's controls they come from its store, which
-// also sees a forsendelse whose answer was lost; elsewhere they are the
-// distinct forsendelseIds the target answered this scenario with.
+// also sees a forsendelse whose answer was lost; elsewhere from Dialogporten
+// (forsendelserIDialogporten), never from the receipts the target gave this
+// scenario, which cannot show a forsendelse stored twice or stored in
+// spite of a refusal.
 func (s *scenario) forsendelser(ctx context.Context) ([]string, error) {
 	if s.leveranse == nil {
 		return nil, fmt.Errorf("no leveranse to count forsendelser for")
@@ -159,13 +160,7 @@ func (s *scenario) forsendelser(ctx context.Context) ([]string, error) {
 		}
 		return ids, nil
 	}
-	var ids []string
-	for _, r := range s.accepted {
-		if !slices.Contains(ids, r.Kvittering.ForsendelseID) {
-			ids = append(ids, r.Kvittering.ForsendelseID)
-		}
-	}
-	return ids, nil
+	return s.forsendelserIDialogporten(ctx)
 }
 
 func (s *scenario) noeyaktigForsendelser(ctx context.Context, n int) error {
