@@ -255,33 +255,32 @@ func (c *Contract) ValidateInnsending(doc any) []Violation {
 	if vs := numberViolations(doc); len(vs) > 0 {
 		return vs
 	}
-	return violations(c.innsending, doc)
+	return boundedViolations(c.innsending, doc)
 }
 
 // ValidateKvittering checks a decoded 200 response; nil if the document has no
 // response schema.
 func (c *Contract) ValidateKvittering(doc any) []Violation {
-	return violations(c.kvittering, doc)
+	return boundedViolations(c.kvittering, doc)
 }
 
 // ValidateFeil checks a decoded error body; nil if the document has no error schema.
 func (c *Contract) ValidateFeil(doc any) []Violation {
-	return violations(c.feil, doc)
+	return boundedViolations(c.feil, doc)
 }
 
 var printer = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
 
-func violations(s *jsonschema.Schema, doc any) []Violation {
-	if s == nil {
-		return nil
-	}
-	err := s.Validate(doc)
+// violationsAt validates node, found at base in the document root, and
+// names each violation by its path in root and the value root holds there.
+func violationsAt(s *jsonschema.Schema, root, node any, base []string) []Violation {
+	err := s.Validate(node)
 	if err == nil {
 		return nil
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return []Violation{{Sti: "$", Melding: err.Error()}}
+		return []Violation{{Sti: jsonPath(root, base), Melding: err.Error()}}
 	}
 	var out []Violation
 	seen := map[string]bool{}
@@ -293,10 +292,11 @@ func violations(s *jsonschema.Schema, doc any) []Violation {
 			}
 			return
 		}
+		loc := append(slices.Clip(base), e.InstanceLocation...)
 		v := Violation{
-			Sti:         jsonPath(doc, e.InstanceLocation),
+			Sti:         jsonPath(root, loc),
 			Melding:     e.ErrorKind.LocalizedString(printer()),
-			AngittVerdi: valueText(lookup(doc, e.InstanceLocation)),
+			AngittVerdi: valueText(lookup(root, loc)),
 		}
 		key := v.Sti + "\x00" + v.Melding
 		if !seen[key] {
@@ -305,7 +305,6 @@ func violations(s *jsonschema.Schema, doc any) []Violation {
 		}
 	}
 	walk(ve)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Sti < out[j].Sti })
 	return out
 }
 

@@ -73,7 +73,15 @@ func (f *Feil) Has(k Kode) bool {
 // NewFeil builds the error body for a code of the catalogue. A specification
 // code is carried under its general code (ASSUMPTION A-HOVEDKODE). The status
 // to answer with is returned beside it.
+//
+// At most MaxViolations details are listed; then one more says how many
+// were left out, so an answer stays small whatever the request.
 func NewFeil(k Kode, korrelasjonsid string, detaljer ...Feilspesifisering) (int, Feil) {
+	if n := len(detaljer); n > MaxViolations+1 {
+		detaljer = append(detaljer[:MaxViolations:MaxViolations], Feilspesifisering{
+			Melding: fmt.Sprintf("%d feilspesifiseringer til er ikke vist (høyst %d)", n-MaxViolations, MaxViolations), Sti: "$",
+		})
+	}
 	e, ok := Lookup(k)
 	if !ok {
 		e = Entry{Kode: k, Status: 500, Omraade: "Ukjent feil"}

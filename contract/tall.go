@@ -59,6 +59,9 @@ func numberViolations(doc any) []Violation {
 	var loc []string
 	var walk func(v any)
 	walk = func(v any) {
+		if len(out) > MaxViolations {
+			return
+		}
 		switch t := v.(type) {
 		case map[string]any:
 			for k, c := range t {
@@ -81,5 +84,8 @@ func numberViolations(doc any) []Violation {
 	walk(doc)
 	// Map order is random; the schema's violations are sorted the same way.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Sti < out[j].Sti })
+	if len(out) > MaxViolations {
+		out = append(out[:MaxViolations], Violation{Sti: "$", Melding: "flere tall som ingen talltype rommer er ikke vist (høyst " + strconv.Itoa(MaxViolations) + ")"})
+	}
 	return out
 }
