@@ -71,7 +71,9 @@ func (b *bounded) validate(s *jsonschema.Schema, node any, loc []string) {
 		return
 	}
 	var splits []split
-	pruned, _ := prune(s, node, loc, &splits)
+	buf := make([]string, len(loc), len(loc)+16) // prune's path buffer, deep enough for a leveranse
+	copy(buf, loc)
+	pruned, _ := prune(s, node, buf, &splits)
 	for _, v := range violationsAt(s, b.root, pruned, loc) {
 		if !slices.ContainsFunc(splits, func(sp split) bool { return v.Sti == jsonPath(b.root, sp.loc) }) {
 			b.out = append(b.out, v) // an array taken out answers for itself below
@@ -96,7 +98,9 @@ func (b *bounded) validate(s *jsonschema.Schema, node any, loc []string) {
 
 // prune returns node with every long array that s reaches through plain
 // properties and items replaced by an empty one, copying only what it
-// changes, and lists what it took out in splits.
+// changes, and lists what it took out in splits. loc is the caller's
+// buffer: it is appended to and never kept (a split keeps a copy), so a
+// document without long arrays costs no allocation for its paths.
 func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, bool) {
 	switch n := node.(type) {
 	case map[string]any:
@@ -109,7 +113,7 @@ func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, 
 			if ps == nil {
 				continue
 			}
-			nv, changed := prune(ps, v, append(slices.Clip(loc), k), splits)
+			nv, changed := prune(ps, v, append(loc, k), splits)
 			if !changed {
 				continue
 			}
@@ -131,12 +135,12 @@ func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, 
 			return node, false
 		}
 		if len(n) > splitLen {
-			*splits = append(*splits, split{loc: slices.Clip(loc), schema: s, items: items, list: n})
+			*splits = append(*splits, split{loc: slices.Clone(loc), schema: s, items: items, list: n})
 			return []any{}, true
 		}
 		var out []any
 		for i, v := range n {
-			nv, changed := prune(items, v, append(slices.Clip(loc), strconv.Itoa(i)), splits)
+			nv, changed := prune(items, v, append(loc, strconv.Itoa(i)), splits)
 			if !changed {
 				continue
 			}
