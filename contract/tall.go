@@ -29,11 +29,15 @@ func TallUtenType(lit string) string {
 	if len(lit) > MaxTallTegn {
 		return fmt.Sprintf("tallet har %d tegn; ingen talltype rommer det (høyst %d tegn)", len(lit), MaxTallTegn)
 	}
-	if i := strings.IndexAny(lit, "eE"); i >= 0 {
-		exp := strings.TrimLeft(strings.TrimLeft(lit[i+1:], "+-"), "0")
-		if n, err := strconv.Atoi(exp); len(exp) > 4 || err == nil && n > MaxEksponent {
-			return fmt.Sprintf("eksponenten i %s er utenfor det noen talltype rommer (høyst ±%d)", lit, MaxEksponent)
-		}
+	i := strings.IndexAny(lit, "eE")
+	if i < 0 {
+		// At most 100 characters without an exponent lie between 1e-99 and
+		// 1e100, well inside a double's range.
+		return ""
+	}
+	exp := strings.TrimLeft(strings.TrimLeft(lit[i+1:], "+-"), "0")
+	if n, err := strconv.Atoi(exp); len(exp) > 4 || err == nil && n > MaxEksponent {
+		return fmt.Sprintf("eksponenten i %s er utenfor det noen talltype rommer (høyst ±%d)", lit, MaxEksponent)
 	}
 	f, err := strconv.ParseFloat(lit, 64)
 	switch {

@@ -39,6 +39,8 @@ type Config struct {
 	// Dialogporten shapes the feedback; its business-rule mode follows
 	// api.businessRules so the two never disagree.
 	Dialogporten dialogporten.Config `yaml:"dialogporten"`
+	// Limits bound how long a client may hold a connection.
+	Limits Limits `yaml:"limits"`
 	// StateDir receives files the mock makes for its user: the default
 	// Maskinporten client's private key and client YAML. Empty: none written.
 	StateDir string `yaml:"stateDir"`
@@ -80,6 +82,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Access.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("access: %w", err))
+	}
+	if err := c.Limits.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

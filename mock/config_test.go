@@ -38,11 +38,17 @@ api:
     failShare: 0.1
     dropShare: 0.05
     seed: 42
+  systembruker: optional
 access:
   relationships:
     - systembruker: "310000000"
       tilgangspakke: skattegrunnlag
       oppgavegivere: ["987546231", "*"]
+limits:
+  readHeaderTimeout: 2s
+  readTimeout: 30s
+  writeTimeout: 1m
+  idleTimeout: 10s
 `)
 	c, err := mock.LoadConfig(p)
 	require.NoError(t, err)
@@ -56,18 +62,25 @@ access:
 	}, c.API.Faults)
 	require.Len(t, c.Access.Relationships, 1)
 	assert.Equal(t, mock.Skattegrunnlag, c.Access.Relationships[0].Tilgangspakke)
+	assert.Equal(t, mock.SystembrukerOptional, c.API.Systembruker)
+	assert.Equal(t, mock.Limits{
+		ReadHeaderTimeout: mock.Duration(2 * time.Second), ReadTimeout: mock.Duration(30 * time.Second),
+		WriteTimeout: mock.Duration(time.Minute), IdleTimeout: mock.Duration(10 * time.Second),
+	}, c.Limits)
 }
 
 func TestLoadConfigErrors(t *testing.T) {
 	cases := map[string]struct{ content, want string }{
-		"typo":         {"api:\n  busnessRules: sync\n", "busnessRules"},
-		"not yaml":     {"api: [\n", "mock config"},
-		"bad mode":     {"api:\n  businessRules: later\n", `"later"`},
-		"bad duration": {"api:\n  faults:\n    latency: soon\n", "soon"},
-		"bad share":    {"api:\n  faults:\n    dropShare: 1.5\n", "dropShare"},
-		"bad package":  {"access:\n  relationships:\n    - {systembruker: \"310000000\", tilgangspakke: daglig-leder, oppgavegivere: [\"*\"]}\n", "daglig-leder"},
-		"not loopback": {"listen: 0.0.0.0:8080\n", "loopback"},
-		"bad years":    {"api:\n  openYears: {from: 2026, to: 2020}\n", "openYears"},
+		"typo":             {"api:\n  busnessRules: sync\n", "busnessRules"},
+		"not yaml":         {"api: [\n", "mock config"},
+		"bad mode":         {"api:\n  businessRules: later\n", `"later"`},
+		"bad duration":     {"api:\n  faults:\n    latency: soon\n", "soon"},
+		"bad share":        {"api:\n  faults:\n    dropShare: 1.5\n", "dropShare"},
+		"bad package":      {"access:\n  relationships:\n    - {systembruker: \"310000000\", tilgangspakke: daglig-leder, oppgavegivere: [\"*\"]}\n", "daglig-leder"},
+		"not loopback":     {"listen: 0.0.0.0:8080\n", "loopback"},
+		"bad years":        {"api:\n  openYears: {from: 2026, to: 2020}\n", "openYears"},
+		"bad systembruker": {"api:\n  systembruker: sometimes\n", `"sometimes"`},
+		"negative limit":   {"limits:\n  readTimeout: -1s\n", "limits"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

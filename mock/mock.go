@@ -170,7 +170,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger != nil {
 		h = logRequests(cfg.Logger, h)
 	}
-	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	lim := cfg.Limits.withDefaults()
+	s.srv = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: time.Duration(lim.ReadHeaderTimeout),
+		ReadTimeout:       time.Duration(lim.ReadTimeout),
+		WriteTimeout:      time.Duration(lim.WriteTimeout),
+		IdleTimeout:       time.Duration(lim.IdleTimeout),
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
 
 	go func() {
 		err := s.srv.Serve(ln)

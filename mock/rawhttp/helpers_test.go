@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock"
 )
 
@@ -44,6 +45,8 @@ var specCodes = map[string]bool{
 	"GLD_1050": true, "GLD_1052": true, "GLD_1053": true, "GLD_1054": true,
 	"GLD_1047": true, "GLD_1061": true,
 }
+
+func exampleBody() []byte { return contract.Eksempel() }
 
 // start runs a mock on a free loopback port for one test.
 func start(t *testing.T, cfg mock.Config) *mock.Server {

@@ -31,6 +31,7 @@ var notSent = map[string]string{
 // against the service page's table written out in tableStatus (ASSUMPTION
 // A-STATUS), and that the code the case aims at is there.
 func TestEveryCodeCarriesTheTablesStatus(t *testing.T) {
+	t.Parallel() // TestHostileInput, which measures the heap, runs alone before
 	s := start(t, mock.Config{})
 	other := start(t, mock.Config{}) // another issuer: its tokens are forged here
 	ex := contract.Eksempel()

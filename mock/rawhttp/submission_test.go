@@ -19,6 +19,7 @@ import (
 // and the document found in Dialogporten with a query written here and
 // fetched from its API URL, byte for byte what was sent.
 func TestSubmissionOnTheWire(t *testing.T) {
+	t.Parallel() // TestHostileInput, which measures the heap, runs alone before
 	s := start(t, mock.Config{})
 	tok := token(t, s, exampleOrg)
 	ex := contract.Eksempel()

@@ -17,6 +17,7 @@ import (
 // the sti authorization_details; with systembruker: optional its consumer
 // organisation reports for itself, and for no one else.
 func TestSystembruker(t *testing.T) {
+	t.Parallel() // TestHostileInput, which measures the heap, runs alone before
 	ex := contract.Eksempel()
 	t.Run("required (default)", func(t *testing.T) {
 		s := start(t, mock.Config{})

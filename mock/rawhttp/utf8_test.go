@@ -13,6 +13,7 @@ import (
 // text that is not UTF-8 gets 400 GLD_008 at the sti of its string, and is
 // not stored (so never served back with U+FFFD in its place).
 func TestTextThatIsNotUTF8IsRefusedAtTheDoor(t *testing.T) {
+	t.Parallel() // TestHostileInput, which measures the heap, runs alone before
 	s := start(t, mock.Config{})
 	tok := token(t, s, exampleOrg)
 	ex := contract.Eksempel()

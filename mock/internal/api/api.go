@@ -130,6 +130,14 @@ func (h *Handler) Reset() { h.idem.reset() }
 // shapes of path (the document's is contract.DokumentRef), and a miss must
 // still answer in the API's error format.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if size, fields := headerSize(r); size > MaxHeaderBytes || fields > MaxHeaderFields {
+		writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
+			Melding: fmt.Sprintf("Request-linjen og headerne er %d bytes i %d felt; høyst %d bytes og %d felt er tillatt",
+				size, fields, MaxHeaderBytes, MaxHeaderFields),
+			Sti: "headers",
+		})
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
 	if !ok {
 		writeFeil(w, contract.GLD1023)
@@ -158,6 +166,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeFeil(w, contract.GLD1023)
+}
+
+// The API's bounds on a request's line and headers (ASSUMPTION A-GRENSER):
+// more gets 400 GLD_006/GLD_1022, as a gateway in front of the service would
+// refuse them. (Beyond 1 MiB net/http answers 431 before the API sees it.)
+const (
+	MaxHeaderBytes  = 64 << 10
+	MaxHeaderFields = 100
+)
+
+// headerSize is about what the request line and headers took on the wire.
+func headerSize(r *http.Request) (size, fields int) {
+	size = len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			size += len(k) + len(v) + 4 // ": " and CRLF
+			fields++
+		}
+	}
+	return size, fields
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {

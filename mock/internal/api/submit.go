@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,13 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 			writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
 				Melding: fmt.Sprintf("Request body er større enn maksimalt tillatt (%d bytes)", contract.MaxBody),
 				Sti:     "body",
+			})
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// The server's ReadTimeout ran out mid-body (a slow client):
+			// the connection can still carry the answer.
+			writeFeil(w, contract.GLD1022, contract.Feilspesifisering{
+				Melding: "Request body ble ikke mottatt i tide", Sti: "body",
 			})
 		}
 		// Otherwise the client went away mid-body; nobody is left to answer.
