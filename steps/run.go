@@ -38,7 +38,7 @@ const (
 	StatusPassed = 0
 	StatusFailed = 1
 	// StatusBadOptions: a formatter, an output file or the tag expression
-	// was not usable; nothing ran.
+	// was not usable, or the tags selected no scenario; nothing ran.
 	StatusBadOptions = 2
 )
 
@@ -65,7 +65,12 @@ func requireTag(expr, tag string) string {
 }
 
 // Run runs the embedded features against the target and returns a Status.
+// A tag expression that is not one, or that selects no scenario, is
+// StatusBadOptions: a run of no scenarios never passes.
 func Run(ctx context.Context, t *target.Target, o Options) int {
+	if n, err := Count(t, o.Tags); err != nil || n == 0 {
+		return StatusBadOptions
+	}
 	if o.Concurrency < 1 {
 		o.Concurrency = 1
 	}

@@ -15,7 +15,9 @@ import (
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/client/dialogporten"
+	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -79,6 +81,14 @@ func runFetch(cmd *cobra.Command, o fetchOptions) error {
 	}
 	if o.dialogID == "" && (o.forsendelseID == "" || o.party == "") {
 		return usageErr("give --dialog ID, or --forsendelse ID with --party ORGNR")
+	}
+	for _, id := range []struct{ flag, v string }{{"--dialog", o.dialogID}, {"--forsendelse", o.forsendelseID}} {
+		if _, err := uuid.Parse(id.v); id.v != "" && (err != nil || len(id.v) != 36) {
+			return usageErr("%s %q is not a UUID: copy the dialogId or forsendelseId from the API's receipt", id.flag, id.v)
+		}
+	}
+	if o.party != "" && !contract.IsOrgnrShape(o.party) {
+		return usageErr("--party %q is not a 9-digit organisasjonsnummer", o.party)
 	}
 	endpoint, err := graphQLURL(o.endpoint)
 	if err != nil {

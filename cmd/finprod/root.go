@@ -46,5 +46,20 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		newTestCmd(),
 		newReportCmd(),
 	)
+	groupsRefuseUnknown(root)
 	return root
+}
+
+// groupsRefuseUnknown makes a command that only groups others (contract,
+// dialogporten) show its help when called alone, and refuse anything else
+// as a usage error: cobra otherwise shows the help for a mistyped
+// subcommand too, and exits 0.
+func groupsRefuseUnknown(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		groupsRefuseUnknown(sub)
+	}
+	if c.HasParent() && c.HasSubCommands() && c.Run == nil && c.RunE == nil {
+		c.Args = cobra.NoArgs
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
 }

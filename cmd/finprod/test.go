@@ -114,6 +114,9 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 	if o.Concurrency < 1 {
 		return usageErr("--concurrency must be at least 1, got %d", o.Concurrency)
 	}
+	if err := steps.CheckTags(o.Tags); err != nil {
+		return usageErr("--tags: %v", err)
+	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return usageErr("output folder %s: %v", o.Out, err)
 	}
@@ -122,6 +125,12 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 		return err
 	}
 	defer tg.Close()
+	if n, err := steps.Count(tg, o.Tags); err != nil {
+		return usageErr("--tags: %v", err)
+	} else if n == 0 {
+		return usageErr("--tags %q selects no scenario against target %s (which runs %q): a run of none would pass without testing anything; see the areas and tags in finprod test --help",
+			o.Tags, tg.Name, steps.EffectiveTags(tg, o.Tags))
+	}
 	if err := checkReachable(ctx, tg); err != nil {
 		return err
 	}

@@ -1,0 +1,103 @@
+package steps
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/finprod/finprod/features"
+	"github.com/finprod/finprod/target"
+)
+
+// tagRE is one tag of an expression, negated or not.
+var tagRE = regexp.MustCompile(`^~?@[^\s,&~@]+$`)
+
+// CheckTags reports what is wrong with a godog tag expression: terms
+// joined by "," (or), each of tags joined by "&&" (and), a tag written
+// @name and negated ~@name. godog itself panics on an empty term and
+// silently matches nothing for a tag without "@".
+func CheckTags(expr string) error {
+	if strings.TrimSpace(expr) == "" {
+		return nil
+	}
+	for _, term := range strings.Split(expr, ",") {
+		for _, tag := range strings.Split(term, "&&") {
+			tag = strings.TrimSpace(tag)
+			switch {
+			case tag == "":
+				return fmt.Errorf("tag expression %q has an empty term: write tags as @name joined by \",\" (or) and \"&&\" (and), e.g. \"@auth,@idempotens && ~@A-PATH\"", expr)
+			case !tagRE.MatchString(tag):
+				return fmt.Errorf("tag expression %q: %q is not a tag: write @name, or ~@name for not, e.g. \"@auth && ~@storrelse\"", expr, tag)
+			}
+		}
+	}
+	return nil
+}
+
+// matches evaluates a checked expression on a scenario's tags.
+func matches(expr string, tags map[string]bool) bool {
+	if strings.TrimSpace(expr) == "" {
+		return true
+	}
+	for _, term := range strings.Split(expr, ",") {
+		all := true
+		for _, tag := range strings.Split(term, "&&") {
+			tag = strings.TrimSpace(tag)
+			if neg, ok := strings.CutPrefix(tag, "~"); ok {
+				all = all && !tags[neg]
+			} else {
+				all = all && tags[tag]
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNoScenarios: the tags select no scenario on the target, and a run of
+// none is never a pass.
+var ErrNoScenarios = errors.New("no scenario matches")
+
+// Count returns how many of the embedded scenarios a run against the target
+// with these tags would run (EffectiveTags), or an error for a tag
+// expression that is not one.
+func Count(t *target.Target, tags string) (int, error) {
+	if err := CheckTags(tags); err != nil {
+		return 0, err
+	}
+	expr := EffectiveTags(t, tags)
+	names, err := fs.Glob(features.FS(), "*.feature")
+	if err != nil {
+		return 0, fmt.Errorf("features: %w", err)
+	}
+	n := 0
+	for _, name := range names {
+		b, err := fs.ReadFile(features.FS(), name)
+		if err != nil {
+			return 0, fmt.Errorf("features: %w", err)
+		}
+		ids := (&messages.Incrementing{}).NewId
+		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(b), ids)
+		if err != nil {
+			return 0, fmt.Errorf("features: %s: %w", name, err)
+		}
+		for _, p := range gherkin.Pickles(*doc, name, ids) {
+			set := make(map[string]bool, len(p.Tags))
+			for _, tg := range p.Tags {
+				set[tg.Name] = true
+			}
+			if matches(expr, set) {
+				n++
+			}
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,65 @@
+package steps_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/steps"
+	"github.com/finprod/finprod/target"
+)
+
+func TestCheckTags(t *testing.T) {
+	for _, ok := range []string{"", "@auth", " @auth , @idempotens ", "@tt02 && ~@storrelse", "~@A-PATH", "@auth,@idempotens && ~@A-PATH"} {
+		assert.NoError(t, steps.CheckTags(ok), ok)
+	}
+	for bad, why := range map[string]string{
+		"@a &&": "empty term", ",": "empty term", "@a,,@b": "empty term", "&&": "empty term",
+		"a": "not a tag", "~": "not a tag", "@a && ~": "not a tag", "~~@a": "not a tag", "@a @b": "not a tag", "@": "not a tag",
+	} {
+		err := steps.CheckTags(bad)
+		if assert.Error(t, err, bad) {
+			assert.Contains(t, err.Error(), why, bad)
+		}
+	}
+}
+
+// TestCountIsWhatRuns: the scenarios Count promises are the ones godog
+// runs, and a selection of none is refused, not passed.
+func TestCountIsWhatRuns(t *testing.T) {
+	tg, err := target.Local(t.Context(), mock.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close() })
+	for _, tags := range []string{"@auth", "@feilformat,@metode && ~@A-HOVEDKODE"} {
+		n, err := steps.Count(tg, tags)
+		require.NoError(t, err)
+		require.NotZero(t, n, tags)
+		var out bytes.Buffer
+		status := steps.Run(t.Context(), tg, steps.Options{Tags: tags, Format: "cucumber", Output: &out, RunID: "count"})
+		require.Equal(t, steps.StatusPassed, status, tags)
+		var report []struct {
+			Elements []struct {
+				Type string `json:"type"`
+			} `json:"elements"`
+		}
+		require.NoError(t, json.Unmarshal(out.Bytes(), &report))
+		ran := 0
+		for _, f := range report {
+			for _, e := range f.Elements {
+				if e.Type == "scenario" {
+					ran++
+				}
+			}
+		}
+		assert.Equal(t, n, ran, tags)
+	}
+	n, err := steps.Count(tg, "@finnes-ikke")
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	assert.Equal(t, steps.StatusBadOptions, steps.Run(t.Context(), tg, steps.Options{Tags: "@finnes-ikke", RunID: "none"}), "a run of no scenarios never passes")
+	assert.Equal(t, steps.StatusBadOptions, steps.Run(t.Context(), tg, steps.Options{Tags: "@a,", RunID: "bad"}), "a broken expression is refused, not a panic")
+}
