@@ -1,0 +1,366 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/mock"
+)
+
+// fixture is what a mistaken user has lying around: files that are
+// missing, folders where a file belongs, files that are not what they
+// should be, profiles with one thing wrong each.
+type fixture struct {
+	dir, missing, folder, garbage, badYAML, unreadable, key string
+	mockURL                                                 string
+}
+
+func (fx fixture) file(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(fx.dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return p
+}
+
+// profile writes a TT02 profile whose URLs point at nothing (127.0.0.1:1),
+// with the key fixture, changed by the given key: value lines.
+func (fx fixture) profile(t *testing.T, name string, change map[string]string) string {
+	t.Helper()
+	v := map[string]string{
+		"api": "http://127.0.0.1:1", "dialogporten": "http://127.0.0.1:1/dialogporten/graphql",
+		"issuer": "http://127.0.0.1:1/maskinporten/", "keyFile": fx.key, "systembruker": `"315300029"`, "oppgavegiver": `"315300029"`,
+	}
+	for k, c := range change {
+		v[k] = c
+	}
+	return fx.file(t, name, fmt.Sprintf("api: %s\ndialogporten: %s\nmaskinporten:\n  issuer: %s\n  clientId: c\n  kid: k\n  keyFile: %s\n  systembruker: %s\noppgavegiver: %s\n",
+		v["api"], v["dialogporten"], v["issuer"], v["keyFile"], v["systembruker"], v["oppgavegiver"]))
+}
+
+// badRow is one command line a user gets wrong, and what must come back:
+// the exit code and what the one message must name.
+type badRow struct {
+	name string
+	args func(fx fixture) []string
+	code int
+	want []string
+	// rootCannotTest: the row needs a file this process cannot read,
+	// which no file is for root.
+	rootCannotTest bool
+}
+
+func args(a ...string) func(fixture) []string { return func(fixture) []string { return a } }
+
+// unreachable is an issuer nothing listens on: a row that gets as far as
+// the network must never reach a real host.
+const unreachable = "http://127.0.0.1:1/"
+
+// badRows are the rows written for each command, by its path. Every
+// runnable command needs rows here or a reason in noInputs; every command
+// also gets the rows of genericBadRows.
+func badRows(t *testing.T) map[string][]badRow {
+	return map[string][]badRow{
+		"finprod test": {
+			{"unknown target", args("test", "--target", "nowhere"), exitUsage, []string{"--target", "local or tt02"}, false},
+			{"unknown format", args("test", "--format", "fancy"), exitUsage, []string{"--format", "pretty"}, false},
+			{"no concurrency", args("test", "--concurrency", "0"), exitUsage, []string{"--concurrency", "at least 1"}, false},
+			{"not a number", args("test", "--concurrency", "many"), exitUsage, []string{"--concurrency", "many"}, false},
+			{"tags with an empty term", args("test", "--tags", "@auth &&"), exitUsage, []string{"--tags", "empty term"}, false},
+			{"a tag without @", args("test", "--tags", "auth"), exitUsage, []string{"--tags", `"auth" is not a tag`}, false},
+			{"tags that select nothing", func(fx fixture) []string { return []string{"test", "--tags", "@finnes-ikke", "--out", fx.dir} }, exitUsage, []string{"@finnes-ikke", "selects no scenario"}, false},
+			{"output folder is a file", func(fx fixture) []string { return []string{"test", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+			{"profile for the local target", args("test", "--profile", "p.yaml"), exitUsage, []string{"--profile is for --target tt02"}, false},
+			{"tt02 without a profile", func(fx fixture) []string { return []string{"test", "--target", "tt02", "--out", fx.dir} }, exitUsage, []string{"--profile", "clientId"}, false},
+			{"profile missing", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.missing, "--out", fx.dir}
+			}, exitUsage, []string{"missing.yaml"}, false},
+			{"profile is a folder", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.folder, "--out", fx.dir}
+			}, exitUsage, []string{"is a directory"}, false},
+			{"profile unreadable", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.unreadable, "--out", fx.dir}
+			}, exitUsage, []string{"permission denied"}, true},
+			{"profile not YAML", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.badYAML, "--out", fx.dir}
+			}, exitUsage, []string{"profile", "bad.yaml"}, false},
+			{"profile with a typo", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.file(t, "typo.yaml", "nmae: tt02\n"), "--out", fx.dir}
+			}, exitUsage, []string{`unknown field "nmae"`}, false},
+			{"profile's key file missing", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "nokey.yaml", map[string]string{"keyFile": fx.missing}), "--out", fx.dir}
+			}, exitUsage, []string{"missing.yaml"}, false},
+			{"profile's key file is not a key", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "garbagekey.yaml", map[string]string{"keyFile": fx.garbage}), "--out", fx.dir}
+			}, exitUsage, []string{"garbage.txt", "no PEM private key"}, false},
+			{"profile's systembruker is not an organisasjonsnummer", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "short.yaml", map[string]string{"systembruker": `"12"`}), "--out", fx.dir}
+			}, exitUsage, []string{"maskinporten.systembruker", `"12"`}, false},
+			{"profile's URL is not one", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "url.yaml", map[string]string{"api": "ftp://x"}), "--out", fx.dir}
+			}, exitUsage, []string{"api", "ftp://x"}, false},
+			{"target does not answer", func(fx fixture) []string {
+				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "ok.yaml", nil), "--out", fx.dir}
+			}, exitUnreachable, []string{"no token", "127.0.0.1:1"}, false},
+		},
+		"finprod run": {
+			{"output folder is a file", func(fx fixture) []string { return []string{"run", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+		},
+		"finprod mock": {
+			{"not loopback", func(fx fixture) []string { return []string{"mock", "--listen", "0.0.0.0:8080", "--state-dir", fx.dir} }, exitUsage, []string{"0.0.0.0:8080", "loopback"}, false},
+			{"not an address", func(fx fixture) []string { return []string{"mock", "--listen", "nonsense", "--state-dir", fx.dir} }, exitUsage, []string{"nonsense", "host:port"}, false},
+			{"port in use", func(fx fixture) []string {
+				return []string{"mock", "--listen", strings.TrimPrefix(fx.mockURL, "http://"), "--state-dir", fx.dir}
+			}, exitUsage, []string{"address already in use"}, false},
+			{"config missing", func(fx fixture) []string { return []string{"mock", "--config", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"config is a folder", func(fx fixture) []string { return []string{"mock", "--config", fx.folder} }, exitUsage, []string{"is a directory"}, false},
+			{"config unreadable", func(fx fixture) []string { return []string{"mock", "--config", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"config not YAML", func(fx fixture) []string { return []string{"mock", "--config", fx.badYAML} }, exitUsage, []string{"mock config", "bad.yaml"}, false},
+			{"config with a typo", func(fx fixture) []string {
+				return []string{"mock", "--config", fx.file(t, "mocktypo.yaml", "api:\n  busnessRules: sync\n")}
+			}, exitUsage, []string{"busnessRules"}, false},
+			{"OpenAPI missing", func(fx fixture) []string {
+				return []string{"mock", "--openapi", fx.missing, "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"openapi", "missing.yaml"}, false},
+			{"OpenAPI is not one", func(fx fixture) []string {
+				return []string{"mock", "--openapi", fx.garbage, "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"garbage.txt", "not an OpenAPI document"}, false},
+			{"latency range", args("mock", "--latency-range", "5ms"), exitUsage, []string{"--latency-range", "MIN-MAX"}, false},
+			{"share above 1", func(fx fixture) []string {
+				return []string{"mock", "--fail-share", "2", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"failShare 2", "0..1"}, false},
+			{"years backwards", args("mock", "--open-years", "2026-2020"), exitUsage, []string{"--open-years"}, false},
+			{"unknown business rules", func(fx fixture) []string {
+				return []string{"mock", "--business-rules", "later", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"later", "async", "sync"}, false},
+			{"unknown systembruker rule", func(fx fixture) []string {
+				return []string{"mock", "--systembruker", "sometimes", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"sometimes", "required or optional"}, false},
+			{"negative latency", func(fx fixture) []string {
+				return []string{"mock", "--latency", "-1s", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"negative"}, false},
+			{"state folder is a file", func(fx fixture) []string {
+				return []string{"mock", "--state-dir", fx.garbage, "--listen", "127.0.0.1:0"}
+			}, exitUsage, []string{"garbage.txt"}, false},
+		},
+		"finprod token": {
+			{"no client id", args("token", "--issuer", unreachable), exitUsage, []string{"client id", "--client-id"}, false},
+			{"no key", args("token", "--client-id", "c", "--issuer", unreachable), exitUsage, []string{"--key", "--p12"}, false},
+			{"key missing", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.missing, "--issuer", unreachable}
+			}, exitUsage, []string{"missing.yaml"}, false},
+			{"key is a folder", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.folder, "--issuer", unreachable}
+			}, exitUsage, []string{"is a directory"}, false},
+			{"key unreadable", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.unreadable, "--issuer", unreachable}
+			}, exitUsage, []string{"permission denied"}, true},
+			{"key is not a key", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.garbage, "--issuer", unreachable}
+			}, exitUsage, []string{"garbage.txt", "no PEM private key"}, false},
+			{"key and PKCS#12", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--key", fx.key, "--p12", fx.garbage, "--issuer", unreachable}
+			}, exitUsage, []string{"--key", "--p12", "not both"}, false},
+			{"PKCS#12 password variable unset", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--p12", fx.garbage, "--password-env", "FINPROD_TEST_UNSET_PASSWORD", "--issuer", unreachable}
+			}, exitUsage, []string{"FINPROD_TEST_UNSET_PASSWORD"}, false},
+			{"client file missing", func(fx fixture) []string { return []string{"token", "--config", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"client file not YAML", func(fx fixture) []string { return []string{"token", "--config", fx.badYAML} }, exitUsage, []string{"bad.yaml"}, false},
+			{"unknown environment", func(fx fixture) []string {
+				return []string{"token", "--env", "staging", "--client-id", "c", "--kid", "k", "--key", fx.key}
+			}, exitUsage, []string{"staging", "test or prod"}, false},
+			{"systembruker not an organisasjonsnummer", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.key, "--systembruker", "12", "--issuer", unreachable}
+			}, exitUsage, []string{`"12"`, "organisasjonsnummer"}, false},
+			{"issuer without its slash", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.key, "--issuer", "http://127.0.0.1:1"}
+			}, exitUsage, []string{"must end with '/'"}, false},
+			{"Maskinporten does not answer", func(fx fixture) []string {
+				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.key, "--issuer", unreachable}
+			}, exitUnreachable, []string{"cannot reach Maskinporten", "127.0.0.1:1"}, false},
+		},
+		"finprod generate": {
+			{"no oppgaver", args("generate", "--oppgaver", "0"), exitUsage, []string{"--oppgaver", "at least 1"}, false},
+			{"no leveranser", args("generate", "--leveranser", "-1"), exitUsage, []string{"--leveranser", "at least 1"}, false},
+			{"unknown defect", args("generate", "--defect", "nope"), exitUsage, []string{"nope", "feil-sum"}, false},
+			{"income year", args("generate", "--inntektsaar", "99"), exitUsage, []string{"inntektsaar 99"}, false},
+			{"oppgavegiver not an organisasjonsnummer", args("generate", "--oppgavegiver", "123"), exitUsage, []string{`"123"`, "wrong length"}, false},
+			{"oppgavegiver's check digit", args("generate", "--oppgavegiver", "310000001"), exitUsage, []string{"310000001", "check digit"}, false},
+			{"output under a file", func(fx fixture) []string { return []string{"generate", "--out", filepath.Join(fx.garbage, "lev.json")} }, exitUsage, []string{"garbage.txt"}, false},
+			{"too many finansprodukter", args("generate", "--max-finansprodukter", "11"), exitUsage, []string{"1–10", "11"}, false},
+			{"no workers", args("generate", "--workers", "0"), exitUsage, []string{"--workers"}, false},
+			{"body limit below one oppgave", args("generate", "--max-body-size", "10"), exitUsage, []string{"maximum body size"}, false},
+			{"seed not a number", args("generate", "--seed", "x"), exitUsage, []string{"--seed", `"x"`}, false},
+		},
+		"finprod fetch": {
+			{"no Dialogporten", args("fetch", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af"), exitUsage, []string{"--dialogporten", "required"}, false},
+			{"not a URL", args("fetch", "--dialogporten", "ftp://x", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af"), exitUsage, []string{"ftp://x", "http(s)"}, false},
+			{"nothing to fetch", args("fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql"), exitUsage, []string{"--dialog", "--forsendelse", "--party"}, false},
+			{"dialog not a UUID", args("fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "abc"), exitUsage, []string{"--dialog", `"abc"`, "UUID"}, false},
+			{"party not an organisasjonsnummer", args("fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql",
+				"--forsendelse", "0193b5cd-cbce-7dbd-b188-1437db673767", "--party", "12"), exitUsage, []string{"--party", `"12"`}, false},
+			{"no token", args("fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af"), exitUsage, []string{"--token-file", "FINPROD_TOKEN"}, false},
+			{"token file missing", func(fx fixture) []string {
+				return []string{"fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.missing}
+			}, exitUsage, []string{"token file", "missing.yaml"}, false},
+			{"token file is a folder", func(fx fixture) []string {
+				return []string{"fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.folder}
+			}, exitUsage, []string{"token file", "is a directory"}, false},
+			{"Dialogporten does not answer", func(fx fixture) []string {
+				return []string{"fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.garbage}
+			}, exitUnreachable, []string{"unreachable", "127.0.0.1:1"}, false},
+			{"token refused", func(fx fixture) []string {
+				return []string{"fetch", "--dialogporten", fx.mockURL + "/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.garbage}
+			}, exitUnreachable, []string{"not valid"}, false},
+		},
+		"finprod contract validate": {
+			{"no file", args("contract", "validate"), exitUsage, []string{"1 arg"}, false},
+			{"two files", args("contract", "validate", "a.json", "b.json"), exitUsage, []string{"1 arg", "received 2"}, false},
+			{"file missing", func(fx fixture) []string { return []string{"contract", "validate", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"file is a folder", func(fx fixture) []string { return []string{"contract", "validate", fx.folder} }, exitUsage, []string{"is a directory"}, false},
+			{"file unreadable", func(fx fixture) []string { return []string{"contract", "validate", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"empty file", func(fx fixture) []string { return []string{"contract", "validate", fx.file(t, "empty.json", "")} }, exitFailed, []string{"empty.json", "GLD_008"}, false},
+			{"not JSON", func(fx fixture) []string { return []string{"contract", "validate", fx.garbage} }, exitFailed, []string{"garbage.txt", "GLD_008"}, false},
+		},
+		"finprod dialogporten check-schema": {
+			{"no schema", args("dialogporten", "check-schema"), exitUsage, []string{"--schema", "required"}, false},
+			{"schema missing", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"schema is a folder", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.folder} }, exitUsage, []string{"is a directory"}, false},
+			{"schema unreadable", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"schema is not SDL", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.garbage} }, exitUsage, []string{"garbage.txt"}, false},
+			{"endpoint does not answer", args("dialogporten", "check-schema", "--schema", "http://127.0.0.1:1/graphql"), exitUnreachable, []string{"unreachable", "127.0.0.1:1"}, false},
+			{"token file missing", func(fx fixture) []string {
+				return []string{"dialogporten", "check-schema", "--schema", "http://127.0.0.1:1/graphql", "--token-file", fx.missing}
+			}, exitUsage, []string{"token file", "missing.yaml"}, false},
+		},
+	}
+}
+
+// noInputs are the commands that take nothing a user could get wrong
+// beyond the generic rows (an unknown flag, a stray argument).
+var noInputs = map[string]string{
+	"finprod contract codes":       "prints the catalogue",
+	"finprod contract example":     "prints the example",
+	"finprod contract openapi":     "prints the document",
+	"finprod dialogporten queries": "prints the queries",
+	"finprod dialogporten schema":  "prints the SDL",
+}
+
+// genericBadRows are the rows every command gets: an unknown flag, an
+// argument count it refuses, and for a group an unknown subcommand.
+func genericBadRows(c *cobra.Command) []badRow {
+	path := strings.Fields(c.CommandPath())[1:]
+	with := func(extra ...string) func(fixture) []string {
+		return func(fixture) []string { return append(slices.Clone(path), extra...) }
+	}
+	if c.HasSubCommands() {
+		return []badRow{{"unknown subcommand", with("nope"), exitUsage, []string{`unknown command "nope"`}, false}}
+	}
+	rows := []badRow{{"unknown flag", with("--nope"), exitUsage, []string{"--nope", "--help"}, false}}
+	if c.Args != nil {
+		for n := 0; n <= 3; n++ {
+			extra := make([]string, n)
+			for i := range extra {
+				extra[i] = fmt.Sprintf("stray%d", i)
+			}
+			if c.Args(c, extra) != nil {
+				rows = append(rows, badRow{fmt.Sprintf("%d arguments", n), with(extra...), exitUsage, nil, false})
+				break
+			}
+		}
+	}
+	return rows
+}
+
+// commands lists every command of the CLI, groups included.
+func commands(c *cobra.Command) []*cobra.Command {
+	var out []*cobra.Command
+	for _, sub := range c.Commands() {
+		if sub.Hidden || sub.Name() == "help" || sub.Name() == "completion" {
+			continue
+		}
+		out = append(out, sub)
+		out = append(out, commands(sub)...)
+	}
+	return out
+}
+
+var stackRE = regexp.MustCompile(`(?m)^goroutine \d+|\.go:\d+|^panic:`)
+
+// TestBadInput runs every command with missing and invalid flags, files,
+// folders, unreadable files and profiles. Each gets one clear message
+// (naming what is wrong), an exit code that is not 0 (2 for usage, 3 for
+// what does not answer, 1 for a file that fails its check), and no panic
+// or stack trace.
+func TestBadInput(t *testing.T) {
+	for _, env := range []string{EnvProfile, "FINPROD_TOKEN", "FINPROD_API_TOKEN", "FINPROD_TEST_UNSET_PASSWORD"} {
+		t.Setenv(env, "")
+	}
+	dir := t.TempDir()
+	srv, err := mock.Start(t.Context(), mock.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	fx := fixture{dir: dir, missing: filepath.Join(dir, "missing.yaml"), folder: filepath.Join(dir, "adir"), mockURL: srv.URL()}
+	require.NoError(t, os.Mkdir(fx.folder, 0o755))
+	fx.garbage = fx.file(t, "garbage.txt", "garbage\n")
+	fx.badYAML = fx.file(t, "bad.yaml", "name: x\napi: [\n")
+	fx.unreadable = fx.file(t, "unreadable.yaml", "name: x\n")
+	require.NoError(t, os.Chmod(fx.unreadable, 0))
+	fx.key = filepath.Join(dir, "key.pem")
+	writeTestKey(t, fx.key)
+	t.Chdir(dir) // anything a command writes by default lands here
+
+	written := badRows(t)
+	root := newRootCmd()
+	cases := 0
+	for _, c := range commands(root) {
+		path := c.CommandPath()
+		rows := append(genericBadRows(c), written[path]...)
+		if c.Runnable() && !c.HasSubCommands() && len(written[path]) == 0 {
+			_, ok := noInputs[path]
+			assert.True(t, ok, "%s has no bad-input rows: add them to badRows, or say in noInputs why it needs none", path)
+		}
+		delete(written, path)
+		for _, r := range rows {
+			t.Run(path+"/"+r.name, func(t *testing.T) {
+				if r.rootCannotTest && os.Geteuid() == 0 {
+					t.Skip("root reads any file; the folder-as-file rows cover unreadable input here")
+				}
+				cases++
+				a := r.args(fx)
+				out, code := runNoPanic(t, a...)
+				assert.Equal(t, r.code, code, "finprod %s\n%s", strings.Join(a, " "), out)
+				assert.NotZero(t, code)
+				assert.Equal(t, 1, strings.Count(out, "finprod: "), "one message, from main: %s", out)
+				assert.NotRegexp(t, stackRE, out, "no panic or stack trace")
+				for _, w := range r.want {
+					assert.Contains(t, out, w, "the message names %q", w)
+				}
+			})
+		}
+	}
+	for path := range written {
+		t.Errorf("badRows has rows for %q, which is not a command", path)
+	}
+	t.Logf("%d bad command lines, each refused with one message", cases)
+}
+
+// runNoPanic is runCLIExit, with a panic turned into a test failure
+// rather than the end of the test binary.
+func runNoPanic(t *testing.T, args ...string) (out string, code int) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("finprod %s panicked: %v", strings.Join(args, " "), p)
+		}
+	}()
+	return runCLIExit(t, args...)
+}
