@@ -16,15 +16,15 @@ import (
 	"github.com/finprod/finprod/mock"
 )
 
-// fixture is what a mistaken user has lying around: files that are
+// badFixture is what a mistaken user has lying around: files that are
 // missing, folders where a file belongs, files that are not what they
 // should be, profiles with one thing wrong each.
-type fixture struct {
+type badFixture struct {
 	dir, missing, folder, garbage, badYAML, unreadable, key string
 	mockURL                                                 string
 }
 
-func (fx fixture) file(t *testing.T, name, content string) string {
+func (fx badFixture) file(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(fx.dir, name)
 	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
@@ -32,8 +32,8 @@ func (fx fixture) file(t *testing.T, name, content string) string {
 }
 
 // profile writes a TT02 profile whose URLs point at nothing (127.0.0.1:1),
-// with the key fixture, changed by the given key: value lines.
-func (fx fixture) profile(t *testing.T, name string, change map[string]string) string {
+// with the key badFixture, changed by the given key: value lines.
+func (fx badFixture) profile(t *testing.T, name string, change map[string]string) string {
 	t.Helper()
 	v := map[string]string{
 		"api": "http://127.0.0.1:1", "dialogporten": "http://127.0.0.1:1/dialogporten/graphql",
@@ -50,7 +50,7 @@ func (fx fixture) profile(t *testing.T, name string, change map[string]string) s
 // the exit code and what the one message must name.
 type badRow struct {
 	name string
-	args func(fx fixture) []string
+	args func(fx badFixture) []string
 	code int
 	want []string
 	// rootCannotTest: the row needs a file this process cannot read,
@@ -58,7 +58,7 @@ type badRow struct {
 	rootCannotTest bool
 }
 
-func args(a ...string) func(fixture) []string { return func(fixture) []string { return a } }
+func args(a ...string) func(badFixture) []string { return func(badFixture) []string { return a } }
 
 // unreachable is an issuer nothing listens on: a row that gets as far as
 // the network must never reach a real host.
@@ -76,114 +76,114 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"not a number", args("test", "--concurrency", "many"), exitUsage, []string{"--concurrency", "many"}, false},
 			{"tags with an empty term", args("test", "--tags", "@auth &&"), exitUsage, []string{"--tags", "empty term"}, false},
 			{"a tag without @", args("test", "--tags", "auth"), exitUsage, []string{"--tags", `"auth" is not a tag`}, false},
-			{"tags that select nothing", func(fx fixture) []string { return []string{"test", "--tags", "@finnes-ikke", "--out", fx.dir} }, exitUsage, []string{"@finnes-ikke", "selects no scenario"}, false},
-			{"output folder is a file", func(fx fixture) []string { return []string{"test", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+			{"tags that select nothing", func(fx badFixture) []string { return []string{"test", "--tags", "@finnes-ikke", "--out", fx.dir} }, exitUsage, []string{"@finnes-ikke", "selects no scenario"}, false},
+			{"output folder is a file", func(fx badFixture) []string { return []string{"test", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
 			{"profile for the local target", args("test", "--profile", "p.yaml"), exitUsage, []string{"--profile is for --target tt02"}, false},
-			{"tt02 without a profile", func(fx fixture) []string { return []string{"test", "--target", "tt02", "--out", fx.dir} }, exitUsage, []string{"--profile", "clientId"}, false},
-			{"profile missing", func(fx fixture) []string {
+			{"tt02 without a profile", func(fx badFixture) []string { return []string{"test", "--target", "tt02", "--out", fx.dir} }, exitUsage, []string{"--profile", "clientId"}, false},
+			{"profile missing", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.missing, "--out", fx.dir}
 			}, exitUsage, []string{"missing.yaml"}, false},
-			{"profile is a folder", func(fx fixture) []string {
+			{"profile is a folder", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.folder, "--out", fx.dir}
 			}, exitUsage, []string{"is a directory"}, false},
-			{"profile unreadable", func(fx fixture) []string {
+			{"profile unreadable", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.unreadable, "--out", fx.dir}
 			}, exitUsage, []string{"permission denied"}, true},
-			{"profile not YAML", func(fx fixture) []string {
+			{"profile not YAML", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.badYAML, "--out", fx.dir}
 			}, exitUsage, []string{"profile", "bad.yaml"}, false},
-			{"profile with a typo", func(fx fixture) []string {
+			{"profile with a typo", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.file(t, "typo.yaml", "nmae: tt02\n"), "--out", fx.dir}
 			}, exitUsage, []string{`unknown field "nmae"`}, false},
-			{"profile's key file missing", func(fx fixture) []string {
+			{"profile's key file missing", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "nokey.yaml", map[string]string{"keyFile": fx.missing}), "--out", fx.dir}
 			}, exitUsage, []string{"missing.yaml"}, false},
-			{"profile's key file is not a key", func(fx fixture) []string {
+			{"profile's key file is not a key", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "garbagekey.yaml", map[string]string{"keyFile": fx.garbage}), "--out", fx.dir}
 			}, exitUsage, []string{"garbage.txt", "no PEM private key"}, false},
-			{"profile's systembruker is not an organisasjonsnummer", func(fx fixture) []string {
+			{"profile's systembruker is not an organisasjonsnummer", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "short.yaml", map[string]string{"systembruker": `"12"`}), "--out", fx.dir}
 			}, exitUsage, []string{"maskinporten.systembruker", `"12"`}, false},
-			{"profile's URL is not one", func(fx fixture) []string {
+			{"profile's URL is not one", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "url.yaml", map[string]string{"api": "ftp://x"}), "--out", fx.dir}
 			}, exitUsage, []string{"api", "ftp://x"}, false},
-			{"target does not answer", func(fx fixture) []string {
+			{"target does not answer", func(fx badFixture) []string {
 				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "ok.yaml", nil), "--out", fx.dir}
 			}, exitUnreachable, []string{"no token", "127.0.0.1:1"}, false},
 		},
 		"finprod run": {
-			{"output folder is a file", func(fx fixture) []string { return []string{"run", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+			{"output folder is a file", func(fx badFixture) []string { return []string{"run", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
 		},
 		"finprod mock": {
-			{"not loopback", func(fx fixture) []string { return []string{"mock", "--listen", "0.0.0.0:8080", "--state-dir", fx.dir} }, exitUsage, []string{"0.0.0.0:8080", "loopback"}, false},
-			{"not an address", func(fx fixture) []string { return []string{"mock", "--listen", "nonsense", "--state-dir", fx.dir} }, exitUsage, []string{"nonsense", "host:port"}, false},
-			{"port in use", func(fx fixture) []string {
+			{"not loopback", func(fx badFixture) []string { return []string{"mock", "--listen", "0.0.0.0:8080", "--state-dir", fx.dir} }, exitUsage, []string{"0.0.0.0:8080", "loopback"}, false},
+			{"not an address", func(fx badFixture) []string { return []string{"mock", "--listen", "nonsense", "--state-dir", fx.dir} }, exitUsage, []string{"nonsense", "host:port"}, false},
+			{"port in use", func(fx badFixture) []string {
 				return []string{"mock", "--listen", strings.TrimPrefix(fx.mockURL, "http://"), "--state-dir", fx.dir}
 			}, exitUsage, []string{"address already in use"}, false},
-			{"config missing", func(fx fixture) []string { return []string{"mock", "--config", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
-			{"config is a folder", func(fx fixture) []string { return []string{"mock", "--config", fx.folder} }, exitUsage, []string{"is a directory"}, false},
-			{"config unreadable", func(fx fixture) []string { return []string{"mock", "--config", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
-			{"config not YAML", func(fx fixture) []string { return []string{"mock", "--config", fx.badYAML} }, exitUsage, []string{"mock config", "bad.yaml"}, false},
-			{"config with a typo", func(fx fixture) []string {
+			{"config missing", func(fx badFixture) []string { return []string{"mock", "--config", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"config is a folder", func(fx badFixture) []string { return []string{"mock", "--config", fx.folder} }, exitUsage, []string{"is a directory"}, false},
+			{"config unreadable", func(fx badFixture) []string { return []string{"mock", "--config", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"config not YAML", func(fx badFixture) []string { return []string{"mock", "--config", fx.badYAML} }, exitUsage, []string{"mock config", "bad.yaml"}, false},
+			{"config with a typo", func(fx badFixture) []string {
 				return []string{"mock", "--config", fx.file(t, "mocktypo.yaml", "api:\n  busnessRules: sync\n")}
 			}, exitUsage, []string{"busnessRules"}, false},
-			{"OpenAPI missing", func(fx fixture) []string {
+			{"OpenAPI missing", func(fx badFixture) []string {
 				return []string{"mock", "--openapi", fx.missing, "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
 			}, exitUsage, []string{"openapi", "missing.yaml"}, false},
-			{"OpenAPI is not one", func(fx fixture) []string {
+			{"OpenAPI is not one", func(fx badFixture) []string {
 				return []string{"mock", "--openapi", fx.garbage, "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
 			}, exitUsage, []string{"garbage.txt", "not an OpenAPI document"}, false},
 			{"latency range", args("mock", "--latency-range", "5ms"), exitUsage, []string{"--latency-range", "MIN-MAX"}, false},
-			{"share above 1", func(fx fixture) []string {
+			{"share above 1", func(fx badFixture) []string {
 				return []string{"mock", "--fail-share", "2", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
 			}, exitUsage, []string{"failShare 2", "0..1"}, false},
 			{"years backwards", args("mock", "--open-years", "2026-2020"), exitUsage, []string{"--open-years"}, false},
-			{"unknown business rules", func(fx fixture) []string {
+			{"unknown business rules", func(fx badFixture) []string {
 				return []string{"mock", "--business-rules", "later", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
 			}, exitUsage, []string{"later", "async", "sync"}, false},
-			{"unknown systembruker rule", func(fx fixture) []string {
+			{"unknown systembruker rule", func(fx badFixture) []string {
 				return []string{"mock", "--systembruker", "sometimes", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
 			}, exitUsage, []string{"sometimes", "required or optional"}, false},
-			{"negative latency", func(fx fixture) []string {
+			{"negative latency", func(fx badFixture) []string {
 				return []string{"mock", "--latency", "-1s", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
 			}, exitUsage, []string{"negative"}, false},
-			{"state folder is a file", func(fx fixture) []string {
+			{"state folder is a file", func(fx badFixture) []string {
 				return []string{"mock", "--state-dir", fx.garbage, "--listen", "127.0.0.1:0"}
 			}, exitUsage, []string{"garbage.txt"}, false},
 		},
 		"finprod token": {
 			{"no client id", args("token", "--issuer", unreachable), exitUsage, []string{"client id", "--client-id"}, false},
 			{"no key", args("token", "--client-id", "c", "--issuer", unreachable), exitUsage, []string{"--key", "--p12"}, false},
-			{"key missing", func(fx fixture) []string {
+			{"key missing", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.missing, "--issuer", unreachable}
 			}, exitUsage, []string{"missing.yaml"}, false},
-			{"key is a folder", func(fx fixture) []string {
+			{"key is a folder", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.folder, "--issuer", unreachable}
 			}, exitUsage, []string{"is a directory"}, false},
-			{"key unreadable", func(fx fixture) []string {
+			{"key unreadable", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.unreadable, "--issuer", unreachable}
 			}, exitUsage, []string{"permission denied"}, true},
-			{"key is not a key", func(fx fixture) []string {
+			{"key is not a key", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.garbage, "--issuer", unreachable}
 			}, exitUsage, []string{"garbage.txt", "no PEM private key"}, false},
-			{"key and PKCS#12", func(fx fixture) []string {
+			{"key and PKCS#12", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--key", fx.key, "--p12", fx.garbage, "--issuer", unreachable}
 			}, exitUsage, []string{"--key", "--p12", "not both"}, false},
-			{"PKCS#12 password variable unset", func(fx fixture) []string {
+			{"PKCS#12 password variable unset", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--p12", fx.garbage, "--password-env", "FINPROD_TEST_UNSET_PASSWORD", "--issuer", unreachable}
 			}, exitUsage, []string{"FINPROD_TEST_UNSET_PASSWORD"}, false},
-			{"client file missing", func(fx fixture) []string { return []string{"token", "--config", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
-			{"client file not YAML", func(fx fixture) []string { return []string{"token", "--config", fx.badYAML} }, exitUsage, []string{"bad.yaml"}, false},
-			{"unknown environment", func(fx fixture) []string {
+			{"client file missing", func(fx badFixture) []string { return []string{"token", "--config", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"client file not YAML", func(fx badFixture) []string { return []string{"token", "--config", fx.badYAML} }, exitUsage, []string{"bad.yaml"}, false},
+			{"unknown environment", func(fx badFixture) []string {
 				return []string{"token", "--env", "staging", "--client-id", "c", "--kid", "k", "--key", fx.key}
 			}, exitUsage, []string{"staging", "test or prod"}, false},
-			{"systembruker not an organisasjonsnummer", func(fx fixture) []string {
+			{"systembruker not an organisasjonsnummer", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.key, "--systembruker", "12", "--issuer", unreachable}
 			}, exitUsage, []string{`"12"`, "organisasjonsnummer"}, false},
-			{"issuer without its slash", func(fx fixture) []string {
+			{"issuer without its slash", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.key, "--issuer", "http://127.0.0.1:1"}
 			}, exitUsage, []string{"must end with '/'"}, false},
-			{"Maskinporten does not answer", func(fx fixture) []string {
+			{"Maskinporten does not answer", func(fx badFixture) []string {
 				return []string{"token", "--client-id", "c", "--kid", "k", "--key", fx.key, "--issuer", unreachable}
 			}, exitUnreachable, []string{"cannot reach Maskinporten", "127.0.0.1:1"}, false},
 		},
@@ -194,7 +194,7 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"income year", args("generate", "--inntektsaar", "99"), exitUsage, []string{"inntektsaar 99"}, false},
 			{"oppgavegiver not an organisasjonsnummer", args("generate", "--oppgavegiver", "123"), exitUsage, []string{`"123"`, "wrong length"}, false},
 			{"oppgavegiver's check digit", args("generate", "--oppgavegiver", "310000001"), exitUsage, []string{"310000001", "check digit"}, false},
-			{"output under a file", func(fx fixture) []string { return []string{"generate", "--out", filepath.Join(fx.garbage, "lev.json")} }, exitUsage, []string{"garbage.txt"}, false},
+			{"output under a file", func(fx badFixture) []string { return []string{"generate", "--out", filepath.Join(fx.garbage, "lev.json")} }, exitUsage, []string{"garbage.txt"}, false},
 			{"too many finansprodukter", args("generate", "--max-finansprodukter", "11"), exitUsage, []string{"1–10", "11"}, false},
 			{"no workers", args("generate", "--workers", "0"), exitUsage, []string{"--workers"}, false},
 			{"body limit below one oppgave", args("generate", "--max-body-size", "10"), exitUsage, []string{"maximum body size"}, false},
@@ -208,36 +208,36 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"party not an organisasjonsnummer", args("fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql",
 				"--forsendelse", "0193b5cd-cbce-7dbd-b188-1437db673767", "--party", "12"), exitUsage, []string{"--party", `"12"`}, false},
 			{"no token", args("fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af"), exitUsage, []string{"--token-file", "FINPROD_TOKEN"}, false},
-			{"token file missing", func(fx fixture) []string {
+			{"token file missing", func(fx badFixture) []string {
 				return []string{"fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.missing}
 			}, exitUsage, []string{"token file", "missing.yaml"}, false},
-			{"token file is a folder", func(fx fixture) []string {
+			{"token file is a folder", func(fx badFixture) []string {
 				return []string{"fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.folder}
 			}, exitUsage, []string{"token file", "is a directory"}, false},
-			{"Dialogporten does not answer", func(fx fixture) []string {
+			{"Dialogporten does not answer", func(fx badFixture) []string {
 				return []string{"fetch", "--dialogporten", "http://127.0.0.1:1/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.garbage}
 			}, exitUnreachable, []string{"unreachable", "127.0.0.1:1"}, false},
-			{"token refused", func(fx fixture) []string {
+			{"token refused", func(fx badFixture) []string {
 				return []string{"fetch", "--dialogporten", fx.mockURL + "/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.garbage}
 			}, exitUnreachable, []string{"not valid"}, false},
 		},
 		"finprod contract validate": {
 			{"no file", args("contract", "validate"), exitUsage, []string{"1 arg"}, false},
 			{"two files", args("contract", "validate", "a.json", "b.json"), exitUsage, []string{"1 arg", "received 2"}, false},
-			{"file missing", func(fx fixture) []string { return []string{"contract", "validate", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
-			{"file is a folder", func(fx fixture) []string { return []string{"contract", "validate", fx.folder} }, exitUsage, []string{"is a directory"}, false},
-			{"file unreadable", func(fx fixture) []string { return []string{"contract", "validate", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
-			{"empty file", func(fx fixture) []string { return []string{"contract", "validate", fx.file(t, "empty.json", "")} }, exitFailed, []string{"empty.json", "GLD_008"}, false},
-			{"not JSON", func(fx fixture) []string { return []string{"contract", "validate", fx.garbage} }, exitFailed, []string{"garbage.txt", "GLD_008"}, false},
+			{"file missing", func(fx badFixture) []string { return []string{"contract", "validate", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"file is a folder", func(fx badFixture) []string { return []string{"contract", "validate", fx.folder} }, exitUsage, []string{"is a directory"}, false},
+			{"file unreadable", func(fx badFixture) []string { return []string{"contract", "validate", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"empty file", func(fx badFixture) []string { return []string{"contract", "validate", fx.file(t, "empty.json", "")} }, exitFailed, []string{"empty.json", "GLD_008"}, false},
+			{"not JSON", func(fx badFixture) []string { return []string{"contract", "validate", fx.garbage} }, exitFailed, []string{"garbage.txt", "GLD_008"}, false},
 		},
 		"finprod dialogporten check-schema": {
 			{"no schema", args("dialogporten", "check-schema"), exitUsage, []string{"--schema", "required"}, false},
-			{"schema missing", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
-			{"schema is a folder", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.folder} }, exitUsage, []string{"is a directory"}, false},
-			{"schema unreadable", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
-			{"schema is not SDL", func(fx fixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.garbage} }, exitUsage, []string{"garbage.txt"}, false},
+			{"schema missing", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
+			{"schema is a folder", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.folder} }, exitUsage, []string{"is a directory"}, false},
+			{"schema unreadable", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"schema is not SDL", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.garbage} }, exitUsage, []string{"garbage.txt"}, false},
 			{"endpoint does not answer", args("dialogporten", "check-schema", "--schema", "http://127.0.0.1:1/graphql"), exitUnreachable, []string{"unreachable", "127.0.0.1:1"}, false},
-			{"token file missing", func(fx fixture) []string {
+			{"token file missing", func(fx badFixture) []string {
 				return []string{"dialogporten", "check-schema", "--schema", "http://127.0.0.1:1/graphql", "--token-file", fx.missing}
 			}, exitUsage, []string{"token file", "missing.yaml"}, false},
 		},
@@ -258,8 +258,8 @@ var noInputs = map[string]string{
 // argument count it refuses, and for a group an unknown subcommand.
 func genericBadRows(c *cobra.Command) []badRow {
 	path := strings.Fields(c.CommandPath())[1:]
-	with := func(extra ...string) func(fixture) []string {
-		return func(fixture) []string { return append(slices.Clone(path), extra...) }
+	with := func(extra ...string) func(badFixture) []string {
+		return func(badFixture) []string { return append(slices.Clone(path), extra...) }
 	}
 	if c.HasSubCommands() {
 		return []badRow{{"unknown subcommand", with("nope"), exitUsage, []string{`unknown command "nope"`}, false}}
@@ -308,7 +308,7 @@ func TestBadInput(t *testing.T) {
 	srv, err := mock.Start(t.Context(), mock.Config{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
-	fx := fixture{dir: dir, missing: filepath.Join(dir, "missing.yaml"), folder: filepath.Join(dir, "adir"), mockURL: srv.URL()}
+	fx := badFixture{dir: dir, missing: filepath.Join(dir, "missing.yaml"), folder: filepath.Join(dir, "adir"), mockURL: srv.URL()}
 	require.NoError(t, os.Mkdir(fx.folder, 0o755))
 	fx.garbage = fx.file(t, "garbage.txt", "garbage\n")
 	fx.badYAML = fx.file(t, "bad.yaml", "name: x\napi: [\n")

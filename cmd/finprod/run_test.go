@@ -121,6 +121,16 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &m))
 	assert.Equal(t, "local", m.Target)
 	assert.Equal(t, "passed", m.Status)
+
+	// The main job mints and uses tokens of its own: none may show in what
+	// it prints or writes (the report, the JUnit, the exchanges in the
+	// Cucumber JSON, the history).
+	var sc scanned
+	noSecrets := &knownSecrets{needles: map[string]string{}}
+	noSecrets.scan(t, &sc, "the output of finprod run", []byte(all), false)
+	files := noSecrets.scanTree(t, &sc, dir)
+	assert.GreaterOrEqual(t, files, 6, "run.json, junit.xml, cucumber.json, acceptance.json, report.html, history.db")
+	assert.Zero(t, sc.hits)
 }
 
 // An interrupted run says so, whatever an earlier run.json said.

@@ -1,0 +1,374 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/mock"
+)
+
+// secretOrg is the synthetic organisation whose client and systembruker the
+// secrets run as (check digit: 3·3+1·2+5·7+3·6+2·2 = 68, 68 mod 11 = 2, 11 − 2 = 9).
+const secretOrg = "315300029"
+
+// knownSecrets are the secrets a user hands finprod: a private key (as a
+// PEM file and in a PKCS#12 file), the PKCS#12 file's password, and a
+// token. needles are every form in which they could leak.
+type knownSecrets struct {
+	key      *rsa.PrivateKey
+	keyFile  string
+	leafPEM  string
+	p12File  string
+	password string
+	wrongPW  string
+	needles  map[string]string // text that must appear nowhere → what it is
+}
+
+func newKnownSecrets(t *testing.T, dir string) *knownSecrets {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	require.NoError(t, err)
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	s := &knownSecrets{key: key, keyFile: filepath.Join(dir, "secret-key.pem"),
+		password: "Hemmelig-P12-passord-" + uuid.NewString()[:8], wrongPW: "Feil-passord-" + uuid.NewString()[:8],
+		needles: map[string]string{}}
+	require.NoError(t, os.WriteFile(s.keyFile, keyPEM, 0o600))
+
+	// Every line of the PEM body, the DER in one piece, and the private
+	// parts as a JWK would carry them.
+	for _, line := range strings.Split(string(keyPEM), "\n") {
+		if len(line) >= 40 && !strings.HasPrefix(line, "-----") {
+			s.needles[line] = "a line of the private key's PEM"
+		}
+	}
+	s.needles[base64.StdEncoding.EncodeToString(der)[100:200]] = "the private key's DER in base64"
+	b64 := func(i *big.Int) string { return base64.RawURLEncoding.EncodeToString(i.Bytes()) }
+	s.needles[b64(key.D)[:60]] = "the private exponent d (JWK)"
+	s.needles[b64(key.Primes[0])[:60]] = "the prime p (JWK)"
+	s.needles[b64(key.Primes[1])[:60]] = "the prime q (JWK)"
+	s.needles[s.password] = "the PKCS#12 password"
+	s.needles[s.wrongPW] = "a wrong PKCS#12 password"
+
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "finprod secrets test", SerialNumber: secretOrg},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	}
+	certDER, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	leaf, err := x509.ParseCertificate(certDER)
+	require.NoError(t, err)
+	s.leafPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER}))
+	p12, err := pkcs12.Modern.Encode(key, leaf, nil, s.password)
+	require.NoError(t, err)
+	s.p12File = filepath.Join(dir, "secret.p12")
+	require.NoError(t, os.WriteFile(s.p12File, p12, 0o600))
+	return s
+}
+
+// addToken makes a token a needle, whole and by its signature.
+func (s *knownSecrets) addToken(what, tok string) {
+	s.needles[tok] = what
+	if parts := strings.Split(tok, "."); len(parts) == 3 {
+		s.needles[parts[2]] = what + " (its signature)"
+	}
+}
+
+// anyJWT is a token of any issuer: no output may carry one, known or not.
+var anyJWT = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)
+
+// scanned counts what the scan read, for the closing figures.
+type scanned struct {
+	mu            sync.Mutex
+	outputs, hits int
+	bytes         int64
+}
+
+// scan looks for every needle, any JWT and any private key block in one
+// output; keyFileOK allows a PEM private key (the mock's own default client
+// key, which `finprod mock` writes for its user on purpose).
+func (s *knownSecrets) scan(t *testing.T, sc *scanned, where string, data []byte, keyFileOK bool) {
+	t.Helper()
+	sc.mu.Lock()
+	sc.outputs++
+	sc.bytes += int64(len(data))
+	sc.mu.Unlock()
+	hit := func(what string) {
+		t.Errorf("%s leaks %s", where, what)
+		sc.mu.Lock()
+		sc.hits++
+		sc.mu.Unlock()
+	}
+	for needle, what := range s.needles {
+		if bytes.Contains(data, []byte(needle)) {
+			hit(what)
+		}
+	}
+	if m := anyJWT.Find(data); m != nil {
+		hit(fmt.Sprintf("a token (%.12s…)", m))
+	}
+	if !keyFileOK && bytes.Contains(data, []byte("PRIVATE KEY")) {
+		hit("a PEM private key block")
+	}
+}
+
+// scanTree scans every file under dir.
+func (s *knownSecrets) scanTree(t *testing.T, sc *scanned, dir string) int {
+	t.Helper()
+	n := 0
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(dir, p)
+		isMockKey := strings.HasPrefix(rel, filepath.Join("out", "mock")) && strings.HasSuffix(p, ".pem")
+		s.scan(t, sc, "file "+rel, b, isMockKey)
+		return nil
+	}))
+	return n
+}
+
+// TestSecretsStaySecret runs the commands with a known private key, key
+// password and token, in success and in failure, and scans everything they
+// write: stdout, stderr, the request log, and every file under their
+// output folders (JUnit, Cucumber JSON, downloaded documents, generated
+// files). Zero hits. (`finprod run`, which takes no secrets of the user's,
+// is scanned for any token or key by TestRunSubmitsAndReplaysExample.)
+func TestSecretsStaySecret(t *testing.T) {
+	in, base := t.TempDir(), t.TempDir() // what the user gives; where finprod writes
+	sec := newKnownSecrets(t, in)
+	pwEnv, wrongEnv := "FINPROD_TEST_P12_PASSWORD", "FINPROD_TEST_WRONG_PASSWORD"
+	t.Setenv(pwEnv, sec.password)
+	t.Setenv(wrongEnv, sec.wrongPW)
+	for _, env := range []string{EnvProfile, "FINPROD_TOKEN", "FINPROD_API_TOKEN"} {
+		t.Setenv(env, "")
+	}
+	t.Chdir(base)
+
+	pub, err := x509.MarshalPKIXPublicKey(&sec.key.PublicKey)
+	require.NoError(t, err)
+	srv, err := mock.Start(t.Context(), mock.Config{Maskinporten: mock.MaskinportenConfig{Clients: []mock.MaskinportenClient{{
+		ID: "finprod-secrets", Org: secretOrg,
+		Keys:          []mock.MaskinportenKey{{KID: "k1", PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))}},
+		Certificates:  []mock.MaskinportenCertificate{{PEM: sec.leafPEM}},
+		Scopes:        []string{contract.Scope, dialogschema.Scope},
+		Systembrukere: []mock.Systembruker{{Org: secretOrg}},
+	}}}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close() })
+	other, err := mock.Start(t.Context(), mock.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = other.Close() })
+
+	apiToken, err := srv.MintToken(secretOrg)
+	require.NoError(t, err)
+	dpToken, err := srv.MintToken(secretOrg, dialogschema.Scope)
+	require.NoError(t, err)
+	foreign, err := other.MintToken(secretOrg, dialogschema.Scope)
+	require.NoError(t, err)
+	sec.addToken("the API token", apiToken)
+	sec.addToken("the Dialogporten token", dpToken)
+	sec.addToken("a token of another issuer", foreign)
+
+	// A forsendelse to follow, with the known token.
+	body := submitFor(t, srv, apiToken)
+
+	write := func(name, content string) string {
+		p := filepath.Join(in, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	client := write("client.yaml", fmt.Sprintf("issuer: %s\nclientId: finprod-secrets\nkid: k1\nkeyFile: %s\nsystembruker: %q\n",
+		srv.MaskinportenIssuer(), sec.keyFile, secretOrg))
+	year := time.Now().Year() - 1
+	profile := func(name, creds, oppgavegiver string) string {
+		return write(name, fmt.Sprintf("name: lokal\napi: %s\ndialogporten: %s/dialogporten/graphql\nmaskinporten:\n  issuer: %s\n  clientId: finprod-secrets\n%s  systembruker: %q\noppgavegiver: %q\ninntektsaar: %d\n",
+			srv.URL(), srv.URL(), srv.MaskinportenIssuer(), creds, secretOrg, oppgavegiver, year))
+	}
+	keyCreds := fmt.Sprintf("  kid: k1\n  keyFile: %s\n", sec.keyFile)
+	p12Creds := fmt.Sprintf("  p12File: %s\n  passwordEnv: %s\n", sec.p12File, pwEnv)
+	tokenFile := write("token", dpToken)
+	foreignFile := write("foreign-token", foreign)
+	docFile := write("leveranse.json", string(body))
+	gql := srv.URL() + "/dialogporten/graphql"
+	kvittering := srv.Forsendelser(mock.ForsendelseFilter{})[0]
+	tags := "@auth,@feilformat,@dialogporten && ~@A-PATH && ~@A-SYNTETISK"
+
+	type run struct {
+		name string
+		args []string
+		env  map[string]string
+		ok   bool // the run succeeds; otherwise it fails on purpose
+	}
+	runs := []run{
+		{"token with a key", []string{"token", "--config", client}, nil, true},
+		{"token with a PKCS#12 file", []string{"token", "--config", client, "--key", "", "--kid", "", "--p12", sec.p12File, "--password-env", pwEnv}, nil, true},
+		{"token, wrong PKCS#12 password", []string{"token", "--config", client, "--key", "", "--kid", "", "--p12", sec.p12File, "--password-env", wrongEnv}, nil, false},
+		{"token refused (unknown key id)", []string{"token", "--config", client, "--kid", "ukjent"}, nil, false},
+		{"test through a profile with the key", []string{"test", "--target", "tt02", "--profile", profile("p-key.yaml", keyCreds, secretOrg), "--tags", tags, "--out", "out/test-key"}, nil, true},
+		{"test through a profile with PKCS#12", []string{"test", "--target", "tt02", "--profile", profile("p-p12.yaml", p12Creds, secretOrg), "--tags", "@auth", "--out", "out/test-p12"}, nil, true},
+		{"test failing (no access to the oppgavegiver)", []string{"test", "--target", "tt02", "--profile", profile("p-fail.yaml", keyCreds, "310000000"), "--tags", "@auth,@innsending && ~@storrelse", "--out", "out/test-fail"}, nil, false},
+		{"test with the password wrong", []string{"test", "--target", "tt02", "--profile", profile("p-wrong.yaml", strings.Replace(p12Creds, pwEnv, wrongEnv, 1), secretOrg), "--out", "out/test-wrong"}, nil, false},
+		{"fetch with the token", []string{"fetch", "--dialogporten", gql, "--dialog", kvittering.DialogID, "--out", "out/fetch"}, map[string]string{"FINPROD_TOKEN": dpToken, "FINPROD_API_TOKEN": apiToken}, true},
+		{"fetch with a token file", []string{"fetch", "--dialogporten", gql, "--forsendelse", kvittering.ForsendelseID, "--party", secretOrg, "--token-file", tokenFile, "--list"}, nil, true},
+		{"fetch with a foreign token", []string{"fetch", "--dialogporten", gql, "--dialog", kvittering.DialogID, "--token-file", foreignFile}, nil, false},
+		{"check-schema live with the token", []string{"dialogporten", "check-schema", "--schema", gql}, map[string]string{"FINPROD_TOKEN": dpToken}, true},
+		{"generate", []string{"generate", "--oppgaver", "3", "--out", "out/generate/lev.json"}, nil, true},
+		{"contract validate", []string{"contract", "validate", docFile}, nil, true},
+	}
+	var sc scanned
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			for k, v := range r.env {
+				t.Setenv(k, v)
+			}
+			out, code := runNoPanic(t, r.args...)
+			if r.ok {
+				require.Equal(t, exitOK, code, "finprod %s\n%s", strings.Join(r.args, " "), out)
+			} else {
+				require.NotEqual(t, exitOK, code, "finprod %s must fail\n%s", strings.Join(r.args, " "), out)
+			}
+			sec.scan(t, &sc, "the output of finprod "+r.args[0], []byte(out), false)
+		})
+	}
+	t.Run("mock and its request log", func(t *testing.T) {
+		out := runMockWhile(t, []string{"mock", "--listen", "127.0.0.1:0", "--state-dir", "out/mock"}, func(url string) {
+			tok := adminToken(t, url)
+			sec.addToken("the served mock's token", tok)
+			for _, bearer := range []string{tok, foreign, apiToken} {
+				req, err := http.NewRequest(http.MethodPost, url+"/v1/2024", bytes.NewReader(contract.Eksempel()))
+				require.NoError(t, err)
+				req.Header.Set("Authorization", "Bearer "+bearer)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("idempotencyKey", uuid.NewString())
+				resp, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				_ = resp.Body.Close()
+			}
+		})
+		require.Contains(t, out, "status=401", "the log has the refused request")
+		sec.scan(t, &sc, "the output and log of finprod mock", []byte(out), false)
+	})
+	files := sec.scanTree(t, &sc, base)
+	assert.Positive(t, files)
+	t.Logf("%d outputs (%d files), %d bytes scanned for %d secret forms, any token and any private key: %d hits",
+		sc.outputs, files, sc.bytes, len(sec.needles), sc.hits)
+	assert.Zero(t, sc.hits)
+}
+
+// submitFor sends one synthetic leveranse for the secrets' organisation.
+func submitFor(t *testing.T, srv *mock.Server, tok string) []byte {
+	t.Helper()
+	g, err := generators.New(generators.Config{Seed: 5, Oppgaver: 2, Oppgavegiver: secretOrg, Inntektsaar: time.Now().Year() - 1})
+	require.NoError(t, err)
+	body := g.Body(0)
+	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/v1/%d", srv.URL(), time.Now().Year()-1), bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("idempotencyKey", uuid.NewString())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	return body
+}
+
+// adminToken mints a token through the served mock's admin endpoint.
+func adminToken(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Post(url+"/admin/token", "application/json", strings.NewReader(`{"systembruker":"`+secretOrg+`"}`))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var tr struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tr))
+	require.NotEmpty(t, tr.AccessToken)
+	return tr.AccessToken
+}
+
+// lockedBuffer is a buffer the running command writes while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var servingRE = regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
+
+// runMockWhile runs `finprod mock` in-process, calls use with its URL once
+// it serves, stops it as Ctrl-C would, and returns all it printed.
+func runMockWhile(t *testing.T, args []string, use func(url string)) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var out lockedBuffer
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&out)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	var url string
+	for url == "" {
+		if m := servingRE.FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("finprod mock stopped before serving: %v\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		require.True(t, time.Now().Before(deadline), "finprod mock did not start: %s", out.String())
+	}
+	use(url)
+	cancel()
+	require.NoError(t, <-done)
+	return out.String()
+}
