@@ -83,19 +83,19 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 var identityLike = regexp.MustCompile(`[0-9]{9,}`)
 
 func checkBody(ctx context.Context, body []byte) error {
-	doc, err := decodeJSON(body)
-	if err != nil {
+	if _, err := decodeJSON(body); err != nil {
 		if ctx.Value(vettedKey{}) == true || !identityLike.Match(body) {
 			return nil
 		}
 		return fmt.Errorf("%w: the body is not JSON and was not made from a checked leveranse", ErrNotSynthetic)
 	}
 	// Every member named like an identity is checked, wherever it sits and
-	// in whatever letter case, as a string or as a number: a body that does
-	// not fit the schema (a deliberate defect) is checked as well as one
-	// that does.
+	// in whatever letter case, as a string or as a number, and every time
+	// a key is given (a server may keep the first of two, or the last): a
+	// body that does not fit the schema (a deliberate defect) is checked as
+	// well as one that does.
 	var ps []generators.Problem
-	walk(doc, "$", func(sti, key, v string) {
+	walkTokens(body, func(sti, key, v string) {
 		switch {
 		case strings.EqualFold(key, "organisasjonsnummer"):
 			if !ident.IsSyntheticOrganisasjonsnummer(v) {
@@ -127,24 +127,74 @@ func decodeJSON(body []byte) (any, error) {
 	return doc, nil
 }
 
-// walk visits every string and number member with its path and key.
-func walk(v any, sti string, visit func(sti, key, value string)) {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, c := range t {
-			p := sti + "." + k
-			switch c := c.(type) {
-			case string:
-				visit(p, k, c)
-			case json.Number:
-				visit(p, k, c.String())
-			default:
-				walk(c, p, visit)
+// walkTokens visits every string and number member of a valid JSON body
+// with its path and key, in the order written, repeated keys included
+// (a decoded map would keep only one of them).
+func walkTokens(body []byte, visit func(sti, key, value string)) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	// Each open object or array: its path, the key awaiting its value
+	// (objects), and the next index (arrays).
+	type frame struct {
+		sti, key string
+		object   bool
+		index    int
+		keyNext  bool
+	}
+	var stack []frame
+	path := func() (string, string) {
+		if len(stack) == 0 {
+			return "$", ""
+		}
+		f := &stack[len(stack)-1]
+		if f.object {
+			return f.sti + "." + f.key, f.key
+		}
+		sti := fmt.Sprintf("%s[%d]", f.sti, f.index)
+		return sti, ""
+	}
+	advance := func() {
+		if len(stack) == 0 {
+			return
+		}
+		f := &stack[len(stack)-1]
+		if f.object {
+			f.keyNext = true
+		} else {
+			f.index++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return // the body was decoded before: this is its end
+		}
+		if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].keyNext {
+			if k, ok := tok.(string); ok {
+				stack[len(stack)-1].key, stack[len(stack)-1].keyNext = k, false
+				continue
 			}
 		}
-	case []any:
-		for i, c := range t {
-			walk(c, fmt.Sprintf("%s[%d]", sti, i), visit)
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				sti, _ := path()
+				stack = append(stack, frame{sti: sti, object: t == '{', keyNext: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				advance()
+			}
+		case string:
+			sti, key := path()
+			visit(sti, key, t)
+			advance()
+		case json.Number:
+			sti, key := path()
+			visit(sti, key, t.String())
+			advance()
+		default: // bool, null
+			advance()
 		}
 	}
 }

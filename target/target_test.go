@@ -233,3 +233,27 @@ func TestGuardRefusalHidesFoedselsnummer(t *testing.T) {
 	assert.Contains(t, err.Error(), "$.noe.foedselsnummer")
 	assert.NotContains(t, err.Error(), "01017012345")
 }
+
+// However a body spells an identity, the guard sees it: escaped key names,
+// a key given twice (whichever a server keeps), deep in lists, with spaces
+// around it.
+func TestGuardSeesThroughJSONSpellings(t *testing.T) {
+	next := &countingTransport{}
+	c := &http.Client{Transport: Guard(next)}
+	for _, body := range []string{
+		`{"x":{"foedsel\u0073nummer":"01017012345"}}`,
+		`{"x":{"\u006frganisasjonsnummer":"974760673"}}`,
+		`{"x":{"organisasjonsnummer":"310000000","organisasjonsnummer":"974760673"}}`,
+		`{"x":{"organisasjonsnummer":"974760673","organisasjonsnummer":"310000000"}}`, // a server may keep the first
+		`[[[[{"a":[{"foedselsnummer":"01017012345"}]}]]]]`,
+		`{"x":{"organisasjonsnummer":" 310000000"}}`,
+		`{"x":{"foedselsnummer":null,"organisasjonsnummer":"974760673"}}`,
+	} {
+		require.ErrorIs(t, post(context.Background(), t, c, []byte(body)), ErrNotSynthetic, body)
+	}
+	assert.Zero(t, next.n.Load(), "nothing may reach the network")
+	err := post(context.Background(), t, c, []byte(`{"a":[{"b":1},{"organisasjonsnummer":"974760673"}],"c":{"d":[[],{"foedselsnummer":"01017012345"}]}}`))
+	require.ErrorIs(t, err, ErrNotSynthetic)
+	assert.Contains(t, err.Error(), "$.a[1].organisasjonsnummer")
+	assert.Contains(t, err.Error(), "$.c.d[1].foedselsnummer")
+}
