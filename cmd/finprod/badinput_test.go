@@ -115,7 +115,9 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"output folder is a file", func(fx badFixture) []string { return []string{"run", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
 		},
 		"finprod mock": {
-			{"not loopback", func(fx badFixture) []string { return []string{"mock", "--listen", "0.0.0.0:8080", "--state-dir", fx.dir} }, exitUsage, []string{"0.0.0.0:8080", "loopback"}, false},
+			{"not loopback", func(fx badFixture) []string {
+				return []string{"mock", "--listen", "0.0.0.0:8080", "--state-dir", fx.dir}
+			}, exitUsage, []string{"0.0.0.0:8080", "loopback"}, false},
 			{"not an address", func(fx badFixture) []string { return []string{"mock", "--listen", "nonsense", "--state-dir", fx.dir} }, exitUsage, []string{"nonsense", "host:port"}, false},
 			{"port in use", func(fx badFixture) []string {
 				return []string{"mock", "--listen", strings.TrimPrefix(fx.mockURL, "http://"), "--state-dir", fx.dir}
@@ -194,7 +196,9 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"income year", args("generate", "--inntektsaar", "99"), exitUsage, []string{"inntektsaar 99"}, false},
 			{"oppgavegiver not an organisasjonsnummer", args("generate", "--oppgavegiver", "123"), exitUsage, []string{`"123"`, "wrong length"}, false},
 			{"oppgavegiver's check digit", args("generate", "--oppgavegiver", "310000001"), exitUsage, []string{"310000001", "check digit"}, false},
-			{"output under a file", func(fx badFixture) []string { return []string{"generate", "--out", filepath.Join(fx.garbage, "lev.json")} }, exitUsage, []string{"garbage.txt"}, false},
+			{"output under a file", func(fx badFixture) []string {
+				return []string{"generate", "--out", filepath.Join(fx.garbage, "lev.json")}
+			}, exitUsage, []string{"garbage.txt"}, false},
 			{"too many finansprodukter", args("generate", "--max-finansprodukter", "11"), exitUsage, []string{"1–10", "11"}, false},
 			{"no workers", args("generate", "--workers", "0"), exitUsage, []string{"--workers"}, false},
 			{"body limit below one oppgave", args("generate", "--max-body-size", "10"), exitUsage, []string{"maximum body size"}, false},
@@ -234,7 +238,9 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"no schema", args("dialogporten", "check-schema"), exitUsage, []string{"--schema", "required"}, false},
 			{"schema missing", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
 			{"schema is a folder", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.folder} }, exitUsage, []string{"is a directory"}, false},
-			{"schema unreadable", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
+			{"schema unreadable", func(fx badFixture) []string {
+				return []string{"dialogporten", "check-schema", "--schema", fx.unreadable}
+			}, exitUsage, []string{"permission denied"}, true},
 			{"schema is not SDL", func(fx badFixture) []string { return []string{"dialogporten", "check-schema", "--schema", fx.garbage} }, exitUsage, []string{"garbage.txt"}, false},
 			{"endpoint does not answer", args("dialogporten", "check-schema", "--schema", "http://127.0.0.1:1/graphql"), exitUnreachable, []string{"unreachable", "127.0.0.1:1"}, false},
 			{"token file missing", func(fx badFixture) []string {
