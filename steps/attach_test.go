@@ -74,7 +74,7 @@ func TestStepsAttachRedactedExchanges(t *testing.T) {
 			}
 		}
 	}
-	// Five scenarios, each sending one leveranse; four of them with a token.
-	assert.Equal(t, 5, sent)
-	assert.Equal(t, 4, authorized)
+	// Six scenarios, each sending one leveranse; five of them with a token.
+	assert.Equal(t, 6, sent)
+	assert.Equal(t, 5, authorized)
 }
