@@ -106,18 +106,38 @@ var anyJWT = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[
 
 // scanned counts what the scan read, for the closing figures.
 type scanned struct {
-	mu            sync.Mutex
-	outputs, hits int
-	bytes         int64
+	mu                     sync.Mutex
+	outputs, decoded, hits int
+	bytes                  int64
 }
 
+// base64Run is text that may be base64 (Cucumber JSON embeds attachments
+// so): it is decoded and scanned too, once.
+var base64Run = regexp.MustCompile(`[A-Za-z0-9+/]{40,}={0,2}`)
+
 // scan looks for every needle, any JWT and any private key block in one
-// output; keyFileOK allows a PEM private key (the mock's own default client
-// key, which `finprod mock` writes for its user on purpose).
+// output, and in what base64 inside it decodes to; keyFileOK allows a PEM
+// private key (the mock's own default client key, which `finprod mock`
+// writes for its user on purpose).
 func (s *knownSecrets) scan(t *testing.T, sc *scanned, where string, data []byte, keyFileOK bool) {
 	t.Helper()
 	sc.mu.Lock()
 	sc.outputs++
+	sc.mu.Unlock()
+	s.scanOnce(t, sc, where, data, keyFileOK)
+	for _, m := range base64Run.FindAll(data, -1) {
+		if b, err := base64.StdEncoding.DecodeString(string(m)); err == nil {
+			sc.mu.Lock()
+			sc.decoded++
+			sc.mu.Unlock()
+			s.scanOnce(t, sc, where+" (base64 inside)", b, keyFileOK)
+		}
+	}
+}
+
+func (s *knownSecrets) scanOnce(t *testing.T, sc *scanned, where string, data []byte, keyFileOK bool) {
+	t.Helper()
+	sc.mu.Lock()
 	sc.bytes += int64(len(data))
 	sc.mu.Unlock()
 	hit := func(what string) {
@@ -163,8 +183,8 @@ func (s *knownSecrets) scanTree(t *testing.T, sc *scanned, dir string) int {
 // TestSecretsStaySecret runs the commands with a known private key, key
 // password and token, in success and in failure, and scans everything they
 // write: stdout, stderr, the request log, and every file under their
-// output folders (JUnit, Cucumber JSON, downloaded documents, generated
-// files). Zero hits. (`finprod run`, which takes no secrets of the user's,
+// output folders (JUnit, Cucumber JSON with its exchanges, reports and
+// their history, downloaded documents, generated files). Zero hits. (`finprod run`, which takes no secrets of the user's,
 // is scanned for any token or key by TestRunSubmitsAndReplaysExample.)
 func TestSecretsStaySecret(t *testing.T) {
 	in, base := t.TempDir(), t.TempDir() // what the user gives; where finprod writes
@@ -245,6 +265,9 @@ func TestSecretsStaySecret(t *testing.T) {
 		{"fetch with a token file", []string{"fetch", "--dialogporten", gql, "--forsendelse", kvittering.ForsendelseID, "--party", secretOrg, "--token-file", tokenFile, "--list"}, nil, true},
 		{"fetch with a foreign token", []string{"fetch", "--dialogporten", gql, "--dialog", kvittering.DialogID, "--token-file", foreignFile}, nil, false},
 		{"check-schema live with the token", []string{"dialogporten", "check-schema", "--schema", gql}, map[string]string{"FINPROD_TOKEN": dpToken}, true},
+		{"report of the passing run", []string{"report", "--out", "out/test-key"}, nil, true},
+		{"report of the failing run", []string{"report", "--out", "out/test-fail", "--history", "out/history.db"}, nil, true},
+		{"drift between them", []string{"report", "drift", "out/test-key", "out/test-fail", "--format", "json"}, nil, true},
 		{"generate", []string{"generate", "--oppgaver", "3", "--out", "out/generate/lev.json"}, nil, true},
 		{"contract validate", []string{"contract", "validate", docFile}, nil, true},
 	}
@@ -283,8 +306,8 @@ func TestSecretsStaySecret(t *testing.T) {
 	})
 	files := sec.scanTree(t, &sc, base)
 	assert.Positive(t, files)
-	t.Logf("%d outputs (%d files), %d bytes scanned for %d secret forms, any token and any private key: %d hits",
-		sc.outputs, files, sc.bytes, len(sec.needles), sc.hits)
+	t.Logf("%d outputs (%d files, %d base64 pieces inside them decoded), %d bytes scanned for %d secret forms, any token and any private key: %d hits",
+		sc.outputs, files, sc.decoded, sc.bytes, len(sec.needles), sc.hits)
 	assert.Zero(t, sc.hits)
 }
 
