@@ -325,11 +325,7 @@ func jsonPath(doc any, loc []string) string {
 				node = nil
 			}
 		case map[string]any:
-			if isIdent(tok) {
-				b.WriteString("." + tok)
-			} else {
-				b.WriteString("['" + strings.ReplaceAll(tok, "'", "\\'") + "']")
-			}
+			b.WriteString(StiKey(tok))
 			node = n[tok]
 		default:
 			b.WriteString("." + tok)
@@ -337,6 +333,15 @@ func jsonPath(doc any, loc []string) string {
 		}
 	}
 	return b.String()
+}
+
+// StiKey is how a sti (a JSONPath, A-FEILSPES) names an object's member:
+// .name, or ['name'] when the name is not an identifier.
+func StiKey(key string) string {
+	if isIdent(key) {
+		return "." + key
+	}
+	return "['" + strings.ReplaceAll(key, "'", "\\'") + "']"
 }
 
 func isIdent(s string) bool {

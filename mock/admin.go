@@ -95,24 +95,12 @@ func (s *Server) MintToken(systembrukerOrg string, scopes ...string) (string, er
 // MintTokenTTL is MintToken with a lifetime of its own; a negative one
 // makes a token that has already expired, which Maskinporten never issues.
 func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (string, error) {
-	if len(scopes) == 0 {
-		scopes = []string{contract.Scope}
-	}
-	tok, _, err := s.issuer.Mint(mptoken.Claims{
-		ClientID: "finprod-mock-client",
-		Consumer: mptoken.NewOrg(org),
-		Scope:    strings.Join(scopes, " "),
-		AuthorizationDetails: []mptoken.AuthorizationDetail{{
-			Type:          mptoken.AuthorizationTypeSystemuser,
-			SystemuserOrg: mptoken.NewOrg(org),
-			SystemuserID:  []string{"finprod-mock-systembruker-" + org},
-			SystemID:      "finprod-mock-system",
-		}},
-	}, ttl)
-	if err != nil {
-		return "", fmt.Errorf("mint token: %w", err)
-	}
-	return tok, nil
+	return s.mint(org, []mptoken.AuthorizationDetail{{
+		Type:          mptoken.AuthorizationTypeSystemuser,
+		SystemuserOrg: mptoken.NewOrg(org),
+		SystemuserID:  []string{"finprod-mock-systembruker-" + org},
+		SystemID:      "finprod-mock-system",
+	}}, ttl, scopes)
 }
 
 // MintPlainToken is a token as Maskinporten issues it to a client that
@@ -120,13 +108,18 @@ func (s *Server) MintTokenTTL(org string, ttl time.Duration, scopes ...string) (
 // no authorization_details. The API refuses it unless APIConfig.Systembruker
 // is SystembrukerOptional (ASSUMPTION A-SYSTEMBRUKER).
 func (s *Server) MintPlainToken(consumerOrg string, ttl time.Duration, scopes ...string) (string, error) {
+	return s.mint(consumerOrg, nil, ttl, scopes)
+}
+
+// mint signs a token for the consumer org, with the API's scope unless
+// scopes are given.
+func (s *Server) mint(org string, details []mptoken.AuthorizationDetail, ttl time.Duration, scopes []string) (string, error) {
 	if len(scopes) == 0 {
 		scopes = []string{contract.Scope}
 	}
 	tok, _, err := s.issuer.Mint(mptoken.Claims{
-		ClientID: "finprod-mock-client",
-		Consumer: mptoken.NewOrg(consumerOrg),
-		Scope:    strings.Join(scopes, " "),
+		ClientID: "finprod-mock-client", Consumer: mptoken.NewOrg(org), Scope: strings.Join(scopes, " "),
+		AuthorizationDetails: details,
 	}, ttl)
 	if err != nil {
 		return "", fmt.Errorf("mint token: %w", err)

@@ -148,7 +148,7 @@ func walkTokens(body []byte, visit func(sti, key, value string)) {
 		}
 		f := &stack[len(stack)-1]
 		if f.object {
-			return f.sti + "." + f.key, f.key
+			return f.sti + contract.StiKey(f.key), f.key
 		}
 		sti := fmt.Sprintf("%s[%d]", f.sti, f.index)
 		return sti, ""

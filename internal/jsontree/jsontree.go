@@ -12,6 +12,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/finprod/finprod/contract"
 )
 
 // Decode parses a body into the generic form the schema validator wants
@@ -97,8 +99,8 @@ type decoder struct {
 }
 
 // EncodingError is text that is not UTF-8 in a strict decoding. Sti is the
-// JSONPath of the string (of the object, for a key), written as
-// contract's violations write theirs.
+// JSONPath of the string (of the object, for a key), written as the
+// contract's violations write theirs (contract.StiKey).
 type EncodingError struct {
 	// Offset is the byte offset of the offending byte or escape.
 	Offset int
@@ -124,11 +126,7 @@ func (e *EncodingError) Sti() string {
 		case int:
 			b.WriteString("[" + strconv.Itoa(p) + "]")
 		case string:
-			if isIdent(p) {
-				b.WriteString("." + p)
-			} else {
-				b.WriteString("['" + strings.ReplaceAll(p, "'", "\\'") + "']")
-			}
+			b.WriteString(contract.StiKey(p))
 		}
 	}
 	return b.String()
@@ -140,18 +138,6 @@ func within(err error, seg any) error {
 		e.path = append(e.path, seg)
 	}
 	return err
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 func (d *decoder) encodingError(at int, prefix []byte, format string, a ...any) error {
