@@ -33,7 +33,9 @@ var notSent = map[string]string{
 func TestEveryCodeCarriesTheTablesStatus(t *testing.T) {
 	t.Parallel() // TestHostileInput, which measures the heap, runs alone before
 	s := start(t, mock.Config{})
-	other := start(t, mock.Config{}) // another issuer: its tokens are forged here
+	// Another mock, with business rules enforced at once; its issuer's
+	// tokens are forged ones here.
+	other := start(t, mock.Config{API: mock.APIConfig{BusinessRules: "sync"}})
 	ex := contract.Eksempel()
 	tok := token(t, s, exampleOrg)
 	good := func() request { return submission(tok, "2024", ex) }
@@ -119,8 +121,7 @@ func TestEveryCodeCarriesTheTablesStatus(t *testing.T) {
 	require.NoError(t, s.SetFaults(mock.Faults{FailShare: 1}))
 	walk("a backend fails", s.URL(), good(), "GLD_1053")
 	require.NoError(t, s.SetFaults(mock.Faults{}))
-	sync := start(t, mock.Config{API: mock.APIConfig{BusinessRules: "sync"}})
-	walk("sync business rules", sync.URL(), submission(token(t, sync, exampleOrg), "2024", ex), "GLD_010")
+	walk("sync business rules", other.URL(), submission(token(t, other, exampleOrg), "2024", ex), "GLD_010")
 
 	// Every code the API's source can send was seen, or is listed as one
 	// no request can provoke.
