@@ -22,6 +22,9 @@ func FromProfile(p Profile) (*Target, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
+	if err := p.CheckNotProduction(); err != nil {
+		return nil, err
+	}
 	p = p.withDefaults()
 	for _, org := range []struct{ key, v string }{
 		{"maskinporten.systembruker", p.Maskinporten.Systembruker}, {"oppgavegiver", p.Oppgavegiver},
@@ -48,7 +51,7 @@ func FromProfile(p Profile) (*Target, error) {
 		Credentials:       creds,
 		Inntektsaar:       p.Inntektsaar,
 		LukketInntektsaar: p.LukketInntektsaar,
-		Policy:            Policy{SyntheticOnly: true},
+		Policy:            Policy{SyntheticOnly: true, MaxRate: DefaultTestRateCeiling},
 		FeedbackTimeout:   5 * time.Minute,
 		PollInterval:      2 * time.Second,
 		identity:          func(uint64) Identity { return id },

@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -15,7 +16,30 @@ type Policy struct {
 	// Controls: the target is a mock whose levers (fault injection, token
 	// minting, reading its store) the suite may pull.
 	Controls bool
+	// MaxRate is the highest request rate (per second) a load run may
+	// offer the target; 0 means no ceiling (the local mock). Only an
+	// explicit flag of the load command raises it (WithMaxRate).
+	MaxRate float64
 }
+
+// DefaultTestRateCeiling is the rate ceiling of a test environment such as
+// TT02: low, since its throughput limits are not published (FACTS §7,
+// ASSUMPTION A-RATE) and other vendors share it. `finprod load --max-rate`
+// raises it.
+const DefaultTestRateCeiling = 10.0
+
+// CheckRate refuses a load rate above the policy's ceiling, saying how to
+// raise it.
+func (p Policy) CheckRate(target string, rate float64) error {
+	if p.MaxRate > 0 && rate > p.MaxRate {
+		return fmt.Errorf("%w: a peak rate of %g/s is above %s's ceiling of %g/s for a test environment; if the environment's owners agree, raise it with --max-rate %g",
+			ErrRateCeiling, rate, target, p.MaxRate, rate)
+	}
+	return nil
+}
+
+// ErrRateCeiling is returned (wrapped) by CheckRate.
+var ErrRateCeiling = errors.New("refused: rate above the ceiling")
 
 // Identity is who a scenario reports as.
 type Identity struct {
@@ -58,6 +82,10 @@ type Controls interface {
 	// Forsendelser returns the ids of the stored forsendelser of an
 	// oppgavegiver with the given oppgavegiversLeveranseReferanse.
 	Forsendelser(ctx context.Context, oppgavegiver, referanse string) ([]string, error)
+	// Referanser counts the stored forsendelser of an oppgavegiver per
+	// oppgavegiversLeveranseReferanse that starts with prefix, for a load
+	// run's reconciliation.
+	Referanser(ctx context.Context, oppgavegiver, prefix string) (map[string]int, error)
 }
 
 // Target is one environment. It is safe for concurrent use by scenarios.
@@ -88,6 +116,16 @@ type Target struct {
 
 	identity func(seed uint64) Identity
 	close    func() error
+}
+
+// Transport wraps base (a load run's own connection pool) in the target's
+// policy: for a synthetic-only target, Guard checks every body before it
+// leaves, as for the target's own HTTP client.
+func (t *Target) Transport(base http.RoundTripper) http.RoundTripper {
+	if t.Policy.SyntheticOnly {
+		return Guard(base)
+	}
+	return base
 }
 
 // Identity returns who a scenario with the given seed reports as. On a
