@@ -1,0 +1,369 @@
+package load
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// writer streams results to results.bin while the run goes on, so memory
+// does not grow with the run, and writes the histograms and summary at the
+// end. Each file is written under a temporary name and renamed when
+// complete, so a reader never sees half a file.
+type writer struct {
+	dir  string
+	tmp  *os.File
+	buf  *bufio.Writer
+	enc  vegeta.Encoder
+	err  error
+	done bool
+}
+
+func newWriter(dir string) (*writer, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".results-*.bin")
+	if err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	w := &writer{dir: dir, tmp: f, buf: bufio.NewWriterSize(f, 256<<10)}
+	w.enc = vegeta.NewEncoder(w.buf)
+	return w, nil
+}
+
+// add keeps one result. Bodies of successes and response headers are
+// dropped: `vegeta report` does not read them, and they would make the
+// file several times larger.
+func (w *writer) add(res *vegeta.Result) {
+	if w == nil || w.err != nil {
+		return
+	}
+	r := *res
+	r.Headers = nil
+	if r.Code >= 200 && r.Code < 300 {
+		r.Body = nil
+	}
+	w.err = w.enc.Encode(&r)
+}
+
+// abandon removes the temporary file of a run that did not finish.
+func (w *writer) abandon() {
+	if w == nil || w.done {
+		return
+	}
+	_ = w.tmp.Close()
+	_ = os.Remove(w.tmp.Name())
+}
+
+// finish writes latency.hdr and summary.json and puts results.bin in place.
+func (w *writer) finish(s *Summary, hists ...*recorder) error {
+	if w == nil {
+		return nil
+	}
+	w.done = true
+	err := w.err
+	if ferr := w.buf.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := w.tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(w.tmp.Name(), filepath.Join(w.dir, ResultsFile))
+	} else {
+		_ = os.Remove(w.tmp.Name())
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Join(w.dir, ResultsFile), err)
+	}
+	var hs []*hdrhistogram.Histogram
+	for _, rec := range hists {
+		hs = append(hs, rec.intended, rec.service, rec.lag)
+	}
+	return writeOutputs(w.dir, s, hs, nil)
+}
+
+// writeOutputs writes latency.hdr and summary.json into dir; results, when
+// set, writes results.bin too (merge).
+func writeOutputs(dir string, s *Summary, hists []*hdrhistogram.Histogram, results func(io.Writer) error) error {
+	s.Files = Files{Results: ResultsFile, Latency: LatencyFile}
+	if results != nil {
+		if err := atomicWrite(filepath.Join(dir, ResultsFile), results); err != nil {
+			return err
+		}
+	}
+	if err := atomicWrite(filepath.Join(dir, LatencyFile), func(f io.Writer) error {
+		return writeHistograms(f, s.Started, s.Ended, hists)
+	}); err != nil {
+		return err
+	}
+	return atomicWrite(filepath.Join(dir, SummaryFile), func(f io.Writer) error {
+		enc := json.NewEncoder(f)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	})
+}
+
+func atomicWrite(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeHistograms writes an HdrHistogram log: one interval histogram per
+// tag, over the run's span.
+func writeHistograms(w io.Writer, start, end time.Time, hists []*hdrhistogram.Histogram) error {
+	lw := hdrhistogram.NewHistogramLogWriter(w)
+	if err := lw.OutputLogFormatVersion(); err != nil {
+		return err
+	}
+	if err := lw.OutputComment("finprod load: latency in microseconds; tags intended (from the intended send time), service (from the actual send), lag (schedule lag)"); err != nil {
+		return err
+	}
+	if err := lw.OutputStartTime(start.UnixMilli()); err != nil {
+		return err
+	}
+	lw.SetBaseTime(start.UnixMilli())
+	if err := lw.OutputLegend(); err != nil {
+		return err
+	}
+	for _, h := range hists {
+		h.SetStartTimeMs(start.UnixMilli())
+		h.SetEndTimeMs(end.UnixMilli())
+		if err := lw.OutputIntervalHistogram(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadHistograms reads latency.hdr into one histogram per tag, merging
+// several with the same tag.
+func ReadHistograms(path string) (map[string]*hdrhistogram.Histogram, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	lr := hdrhistogram.NewHistogramLogReader(f)
+	out := map[string]*hdrhistogram.Histogram{}
+	for {
+		h, err := lr.NextIntervalHistogram()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if h == nil {
+			break
+		}
+		tag := h.Tag()
+		if out[tag] == nil {
+			out[tag] = newHist(tag)
+		}
+		if dropped := out[tag].Merge(h); dropped > 0 {
+			return nil, fmt.Errorf("%s: %d values of %s outside the histogram's range", path, dropped, tag)
+		}
+	}
+	for _, tag := range []string{TagIntended, TagService, TagLag} {
+		if out[tag] == nil {
+			return nil, fmt.Errorf("%s: no %q histogram; is it a finprod load output?", path, tag)
+		}
+	}
+	return out, nil
+}
+
+// summarize turns a finished stage into a Summary, the store check included.
+func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *Summary {
+	o := r.o
+	rec := st.rec
+	s := &Summary{
+		Format: SummaryFormat, Kind: kind, Tool: o.Tool,
+		Target:      TargetInfo{Name: o.Target.Name, API: o.Target.APIURL},
+		Parameters:  r.parameters(),
+		Started:     r.started.UTC(),
+		Ended:       st.ended.UTC(),
+		ElapsedMs:   round(ms(st.span())),
+		Interrupted: st.interrupted,
+		Aborted:     st.aborted,
+	}
+	s.Requests = Requests{Sent: rec.sent, Success: rec.success, BytesIn: rec.bytesIn, BytesOut: rec.bytesOut}
+	if rec.sent > 0 {
+		s.Requests.SuccessRatio = round(float64(rec.success) / float64(rec.sent))
+	}
+	span := st.span().Seconds()
+	s.Rate = Rate{Offered: round(st.offered()), Throughput: round(st.throughput())}
+	if span > 0 {
+		s.Rate.Sent = round(float64(rec.sent) / span)
+	}
+	if s.Rate.Offered > 0 {
+		s.Rate.Achieved = round(s.Rate.Throughput / s.Rate.Offered)
+	}
+	s.Latency = Latency{Intended: quantiles(rec.intended), Service: quantiles(rec.service)}
+	s.ScheduleLag = quantiles(rec.lag)
+	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)))
+	s.Status, s.GLD, s.Errors = rec.status, rec.gld, rec.errs
+	rs := r.retry.Stats()
+	s.Retries = RetryStats{FirstTry: rs.FirstTry, Recovered: rs.Recovered, Attempts: rs.Retries,
+		GaveUp: rs.GaveUp, Conflicts: rs.Conflicts, Reasons: Counts(rs.Reasons)}
+	s.Reconciliation = r.reconcile(ctx, rec)
+	return s
+}
+
+// bottleneck explains a run whose sender fell behind its own schedule.
+func bottleneck(lag Quantiles, sent, planned uint64) string {
+	behind := planned > 0 && float64(sent) < 0.95*float64(planned)
+	if lag.P99Ms <= 100 && !behind {
+		return ""
+	}
+	return fmt.Sprintf("the sender fell behind its own schedule (schedule lag p99 %.0f ms; %d of %d planned requests sent): "+
+		"the rate offered was not the rate sent. Workers were all busy (raise --max-workers) or the load generator ran out of CPU (shard the run)",
+		lag.P99Ms, sent, planned)
+}
+
+func (r *runner) parameters() Parameters {
+	o := r.o
+	p := Parameters{
+		Profile: o.Schedule.Name(), DurationMs: ms(o.Bounds.Duration), Count: o.Bounds.Count,
+		Seed: o.Seed, Oppgaver: o.Oppgaver, Inntektsaar: o.Target.Inntektsaar, Oppgavegiver: r.id.Oppgavegiver,
+		Workers: o.Workers, Connections: o.Connections, TimeoutMs: ms(o.Timeout),
+		Retry: RetryParameters{MaxRetries: o.Retry.MaxRetries, BaseMs: ms(r.retry.Policy().Base), CapMs: ms(r.retry.Policy().Cap)},
+		Shard: ShardInfo{Index: o.Shard.Index, Count: o.Shard.Count},
+		SLO:   o.SLO, AbortOnFail: o.AbortOnFail, MaxRate: o.policy().MaxRate,
+	}
+	if o.MaxWorkers != ^uint64(0) {
+		p.MaxWorkers = o.MaxWorkers
+	}
+	switch s := o.Schedule.(type) {
+	case Constant:
+		p.Rate = s.PerSecond
+	case Linear:
+		p.Rate, p.RateTo = s.From, s.To
+	case Steps:
+		p.Steps = s.String()
+		p.Rate = s.Peak(0)
+	case Sine:
+		p.Rate, p.Amplitude, p.PeriodMs = s.Mean, s.Amplitude, ms(s.Period)
+	}
+	return p
+}
+
+// reconcile accounts for every leveranse sent, and compares with the
+// target's store when it has one.
+func (r *runner) reconcile(ctx context.Context, rec *recorder) Reconciliation {
+	issued := r.next.Load()
+	c := Reconciliation{Sent: rec.sent, Accepted: rec.success, GaveUp: rec.gaveUp, Refused: rec.refused, Reasons: rec.reasons}
+	accounted := rec.success + rec.gaveUp + rec.refused + rec.interrupted
+	if issued > accounted {
+		c.Unaccounted = issued - accounted
+	}
+	c.OK = c.Unaccounted == 0 && rec.acceptedTwice == 0 && accounted == rec.sent
+	if ctl := r.o.Target.Controls; ctl != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		refs, err := ctl.Referanser(sctx, r.id.Oppgavegiver, r.prefix)
+		if err == nil {
+			c.Store = r.storeCheck(refs, rec)
+			c.OK = c.OK && c.Store.Duplicated == 0 && c.Store.Lost == 0
+		}
+	}
+	return c
+}
+
+func (r *runner) storeCheck(refs map[string]int, rec *recorder) *StoreCheck {
+	sc := &StoreCheck{}
+	sh := r.o.Shard
+	stored := bitset{}
+	for ref, n := range refs {
+		g, ok := parseReferanse(ref)
+		if !ok || !sh.owns(g) {
+			continue
+		}
+		h := (g - uint64(sh.Index)) / uint64(sh.Count)
+		if h >= r.next.Load() {
+			continue // another run's leveranse with the same seed
+		}
+		sc.Forsendelser += uint64(n)
+		sc.Distinct++
+		if n > 1 {
+			sc.Duplicated++
+		}
+		stored.set(h)
+		if !rec.accepted.has(h) {
+			sc.StoredNotAccepted++
+		}
+	}
+	for h := range r.next.Load() {
+		if rec.accepted.has(h) && !stored.has(h) {
+			sc.Lost++
+		}
+	}
+	return sc
+}
+
+// String writes steps as ParseSteps reads them.
+func (s Steps) String() string {
+	b := make([]byte, 0, 16*len(s))
+	for i, st := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, "%g@%s", st.PerSecond, st.For)
+	}
+	return string(b)
+}
+
+// readResults reads a results.bin.
+func readResults(path string, visit func(*vegeta.Result) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	dec := vegeta.NewDecoder(bufio.NewReaderSize(f, 256<<10))
+	for {
+		var res vegeta.Result
+		if err := dec.Decode(&res); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if err := visit(&res); err != nil {
+			return err
+		}
+	}
+}
+
+func sortResults(rs []vegeta.Result) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Timestamp.Before(rs[j].Timestamp) })
+}
