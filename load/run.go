@@ -178,7 +178,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	defer w.abandon()
 	p := pacer{s: o.Schedule, b: o.Bounds, shard: o.Shard}
-	st := r.stage(ctx, "finprod-load", p, w, newLosses(o.Gates, p.planned(p.length()), o.AbortOnFail))
+	st := r.stage(ctx, "finprod-load", p, w, newLosses(o.Gates, p.total(), o.AbortOnFail))
 	s := r.summarize(ctx, KindRun, st)
 	s.Gates, s.GatesPassed = Evaluate(o.Gates, st.measures())
 	if err := w.finish(s, st.rec); err != nil {
@@ -432,7 +432,7 @@ func (r *runner) snapshot(st *stageResult, now time.Time) Snapshot {
 	m := measures(rec.intended, float64(rec.lag.ValueAtQuantile(99))/1000, rec.sent, rec.success, 0, 0)
 	gates, _ := Evaluate(r.o.Gates, m)
 	return Snapshot{
-		Stage: st.name, Elapsed: elapsed, Length: st.p.length(), Planned: st.p.planned(st.p.length()),
+		Stage: st.name, Elapsed: elapsed, Length: st.p.length(), Planned: st.p.total(),
 		Sent: rec.sent, Success: rec.success, Offered: st.p.Rate(elapsed),
 		P50:       time.Duration(rec.intended.ValueAtQuantile(50)) * time.Microsecond,
 		P99:       time.Duration(rec.intended.ValueAtQuantile(99)) * time.Microsecond,

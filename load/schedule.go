@@ -262,17 +262,35 @@ func (p pacer) Rate(elapsed time.Duration) float64 {
 	return p.s.Rate(elapsed) / float64(p.shard.Count)
 }
 
-// planned is how many of this shard's requests are due by t (capped by
-// the bounds); the whole run's when t is the run's length.
+// planned is how many of this shard's requests are due before t (capped
+// by the bounds).
 func (p pacer) planned(t time.Duration) uint64 {
 	if p.b.Duration > 0 && t > p.b.Duration {
 		t = p.b.Duration
 	}
-	g := uint64(math.Ceil(p.s.Hits(t) - 1e-9))
+	return p.share(uint64(math.Ceil(p.s.Hits(t) - 1e-9)))
+}
+
+// total is how many of this shard's requests the whole run plans.
+func (p pacer) total() uint64 {
+	switch {
+	case p.b.Duration > 0:
+		return p.planned(p.b.Duration)
+	case p.b.Count > 0:
+		return p.share(p.b.Count)
+	}
+	if st, ok := p.s.(Steps); ok {
+		return p.share(uint64(math.Ceil(st.Hits(st.Total()) - 1e-9)))
+	}
+	return 0
+}
+
+// share is this shard's part of the run's first g requests: Index,
+// Index+Count, ... below g, and at most the count bound.
+func (p pacer) share(g uint64) uint64 {
 	if p.b.Count > 0 && g > p.b.Count {
 		g = p.b.Count
 	}
-	// Requests Index, Index+Count, ... below g.
 	i, n := uint64(p.shard.Index), uint64(p.shard.Count)
 	if g <= i {
 		return 0

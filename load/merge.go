@@ -1,0 +1,211 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// MergeOptions are one merge of shard outputs.
+type MergeOptions struct {
+	// Dirs are the shards' output folders (each holding summary.json,
+	// latency.hdr and results.bin).
+	Dirs []string
+	// Out is the folder for the merged outputs.
+	Out string
+	// Gates override the shards' own SLO when set; SLO is their text.
+	Gates []Gate
+	SLO   string
+	Tool  string
+}
+
+// Merge combines shard outputs exactly: histograms merge bucket by bucket,
+// counts add up, results are sorted by time into one results.bin, and the
+// gates are evaluated once over the merged set. Every shard of the run must
+// be there, once. Merging holds all results in memory (about 200 bytes
+// each).
+func Merge(o MergeOptions) (*Summary, error) {
+	if len(o.Dirs) == 0 {
+		return nil, errors.New("nothing to merge: give the shards' output folders")
+	}
+	var sums []*Summary
+	for _, d := range o.Dirs {
+		s, err := ReadSummary(filepath.Join(d, SummaryFile))
+		if err != nil {
+			return nil, fmt.Errorf("shard folder %s: %w", d, err)
+		}
+		if s.Kind != KindRun {
+			return nil, fmt.Errorf("shard folder %s holds a %s summary; merge takes the outputs of `finprod load --shard i/n`", d, s.Kind)
+		}
+		sums = append(sums, s)
+	}
+	if err := checkShards(o.Dirs, sums); err != nil {
+		return nil, err
+	}
+	hist := map[string]*hdrhistogram.Histogram{TagIntended: newHist(TagIntended), TagService: newHist(TagService), TagLag: newHist(TagLag)}
+	var results []vegeta.Result
+	for _, d := range o.Dirs {
+		hs, err := ReadHistograms(filepath.Join(d, LatencyFile))
+		if err != nil {
+			return nil, err
+		}
+		for tag, h := range hs {
+			if m := hist[tag]; m != nil {
+				m.Merge(h)
+			}
+		}
+		if err := readResults(filepath.Join(d, ResultsFile), func(r *vegeta.Result) error {
+			results = append(results, *r)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	sortResults(results)
+
+	m := mergeSummaries(sums, o.Dirs, hist)
+	m.Tool = o.Tool
+	gates, slo := o.Gates, o.SLO
+	if gates == nil {
+		slo = sums[0].Parameters.SLO
+		var err error
+		if gates, err = ParseSLO(slo); err != nil {
+			return nil, fmt.Errorf("the shards' SLO %q: %w", slo, err)
+		}
+	}
+	m.Parameters.SLO = slo
+	m.Gates, m.GatesPassed = Evaluate(gates, measures(hist[TagIntended], float64(hist[TagLag].ValueAtQuantile(99))/1000,
+		m.Requests.Sent, m.Requests.Success, m.Rate.Throughput, m.Rate.Offered))
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	err := writeOutputs(o.Out, m, []*hdrhistogram.Histogram{hist[TagIntended], hist[TagService], hist[TagLag]}, func(w io.Writer) error {
+		enc := vegeta.NewEncoder(w)
+		for i := range results {
+			if err := enc.Encode(&results[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return m, err
+}
+
+// checkShards insists on one complete sharded run: the same seed and
+// shard count everywhere, each index once.
+func checkShards(dirs []string, sums []*Summary) error {
+	n := sums[0].Parameters.Shard.Count
+	seen := make([]string, n)
+	for i, s := range sums {
+		p := s.Parameters
+		if p.Shard.Count != n {
+			return fmt.Errorf("%s is shard %d/%d, but %s is one of %d shards: merge the shards of one run", dirs[i], p.Shard.Index, p.Shard.Count, dirs[0], n)
+		}
+		if p.Seed != sums[0].Parameters.Seed {
+			return fmt.Errorf("%s has seed %d, %s seed %d: shards of one run share the seed", dirs[i], p.Seed, dirs[0], sums[0].Parameters.Seed)
+		}
+		if p.Shard.Index < 0 || p.Shard.Index >= n {
+			return fmt.Errorf("%s: shard index %d is outside 0..%d", dirs[i], p.Shard.Index, n-1)
+		}
+		if prev := seen[p.Shard.Index]; prev != "" {
+			return fmt.Errorf("%s and %s are both shard %d/%d", prev, dirs[i], p.Shard.Index, n)
+		}
+		seen[p.Shard.Index] = dirs[i]
+	}
+	var missing []int
+	for i, d := range seen {
+		if d == "" {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("shards %v of %d are missing: the merge would not be the whole run", missing, n)
+	}
+	return nil
+}
+
+func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogram.Histogram) *Summary {
+	m := &Summary{Format: SummaryFormat, Kind: KindMerge, Target: sums[0].Target, Parameters: sums[0].Parameters,
+		Status: Counts{}, GLD: Counts{}, Errors: Counts{}, Retries: RetryStats{Reasons: Counts{}}}
+	m.Parameters.Shard = ShardInfo{Index: 0, Count: sums[0].Parameters.Shard.Count}
+	rc := Reconciliation{Reasons: Counts{}, OK: true}
+	var store *StoreCheck
+	for i, s := range sums {
+		if m.Started.IsZero() || s.Started.Before(m.Started) {
+			m.Started = s.Started
+		}
+		if s.Ended.After(m.Ended) {
+			m.Ended = s.Ended
+		}
+		m.Interrupted = m.Interrupted || s.Interrupted
+		if m.Aborted == "" {
+			m.Aborted = s.Aborted
+		}
+		m.Requests.Sent += s.Requests.Sent
+		m.Requests.Success += s.Requests.Success
+		m.Requests.BytesIn += s.Requests.BytesIn
+		m.Requests.BytesOut += s.Requests.BytesOut
+		// Shards run side by side: their rates add up.
+		m.Rate.Offered += s.Rate.Offered
+		m.Rate.Sent += s.Rate.Sent
+		m.Rate.Throughput += s.Rate.Throughput
+		add(m.Status, s.Status)
+		add(m.GLD, s.GLD)
+		add(m.Errors, s.Errors)
+		r := s.Retries
+		m.Retries.FirstTry += r.FirstTry
+		m.Retries.Recovered += r.Recovered
+		m.Retries.Attempts += r.Attempts
+		m.Retries.GaveUp += r.GaveUp
+		m.Retries.Conflicts += r.Conflicts
+		add(m.Retries.Reasons, r.Reasons)
+		c := s.Reconciliation
+		rc.Sent += c.Sent
+		rc.Accepted += c.Accepted
+		rc.GaveUp += c.GaveUp
+		rc.Refused += c.Refused
+		rc.Unaccounted += c.Unaccounted
+		add(rc.Reasons, c.Reasons)
+		rc.OK = rc.OK && c.OK
+		if c.Store != nil {
+			if store == nil {
+				store = &StoreCheck{}
+			}
+			store.Forsendelser += c.Store.Forsendelser
+			store.Distinct += c.Store.Distinct
+			store.Duplicated += c.Store.Duplicated
+			store.Lost += c.Store.Lost
+			store.StoredNotAccepted += c.Store.StoredNotAccepted
+		}
+		m.Shards = append(m.Shards, ShardInfo{Index: s.Parameters.Shard.Index, Count: s.Parameters.Shard.Count, Dir: dirs[i]})
+	}
+	slices.SortFunc(m.Shards, func(a, b ShardInfo) int { return a.Index - b.Index })
+	rc.Store = store
+	m.Reconciliation = rc
+	m.ElapsedMs = round(ms(m.Ended.Sub(m.Started)))
+	for _, f := range []*float64{&m.Rate.Offered, &m.Rate.Sent, &m.Rate.Throughput} {
+		*f = round(*f)
+	}
+	if m.Requests.Sent > 0 {
+		m.Requests.SuccessRatio = round(float64(m.Requests.Success) / float64(m.Requests.Sent))
+	}
+	if m.Rate.Offered > 0 {
+		m.Rate.Achieved = round(m.Rate.Throughput / m.Rate.Offered)
+	}
+	m.Latency = Latency{Intended: quantiles(hist[TagIntended]), Service: quantiles(hist[TagService])}
+	m.ScheduleLag = quantiles(hist[TagLag])
+	m.Bottleneck = bottleneck(m.ScheduleLag, 0, 0)
+	return m
+}
+
+func add(dst, src Counts) {
+	for k, v := range src {
+		dst[k] += v
+	}
+}

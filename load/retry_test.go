@@ -1,0 +1,96 @@
+package load
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/client/retry"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/api"
+	"github.com/finprod/finprod/target"
+)
+
+func faultyTarget(t *testing.T, f api.Faults) *target.Target {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	tg, err := target.Local(ctx, mock.Config{API: api.Config{Faults: f}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close(); cancel() })
+	return tg
+}
+
+// TestRetriesProveIdempotency: the mock fails a tenth of all requests
+// with 500 and loses the answer of another tenth after storing the
+// leveranse. Retries with the same key and body must get every leveranse
+// accepted exactly once: the store holds as many forsendelser as there
+// are distinct accepted leveranser, none twice, none missing.
+func TestRetriesProveIdempotency(t *testing.T) {
+	tg := faultyTarget(t, api.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7})
+	s, err := Run(context.Background(), Options{
+		Target: tg, Schedule: Constant{PerSecond: 1000}, Bounds: Bounds{Count: 400}, Seed: 5,
+		Retry: retry.Policy{MaxRetries: 10, Base: time.Millisecond, Cap: 5 * time.Millisecond},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(400), s.Requests.Sent)
+	assert.Equal(t, uint64(400), s.Requests.Success, "every leveranse gets through in the end")
+	r := s.Retries
+	assert.Positive(t, r.Attempts, "with 20%% faults some requests must have been retried")
+	assert.Positive(t, r.Reasons["500"], "failed answers were retried")
+	assert.Positive(t, r.Reasons[retry.ReasonConnection], "lost answers were retried")
+	assert.Equal(t, uint64(400), r.FirstTry+r.Recovered)
+	assert.Positive(t, r.Recovered)
+	assert.Zero(t, r.GaveUp)
+	assert.Zero(t, r.Conflicts, "the same key always came with the same body")
+
+	c := s.Reconciliation
+	assert.True(t, c.OK, "%+v", c)
+	require.NotNil(t, c.Store)
+	assert.Equal(t, uint64(400), c.Store.Forsendelser, "no leveranse stored twice, although answers were lost and retried")
+	assert.Equal(t, uint64(400), c.Store.Distinct)
+	assert.Zero(t, c.Store.Duplicated)
+	assert.Zero(t, c.Store.Lost)
+}
+
+// TestGiveUpsAreAccountedFor: without retries, lost answers are given up
+// on with their reason, and the store shows they were stored anyway.
+func TestGiveUpsAreAccountedFor(t *testing.T) {
+	tg := faultyTarget(t, api.Faults{DropShare: 0.3, Seed: 9})
+	s, err := Run(context.Background(), Options{
+		Target: tg, Schedule: Constant{PerSecond: 1000}, Bounds: Bounds{Count: 200}, Seed: 6,
+		Retry: retry.Policy{MaxRetries: 0},
+	})
+	require.NoError(t, err)
+	c := s.Reconciliation
+	assert.Equal(t, uint64(200), c.Sent)
+	assert.Positive(t, c.GaveUp)
+	assert.Equal(t, c.Sent, c.Accepted+c.GaveUp+c.Refused, "every leveranse is accepted or given up with a reason")
+	assert.Equal(t, c.GaveUp, c.Reasons["connection"])
+	assert.True(t, c.OK)
+	require.NotNil(t, c.Store)
+	assert.Equal(t, uint64(200), c.Store.Distinct, "a dropped answer's leveranse was stored all the same")
+	assert.Equal(t, c.GaveUp, c.Store.StoredNotAccepted)
+	assert.Zero(t, c.Store.Lost)
+}
+
+// TestAbortOnFailStopsALostRun: every request fails, so success>=99% is
+// lost after about 1% of the planned requests, and the run stops there.
+func TestAbortOnFailStopsALostRun(t *testing.T) {
+	tg := faultyTarget(t, api.Faults{FailShare: 1})
+	gates := mustGates(t, "success>=99%:abort,p99<10s")
+	s, err := Run(context.Background(), Options{
+		Target: tg, Schedule: Constant{PerSecond: 500}, Bounds: Bounds{Count: 2000}, Seed: 8,
+		Gates: gates, SLO: "success>=99%:abort,p99<10s",
+	})
+	require.NoError(t, err)
+	t.Logf("%+v %+v %+v", s.Requests, s.Status, s.GLD)
+	assert.Equal(t, "success>=99%:abort", s.Aborted)
+	assert.Less(t, s.Requests.Sent, uint64(500), "the run stopped long before its 2000 requests")
+	assert.Greater(t, s.Requests.Sent, uint64(20), "it is lost only after more than 1% of 2000 failed")
+	assert.False(t, s.GatesPassed)
+	assert.Equal(t, s.Requests.Sent, s.Status["500"])
+	assert.Equal(t, s.Requests.Sent, s.GLD["GLD_023"]+s.GLD["GLD_1053"])
+}

@@ -1,0 +1,99 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// TestShardsMergeToTheSameTotalsAsOneRun: three shards against one mock,
+// merged, give the totals of one process at the full rate against
+// another: the same requests, answers and stored leveranser, and the
+// store shows no leveranse sent by two shards.
+func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
+	const count = 300
+	opts := func(tgName string) Options {
+		return Options{Schedule: Constant{PerSecond: 1500}, Bounds: Bounds{Count: count}, Seed: 42, SLO: "success>=99%",
+			Gates: mustGates(t, "success>=99%")}
+	}
+	single := localTarget(t)
+	o := opts("single")
+	o.Target, o.Out = single, t.TempDir()
+	one, err := Run(context.Background(), o)
+	require.NoError(t, err)
+
+	shared := localTarget(t)
+	root := t.TempDir()
+	dirs := make([]string, 3)
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for i := range 3 {
+		dirs[i] = filepath.Join(root, fmt.Sprintf("shard-%d", i))
+		wg.Go(func() {
+			o := opts("shard")
+			o.Target, o.Out, o.Shard = shared, dirs[i], Shard{Index: i, Count: 3}
+			_, errs[i] = Run(context.Background(), o)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	merged, err := Merge(MergeOptions{Dirs: []string{dirs[2], dirs[0], dirs[1]}, Out: filepath.Join(root, "merged")})
+	require.NoError(t, err)
+
+	assert.Equal(t, KindMerge, merged.Kind)
+	assert.Equal(t, one.Requests.Sent, merged.Requests.Sent)
+	assert.Equal(t, uint64(count), merged.Requests.Sent)
+	assert.Equal(t, one.Requests.Success, merged.Requests.Success)
+	assert.Equal(t, one.Status, merged.Status)
+	assert.Equal(t, one.Reconciliation.Accepted, merged.Reconciliation.Accepted)
+	assert.Equal(t, one.Latency.Intended.Count, merged.Latency.Intended.Count)
+	require.NotNil(t, merged.Reconciliation.Store)
+	assert.Equal(t, one.Reconciliation.Store.Distinct, merged.Reconciliation.Store.Distinct)
+	assert.Zero(t, merged.Reconciliation.Store.Duplicated)
+	assert.True(t, merged.Reconciliation.OK)
+	assert.True(t, merged.GatesPassed, "the shards' own SLO is evaluated once over the merged set")
+	assert.Len(t, merged.Shards, 3)
+	assert.Equal(t, 0, merged.Shards[0].Index)
+
+	// One mock, three shards: every leveranse stored once, none by two shards.
+	refs, err := shared.Controls.Referanser(context.Background(), merged.Parameters.Oppgavegiver, "finprod-")
+	require.NoError(t, err)
+	assert.Len(t, refs, count)
+	for ref, n := range refs {
+		assert.Equal(t, 1, n, ref)
+	}
+
+	// The merged results are one file in time order that Vegeta reads.
+	var prev vegeta.Result
+	var n int
+	require.NoError(t, readResults(filepath.Join(root, "merged", ResultsFile), func(r *vegeta.Result) error {
+		if n > 0 {
+			assert.False(t, r.Timestamp.Before(prev.Timestamp), "results in time order")
+		}
+		prev = *r
+		n++
+		return nil
+	}))
+	assert.Equal(t, count, n)
+	hs, err := ReadHistograms(filepath.Join(root, "merged", LatencyFile))
+	require.NoError(t, err)
+	assert.Equal(t, int64(count), hs[TagIntended].TotalCount())
+
+	// A merge of an incomplete or mixed set is refused.
+	_, err = Merge(MergeOptions{Dirs: dirs[:2], Out: t.TempDir()})
+	require.ErrorContains(t, err, "shards [2] of 3 are missing")
+	_, err = Merge(MergeOptions{Dirs: []string{dirs[0], dirs[0], dirs[1], dirs[2]}, Out: t.TempDir()})
+	require.ErrorContains(t, err, "are both shard 0/3")
+	_, err = Merge(MergeOptions{Dirs: []string{dirs[0], o.Out}, Out: t.TempDir()})
+	require.Error(t, err)
+	_, err = Merge(MergeOptions{Dirs: []string{t.TempDir()}, Out: t.TempDir()})
+	require.ErrorContains(t, err, "summary.json")
+}

@@ -1,0 +1,65 @@
+package load
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// TestAnInterruptedRunWritesConsistentOutputs: cancelled halfway, the run
+// returns ErrInterrupted with a summary, and its three files agree.
+func TestAnInterruptedRunWritesConsistentOutputs(t *testing.T) {
+	tg := localTarget(t)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := Run(ctx, Options{
+		Target: tg, Schedule: Constant{PerSecond: 200}, Bounds: Bounds{Duration: time.Minute}, Seed: 1, Out: out,
+		Progress: func(s Snapshot) {
+			if s.Sent >= 50 {
+				cancel()
+			}
+		}, ProgressEvery: 20 * time.Millisecond,
+	})
+	require.ErrorIs(t, err, ErrInterrupted)
+	require.NotNil(t, s)
+	assert.True(t, s.Interrupted)
+	assert.GreaterOrEqual(t, s.Requests.Sent, uint64(50))
+	assert.Less(t, s.Requests.Sent, uint64(12000), "it stopped long before the minute was up")
+	assert.True(t, s.Reconciliation.OK, "%+v", s.Reconciliation)
+
+	read, err := ReadSummary(filepath.Join(out, SummaryFile))
+	require.NoError(t, err)
+	assert.True(t, read.Interrupted)
+	var n uint64
+	require.NoError(t, readResults(filepath.Join(out, ResultsFile), func(*vegeta.Result) error { n++; return nil }))
+	assert.Equal(t, read.Requests.Sent, n)
+	hs, err := ReadHistograms(filepath.Join(out, LatencyFile))
+	require.NoError(t, err)
+	assert.Equal(t, int64(n), hs[TagIntended].TotalCount())
+}
+
+func TestRunsThatCannotBeAllowedAreRefused(t *testing.T) {
+	tg := localTarget(t)
+	_, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 10}})
+	require.ErrorContains(t, err, "unbounded")
+
+	tg.Policy.MaxRate = 10 // as a test environment's
+	_, err = Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 200}, Bounds: Bounds{Count: 1}})
+	require.ErrorContains(t, err, "--max-rate 200")
+	_, err = Run(context.Background(), Options{Target: tg, Schedule: Linear{From: 1, To: 50, Over: time.Second}, Bounds: Bounds{Count: 1}})
+	require.ErrorContains(t, err, "peak rate of 50/s", "a ramp's peak counts")
+
+	s, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 200}, Bounds: Bounds{Count: 5}, MaxRate: 200})
+	require.NoError(t, err, "an explicit --max-rate raises the ceiling")
+	assert.Equal(t, 200.0, s.Parameters.MaxRate)
+
+	_, err = Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 1}, Bounds: Bounds{Count: 1}, Shard: Shard{Index: 2, Count: 2}})
+	require.ErrorContains(t, err, "shard 2/2")
+}
+
