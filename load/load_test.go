@@ -24,6 +24,7 @@ func localTarget(t *testing.T) *target.Target {
 }
 
 func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
+	t.Parallel()
 	tg := localTarget(t)
 	out := t.TempDir()
 	s, err := Run(context.Background(), Options{

@@ -29,6 +29,7 @@ func faultyTarget(t *testing.T, f api.Faults) *target.Target {
 // accepted exactly once: the store holds as many forsendelser as there
 // are distinct accepted leveranser, none twice, none missing.
 func TestRetriesProveIdempotency(t *testing.T) {
+	t.Parallel()
 	tg := faultyTarget(t, api.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7})
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 1000}, Bounds: Bounds{Count: 400}, Seed: 5,
@@ -58,6 +59,7 @@ func TestRetriesProveIdempotency(t *testing.T) {
 // TestGiveUpsAreAccountedFor: without retries, lost answers are given up
 // on with their reason, and the store shows they were stored anyway.
 func TestGiveUpsAreAccountedFor(t *testing.T) {
+	t.Parallel()
 	tg := faultyTarget(t, api.Faults{DropShare: 0.3, Seed: 9})
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 1000}, Bounds: Bounds{Count: 200}, Seed: 6,
@@ -79,6 +81,7 @@ func TestGiveUpsAreAccountedFor(t *testing.T) {
 // TestAbortOnFailStopsALostRun: every request fails, so success>=99% is
 // lost after about 1% of the planned requests, and the run stops there.
 func TestAbortOnFailStopsALostRun(t *testing.T) {
+	t.Parallel()
 	tg := faultyTarget(t, api.Faults{FailShare: 1})
 	gates := mustGates(t, "success>=99%:abort,p99<10s")
 	s, err := Run(context.Background(), Options{

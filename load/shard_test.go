@@ -17,6 +17,7 @@ import (
 // another: the same requests, answers and stored leveranser, and the
 // store shows no leveranse sent by two shards.
 func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
+	t.Parallel()
 	const count = 300
 	opts := func(tgName string) Options {
 		return Options{Schedule: Constant{PerSecond: 1500}, Bounds: Bounds{Count: count}, Seed: 42, SLO: "success>=99%",

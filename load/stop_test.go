@@ -14,6 +14,7 @@ import (
 // TestAnInterruptedRunWritesConsistentOutputs: cancelled halfway, the run
 // returns ErrInterrupted with a summary, and its three files agree.
 func TestAnInterruptedRunWritesConsistentOutputs(t *testing.T) {
+	t.Parallel()
 	tg := localTarget(t)
 	out := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -45,6 +46,7 @@ func TestAnInterruptedRunWritesConsistentOutputs(t *testing.T) {
 }
 
 func TestRunsThatCannotBeAllowedAreRefused(t *testing.T) {
+	t.Parallel()
 	tg := localTarget(t)
 	_, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 10}})
 	require.ErrorContains(t, err, "unbounded")
@@ -62,4 +64,3 @@ func TestRunsThatCannotBeAllowedAreRefused(t *testing.T) {
 	_, err = Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 1}, Bounds: Bounds{Count: 1}, Shard: Shard{Index: 2, Count: 2}})
 	require.ErrorContains(t, err, "shard 2/2")
 }
-
