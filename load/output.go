@@ -83,7 +83,7 @@ func (w *writer) finish(s *Summary, hists ...*recorder) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(w.tmp.Name(), filepath.Join(w.dir, ResultsFile))
+		err = publish(w.tmp.Name(), filepath.Join(w.dir, ResultsFile))
 	} else {
 		_ = os.Remove(w.tmp.Name())
 	}
@@ -132,13 +132,22 @@ func atomicWrite(path string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), path)
+		err = publish(f.Name(), path)
 	}
 	if err != nil {
 		_ = os.Remove(f.Name())
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// publish renames a finished temporary file into place, readable by all
+// as any other output (CreateTemp makes it private).
+func publish(tmp, path string) error {
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // writeHistograms writes an HdrHistogram log: one interval histogram per

@@ -134,13 +134,15 @@ func (o Options) Validate() error {
 	if o.Bounds.Duration <= 0 && o.Bounds.Count == 0 && !steps {
 		errs = append(errs, errors.New("the run is unbounded: give a duration (--duration 30s) or a count (--count 1000)"))
 	}
-	if err := o.Shard.Validate(); err != nil {
-		errs = append(errs, err)
+	if o.Shard != (Shard{}) {
+		if err := o.Shard.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if o.Oppgaver < 0 {
 		errs = append(errs, fmt.Errorf("oppgaver per leveranse must be at least 1, got %d", o.Oppgaver))
 	}
-	if o.MaxWorkers > 0 && o.MaxWorkers < o.Workers {
+	if o.MaxWorkers > 0 && o.MaxWorkers < max(o.Workers, 1) {
 		errs = append(errs, fmt.Errorf("max workers %d is below workers %d", o.MaxWorkers, o.Workers))
 	}
 	if o.Target != nil && o.Schedule != nil {
@@ -178,7 +180,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	}
 	defer w.abandon()
 	p := pacer{s: o.Schedule, b: o.Bounds, shard: o.Shard}
-	st := r.stage(ctx, "finprod-load", p, w, newLosses(o.Gates, p.total(), o.AbortOnFail))
+	st := r.stage(ctx, "load", p, w, newLosses(o.Gates, p.total(), o.AbortOnFail))
 	s := r.summarize(ctx, KindRun, st)
 	s.Gates, s.GatesPassed = Evaluate(o.Gates, st.measures())
 	if err := w.finish(s, st.rec); err != nil {

@@ -27,7 +27,9 @@ const (
 	exitUsage = 2
 	// exitUnreachable: a target or a credential did not work (network, token, TLS).
 	exitUnreachable = 3
-	// exitInterrupted: stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
+	// exitSLO: a load run worked, and an SLO gate failed.
+	exitSLO = 4
+	// exitInterrupted: stopped by SIGINT/SIGTERM (128 + SIGINT's number, as shells do).
 	exitInterrupted = 130
 )
 
@@ -50,6 +52,14 @@ func failedErr(format string, a ...any) error {
 
 func unreachableErr(format string, a ...any) error {
 	return &exitError{code: exitUnreachable, err: fmt.Errorf(format, a...)}
+}
+
+func sloErr(format string, a ...any) error {
+	return &exitError{code: exitSLO, err: fmt.Errorf(format, a...)}
+}
+
+func interruptedErr(format string, a ...any) error {
+	return &exitError{code: exitInterrupted, err: fmt.Errorf(format, a...)}
 }
 
 func exitCode(err error) int {

@@ -20,6 +20,7 @@ Start here:
   finprod run                  the main job: the example, every acceptance feature against the embedded mock, the report
   finprod test                 run the acceptance features against the local mock or TT02 (--target, --tags)
   finprod report               the HTML report and JUnit of a run folder, its history; drift between two runs
+  finprod load                 open-model load with unique leveranser, honest latency, SLO gates (capacity, merge)
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod generate             write Tenor-synthetic leveranser, reproducible by seed, with named defects
   finprod token                get a Maskinporten token with your client and show its claims
@@ -28,7 +29,7 @@ Start here:
   finprod contract             show the contract: OpenAPI document, GLD codes, the example, validate a file
 
 Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials unreachable,
-130 interrupted.`,
+4 an SLO gate failed (finprod load), 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -45,6 +46,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		newFetchCmd(),
 		newTestCmd(),
 		newReportCmd(),
+		newLoadCmd(),
 	)
 	groupsRefuseUnknown(root)
 	return root

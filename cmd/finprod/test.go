@@ -11,12 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/finprod/finprod/contract"
-	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/reports"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
@@ -28,7 +26,7 @@ const EnvProfile = "FINPROD_PROFILE"
 // acceptanceOptions is one run of the acceptance suite; `finprod test` fills
 // it from flags, and `finprod run` (make run) from its defaults.
 type acceptanceOptions struct {
-	Target      string // "local" or "tt02"
+	Target      string // "local", "tt02" or a profile file
 	Profile     string // profile YAML for a non-local target
 	Tags        string
 	Concurrency int
@@ -54,9 +52,11 @@ under --out; the console shows --format (pretty on a terminal, progress otherwis
 
 Targets:
   local   the mock, started in-process on loopback (every scenario)
-  tt02    a test environment described by a profile (only scenarios tagged @tt02: no fault
-          injection, only synthetic data; every request body is checked to carry only
-          synthetic identities before it is sent)
+  tt02    a test environment described by a profile (--profile or $FINPROD_PROFILE; only
+          scenarios tagged @tt02: no fault injection, only synthetic data; every request body
+          is checked to carry only synthetic identities before it is sent)
+  FILE    the same, with the profile file given as the target (--target profiles/tt02.yaml)
+Production hosts (skatteetaten.no, maskinporten.no, platform.altinn.no) are refused outright.
 
 Tags select scenarios: "," is or, "&&" is and, "~" is not. Areas: @innsending @idempotens
 @inntektsaar @headere @auth @payload @metode @bakenforliggende @dialogporten @feilformat
@@ -80,7 +80,7 @@ or credentials unreachable.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Target, "target", "local", "local (in-process mock) or tt02 (a profile)")
+	f.StringVar(&o.Target, "target", "local", "local (in-process mock), tt02 (with --profile) or a profile file")
 	f.StringVar(&o.Profile, "profile", "", "profile YAML for --target tt02 (default $"+EnvProfile+"); see profiles/tt02.example.yaml")
 	f.StringVar(&o.Tags, "tags", "", `scenarios to run, e.g. "@idempotens,@auth" or "@tt02 && ~@storrelse"`)
 	f.IntVar(&o.Concurrency, "concurrency", 4, "scenarios run at once")
@@ -120,7 +120,7 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return usageErr("output folder %s: %v", o.Out, err)
 	}
-	tg, runID, err := openTarget(ctx, o)
+	tg, runID, err := openTarget(ctx, targetChoice{Target: o.Target, Profile: o.Profile, Getenv: o.Getenv})
 	if err != nil {
 		return err
 	}
@@ -187,48 +187,6 @@ func verdict(status int) string {
 		return "FAILED"
 	}
 	return "not run"
-}
-
-func openTarget(ctx context.Context, o acceptanceOptions) (*target.Target, string, error) {
-	switch o.Target {
-	case "local":
-		if o.Profile != "" {
-			return nil, "", usageErr("--profile is for --target tt02; --target local starts its own mock")
-		}
-		tg, err := target.Local(ctx, mock.Config{})
-		if err != nil {
-			return nil, "", usageErr("start the local mock: %v", err)
-		}
-		return tg, "local", nil
-	case "tt02":
-		path := o.Profile
-		if path == "" {
-			path = o.Getenv(EnvProfile)
-		}
-		var p target.Profile
-		if path != "" {
-			var err error
-			if p, err = target.LoadProfile(path); err != nil {
-				return nil, "", usageErr("%v", err)
-			}
-		}
-		p, err := p.FromEnv(o.Getenv)
-		if err != nil {
-			return nil, "", usageErr("%v", err)
-		}
-		tg, err := target.FromProfile(p)
-		if err != nil {
-			if path == "" {
-				return nil, "", usageErr("%v (no profile: give --profile FILE or $%s)", err, EnvProfile)
-			}
-			return nil, "", usageErr("%s: %v", path, err)
-		}
-		// A run on a shared environment gets its own references, so it
-		// never counts an earlier run's forsendelser.
-		return tg, uuid.NewString()[:8], nil
-	default:
-		return nil, "", usageErr("--target %q: use local or tt02", o.Target)
-	}
 }
 
 // checkReachable gets a token and asks the API for a path that does not
