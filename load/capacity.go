@@ -121,10 +121,18 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 
 	all := mergeStages(stages)
 	s := r.summarize(ctx, KindCapacity, all)
-	s.Gates, s.GatesPassed = Evaluate(o.Gates, all.measures())
-	// The search's verdict is whether a rate was found, not the gates over
-	// every stage together (the failing stages are meant to fail).
-	s.GatesPassed = best > 0
+	s.Parameters.Profile, s.Parameters.Rate, s.Parameters.RateTo = "capacity", co.Start, co.Max
+	s.Parameters.DurationMs = ms(co.Stage)
+	// The failing stages are meant to fail: the search's gates are those
+	// of the best stage, and its verdict whether a rate was found.
+	s.Bottleneck = ""
+	s.Gates, s.GatesPassed = nil, best > 0
+	for i := len(table) - 1; i >= 0; i-- {
+		if table[i].Rate == best && table[i].Pass {
+			s.Gates = table[i].Gates
+			break
+		}
+	}
 	c := &Capacity{Rate: best, Stages: table}
 	if co.Volume > 0 {
 		c.Deadline = deadlineAnswer(best, co.Volume, o.Oppgaver, co.Deadline)
@@ -279,8 +287,10 @@ func num(v float64) string {
 // human writes a duration in the largest sensible units.
 func human(d time.Duration) string {
 	switch {
-	case d >= 48*time.Hour:
+	case d >= 48*time.Hour && d%time.Hour != 0:
 		return fmt.Sprintf("%.1f days", d.Hours()/24)
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%dh", int(d.Hours()))
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	case d >= time.Minute:

@@ -22,6 +22,8 @@ func WriteReport(w io.Writer, s *Summary) error {
 		shape = "steps " + p.Steps
 	case "sine":
 		shape = fmt.Sprintf("sine %g/s ± %g/s", p.Rate, p.Amplitude)
+	case "capacity":
+		shape = fmt.Sprintf("capacity search from %g/s, at most %g/s, stages of %s", p.Rate, p.RateTo, human(msDuration(p.DurationMs)))
 	}
 	if p.Shard.Count > 1 {
 		shape += fmt.Sprintf(", shard %d/%d", p.Shard.Index, p.Shard.Count)
@@ -74,9 +76,7 @@ func WriteReport(w io.Writer, s *Summary) error {
 		return err
 	}
 	if s.Capacity != nil {
-		if err := writeStages(w, s.Capacity.Stages); err != nil {
-			return err
-		}
+		return writeStages(w, s.Capacity.Stages)
 	}
 	return WriteGates(w, s.Gates)
 }

@@ -1,0 +1,103 @@
+package load
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/mock/api"
+)
+
+func TestTheSearchDoublesThenBisects(t *testing.T) {
+	// A target that holds up to 700/s, searched from 100/s up to 10 000/s.
+	best, failed := 0.0, 0.0
+	rate := 100.0
+	var tried []float64
+	for range 20 {
+		tried = append(tried, rate)
+		next, done := nextRate(rate, rate <= 700, &best, &failed, 10000, 0.1)
+		if done {
+			break
+		}
+		rate = next
+	}
+	assert.Equal(t, []float64{100, 200, 400, 800, 600, 700, 750}, tried)
+	assert.Equal(t, 700.0, best)
+	assert.Equal(t, 750.0, failed)
+
+	// The start already fails: step down.
+	best, failed = 0, 0
+	next, done := nextRate(100, false, &best, &failed, 10000, 0.1)
+	assert.False(t, done)
+	assert.Equal(t, 50.0, next)
+
+	// The top passes: stop there.
+	best, failed = 0, 0
+	_, done = nextRate(10000, true, &best, &failed, 10000, 0.1)
+	assert.True(t, done)
+	assert.Equal(t, 10000.0, best)
+}
+
+func TestTheDeadlineAnswer(t *testing.T) {
+	// 5 000 000 oppgaver, 10 per leveranse: 500 000 leveranser. In 72 h
+	// that needs 500000/259200 = 1.929/s; at 100/s it takes 5000 s.
+	d := deadlineAnswer(100, 5_000_000, 10, 72*time.Hour)
+	assert.Equal(t, int64(500_000), d.Leveranser)
+	assert.InDelta(t, 1.929, d.RequiredRate, 1e-3)
+	assert.InDelta(t, 5_000_000, d.NeededMs, 1)
+	assert.InDelta(t, 51.84, d.Headroom, 1e-2)
+	assert.True(t, d.Fits)
+
+	// 7 oppgaver at 3 per leveranse are 3 leveranser, not 2.
+	assert.Equal(t, int64(3), deadlineAnswer(1, 7, 3, time.Hour).Leveranser)
+
+	tight := deadlineAnswer(1, 5_000_000, 10, 72*time.Hour)
+	assert.False(t, tight.Fits)
+	c := &Capacity{Rate: 1, Deadline: tight}
+	s := capacitySentence(c, "p99<500ms", CapacityOptions{Start: 1}, false)
+	assert.Contains(t, s, "does NOT fit in 72h")
+	assert.Contains(t, s, "1.9× the rate found")
+
+	c = &Capacity{Rate: 100, Deadline: d}
+	s = capacitySentence(c, "p99<500ms", CapacityOptions{Start: 50}, false)
+	assert.Equal(t, "The highest rate that met p99<500ms was 100 leveranser/s (1 000 oppgaver/s at 10 per leveranse): "+
+		"5 000 000 oppgaver take 1h23m at that rate, which fits in 72h with 51.8× headroom (it needs 1.9 leveranser/s).", s)
+
+	none := capacitySentence(&Capacity{Stages: []Stage{{Rate: 50}, {Rate: 25}}}, "p99<1ms", CapacityOptions{Start: 50}, false)
+	assert.Contains(t, none, "No stage met p99<1ms, down to 25 leveranser/s")
+}
+
+// TestCapacityFindsAWorkerBoundLimit: with two workers and 20 ms per
+// request the mock can answer at most 100/s, so the rate found is below
+// 150/s (a stage there falls 30 requests behind in 0.6 s, 300 ms of lag,
+// far past p99<100ms) and at least the 25/s start.
+func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
+	t.Parallel()
+	tg := faultyTarget(t, api.Faults{Latency: api.Duration(20 * time.Millisecond)})
+	s, err := FindCapacity(context.Background(), CapacityOptions{
+		Options: Options{Target: tg, Seed: 4, Workers: 2, MaxWorkers: 2, Gates: mustGates(t, "p99<100ms,success>=99%"), SLO: "p99<100ms,success>=99%", Out: t.TempDir()},
+		Start:   25, Max: 400, Stage: 600 * time.Millisecond, Precision: 0.3, MaxStages: 6,
+		Volume: 1000, Deadline: time.Hour,
+	})
+	require.NoError(t, err)
+	c := s.Capacity
+	require.NotNil(t, c)
+	assert.GreaterOrEqual(t, c.Rate, 25.0)
+	assert.Less(t, c.Rate, 150.0)
+	require.NotEmpty(t, c.Stages)
+	assert.True(t, c.Stages[0].Pass, "25/s is well within two workers' 100/s")
+	var failed bool
+	for _, st := range c.Stages {
+		failed = failed || !st.Pass
+	}
+	assert.True(t, failed, "the search went past the limit")
+	require.NotNil(t, c.Deadline)
+	assert.True(t, c.Deadline.Fits, "1000 oppgaver in an hour need 0.28/s")
+	assert.Contains(t, c.Sentence, "fits in 1h")
+	assert.True(t, s.GatesPassed)
+	assert.True(t, s.Reconciliation.OK)
+	assert.Equal(t, KindCapacity, s.Kind)
+}
