@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/mock/api"
 )
 
 // admin calls the mock's admin API, as a user of `finprod mock` would.
@@ -43,8 +44,9 @@ func admin(t *testing.T, method, url string, body any) map[string]any {
 // slow request in about 200) stays far below it. The margins are wide on
 // purpose: only quantities the stall itself guarantees are asserted.
 func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
+	t.Parallel()
 	const stall = 500 * time.Millisecond
-	tg := localTarget(t)
+	tg := faultyTarget(t, api.Faults{}) // its own mock: the test sets its faults
 	base := tg.APIURL + mock.AdminPrefix
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -2,9 +2,11 @@ package load
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,13 +16,33 @@ import (
 	"github.com/finprod/finprod/target"
 )
 
+// shared is one local mock for the tests that do not change its faults:
+// starting a mock and its Maskinporten makes RSA keys, the slowest part of
+// these tests. Runs keep apart by seed (their references differ).
+var shared struct {
+	once sync.Once
+	tg   *target.Target
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, tg := range []*target.Target{shared.tg, faulty.tg} {
+		if tg != nil {
+			_ = tg.Close()
+		}
+	}
+	os.Exit(code)
+}
+
+// localTarget is a copy of the shared local target, so a test may change
+// its policy without touching the others'.
 func localTarget(t *testing.T) *target.Target {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := target.Local(ctx, mock.Config{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tg.Close(); cancel() })
-	return tg
+	shared.once.Do(func() { shared.tg, shared.err = target.Local(context.Background(), mock.Config{}) })
+	require.NoError(t, shared.err)
+	tg := *shared.tg
+	return &tg
 }
 
 func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
@@ -49,8 +71,8 @@ func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
 	assert.Zero(t, c.Store.Duplicated)
 	assert.Zero(t, c.Store.Lost)
 
-	// Every forsendelse in the mock has its own reference and two oppgaver.
-	refs, err := tg.Controls.Referanser(context.Background(), s.Parameters.Oppgavegiver, "finprod-")
+	// Every forsendelse in the mock has its own reference.
+	refs, err := tg.Controls.Referanser(context.Background(), s.Parameters.Oppgavegiver, fmt.Sprintf("finprod-%016x-", 11))
 	require.NoError(t, err)
 	assert.Len(t, refs, 300)
 
@@ -81,5 +103,3 @@ func mustGates(t *testing.T, s string) []Gate {
 	require.NoError(t, err)
 	return g
 }
-
-var _ = time.Second

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,23 @@ import (
 	"github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/target"
 )
+
+// faulty is one mock failing and dropping a tenth of the answers each,
+// shared by the tests that want exactly that (a mock costs RSA keys).
+var faulty struct {
+	once sync.Once
+	tg   *target.Target
+	err  error
+}
+
+func faultyShared(t *testing.T) *target.Target {
+	t.Helper()
+	faulty.once.Do(func() {
+		faulty.tg, faulty.err = target.Local(context.Background(), mock.Config{API: api.Config{Faults: api.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7}}})
+	})
+	require.NoError(t, faulty.err)
+	return faulty.tg
+}
 
 func faultyTarget(t *testing.T, f api.Faults) *target.Target {
 	t.Helper()
@@ -30,7 +48,7 @@ func faultyTarget(t *testing.T, f api.Faults) *target.Target {
 // are distinct accepted leveranser, none twice, none missing.
 func TestRetriesProveIdempotency(t *testing.T) {
 	t.Parallel()
-	tg := faultyTarget(t, api.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7})
+	tg := faultyShared(t)
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 1000}, Bounds: Bounds{Count: 400}, Seed: 5,
 		Retry: retry.Policy{MaxRetries: 10, Base: time.Millisecond, Cap: 5 * time.Millisecond},
@@ -56,11 +74,12 @@ func TestRetriesProveIdempotency(t *testing.T) {
 	assert.Zero(t, c.Store.Lost)
 }
 
-// TestGiveUpsAreAccountedFor: without retries, lost answers are given up
-// on with their reason, and the store shows they were stored anyway.
+// TestGiveUpsAreAccountedFor: without retries, failed and lost answers
+// are given up on with their reason, and the store shows that the lost
+// ones were stored anyway (and the failed ones not).
 func TestGiveUpsAreAccountedFor(t *testing.T) {
 	t.Parallel()
-	tg := faultyTarget(t, api.Faults{DropShare: 0.3, Seed: 9})
+	tg := faultyShared(t)
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 1000}, Bounds: Bounds{Count: 200}, Seed: 6,
 		Retry: retry.Policy{MaxRetries: 0},
@@ -70,12 +89,15 @@ func TestGiveUpsAreAccountedFor(t *testing.T) {
 	assert.Equal(t, uint64(200), c.Sent)
 	assert.Positive(t, c.GaveUp)
 	assert.Equal(t, c.Sent, c.Accepted+c.GaveUp+c.Refused, "every leveranse is accepted or given up with a reason")
-	assert.Equal(t, c.GaveUp, c.Reasons["connection"])
+	assert.Positive(t, c.Reasons["connection"])
+	assert.Positive(t, c.Reasons["500"])
+	assert.Equal(t, c.GaveUp, c.Reasons["connection"]+c.Reasons["500"])
 	assert.True(t, c.OK)
 	require.NotNil(t, c.Store)
-	assert.Equal(t, uint64(200), c.Store.Distinct, "a dropped answer's leveranse was stored all the same")
-	assert.Equal(t, c.GaveUp, c.Store.StoredNotAccepted)
+	assert.Equal(t, c.Accepted+c.Reasons["connection"], c.Store.Distinct, "a dropped answer's leveranse was stored all the same")
+	assert.Equal(t, c.Reasons["connection"], c.Store.StoredNotAccepted)
 	assert.Zero(t, c.Store.Lost)
+	assert.Zero(t, c.Store.Duplicated)
 }
 
 // TestAbortOnFailStopsALostRun: every request fails, so success>=99% is

@@ -19,17 +19,18 @@ import (
 func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	t.Parallel()
 	const count = 300
-	opts := func(tgName string) Options {
-		return Options{Schedule: Constant{PerSecond: 1500}, Bounds: Bounds{Count: count}, Seed: 42, SLO: "success>=99%",
+	opts := func(seed uint64) Options {
+		return Options{Schedule: Constant{PerSecond: 1500}, Bounds: Bounds{Count: count}, Seed: seed, SLO: "success>=99%",
 			Gates: mustGates(t, "success>=99%")}
 	}
-	single := localTarget(t)
-	o := opts("single")
-	o.Target, o.Out = single, t.TempDir()
+	// One mock for both: the single run has a seed of its own, so its
+	// leveranser are not the shards'.
+	shared := localTarget(t)
+	o := opts(43)
+	o.Target, o.Out = shared, t.TempDir()
 	one, err := Run(context.Background(), o)
 	require.NoError(t, err)
 
-	shared := localTarget(t)
 	root := t.TempDir()
 	dirs := make([]string, 3)
 	var wg sync.WaitGroup
@@ -37,7 +38,7 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	for i := range 3 {
 		dirs[i] = filepath.Join(root, fmt.Sprintf("shard-%d", i))
 		wg.Go(func() {
-			o := opts("shard")
+			o := opts(42)
 			o.Target, o.Out, o.Shard = shared, dirs[i], Shard{Index: i, Count: 3}
 			_, errs[i] = Run(context.Background(), o)
 		})
@@ -65,7 +66,7 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	assert.Equal(t, 0, merged.Shards[0].Index)
 
 	// One mock, three shards: every leveranse stored once, none by two shards.
-	refs, err := shared.Controls.Referanser(context.Background(), merged.Parameters.Oppgavegiver, "finprod-")
+	refs, err := shared.Controls.Referanser(context.Background(), merged.Parameters.Oppgavegiver, fmt.Sprintf("finprod-%016x-", 42))
 	require.NoError(t, err)
 	assert.Len(t, refs, count)
 	for ref, n := range refs {

@@ -390,8 +390,8 @@ func newLoadCapacityCmd() *cobra.Command {
 		Short: "Find the highest rate that meets the SLO, and whether a volume fits a deadline",
 		Long: `Step the rate up (doubling from --start) in short stages until one fails the SLO, then bisect
 between the last rate that passed and the first that failed. A stage passes when every gate holds
-over it and it delivered at least 90% of the rate it offered (a rate the sender could not keep up
-is not a capacity). A stage stops as soon as a gate is lost.
+over it; it stops as soon as a gate is lost. Latency counts from when each request was due, so a
+stage the target (or the sender) could not keep up with fails its latency gates.
 
 With --volume (oppgaver) and --deadline (a duration such as 72h, or a time such as
 2027-01-31T23:59:00+01:00) or --window FROM/TO, it answers the deadline question in one sentence:
