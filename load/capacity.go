@@ -193,12 +193,13 @@ func capacitySentence(c *Capacity, slo string, co CapacityOptions, atTop bool) s
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "The highest rate that met %s was %s leveranser/s", slo, num(c.Rate))
+	top := ""
 	if atTop {
-		fmt.Fprintf(&b, " (the highest rate tried; the target may take more: raise --max-rate)")
+		top = fmt.Sprintf(" %s/s was the highest rate tried: the target may take more (raise --max-rate).", num(c.Rate))
 	}
 	d := c.Deadline
 	if d == nil {
-		b.WriteString(".")
+		b.WriteString("." + top)
 		return b.String()
 	}
 	fmt.Fprintf(&b, " (%s oppgaver/s at %d per leveranse): %s oppgaver take %s at that rate, which ",
@@ -209,7 +210,7 @@ func capacitySentence(c *Capacity, slo string, co CapacityOptions, atTop bool) s
 	} else {
 		fmt.Fprintf(&b, "does NOT fit in %s: it needs %s leveranser/s, %.1f× the rate found.", deadline, num(d.RequiredRate), 1/d.Headroom)
 	}
-	return b.String()
+	return b.String() + top
 }
 
 // mergeStages folds the stages into one result for the search's summary.

@@ -28,7 +28,7 @@ func WriteReport(w io.Writer, s *Summary) error {
 	if p.Shard.Count > 1 {
 		shape += fmt.Sprintf(", shard %d/%d", p.Shard.Index, p.Shard.Count)
 	}
-	fmt.Fprintf(tw, "load\t%s, seed %d, %d oppgaver per leveranse\n", shape, p.Seed, p.Oppgaver)
+	fmt.Fprintf(tw, "load\t%s, seed %d, %s per leveranse\n", shape, p.Seed, oppgaver(p.Oppgaver))
 	state := ""
 	if s.Interrupted {
 		state = " (interrupted)"
@@ -151,4 +151,11 @@ func fmtValue(v float64, unit string) string {
 		return fmt.Sprintf("%.1f/s", v)
 	}
 	return fmtMs(v)
+}
+
+func oppgaver(n int) string {
+	if n == 1 {
+		return "1 oppgave"
+	}
+	return fmt.Sprintf("%d oppgaver", n)
 }

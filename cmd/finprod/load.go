@@ -122,14 +122,20 @@ func (f *loadFlags) view(stderr io.Writer) (func(load.Snapshot), time.Duration, 
 	return v.Update, v.Every(), v.Close
 }
 
-// open opens the target: the local mock keeps no document bodies, so a
-// long run does not grow its memory.
-func (f *loadFlags) open(ctx context.Context) (*target.Target, error) {
+// open opens the target and checks the run against its policy (exit 2),
+// then that it answers (exit 3). The local mock keeps no document bodies,
+// so a long run does not grow its memory.
+func (f *loadFlags) open(ctx context.Context, o *load.Options, check func(load.Options) error) (*target.Target, error) {
 	c := targetChoice{Target: f.target, Profile: f.profile}
 	c.Local.API.DiscardDocuments = true
 	tg, _, err := openTarget(ctx, c)
 	if err != nil {
 		return nil, err
+	}
+	o.Target = tg
+	if err := check(*o); err != nil {
+		_ = tg.Close()
+		return nil, usageErr("%v", err)
 	}
 	if err := checkReachable(ctx, tg); err != nil {
 		_ = tg.Close()
@@ -311,15 +317,11 @@ func parseShard(v string, getenv func(string) string) (load.Shard, error) {
 
 func runLoad(cmd *cobra.Command, f loadFlags, o load.Options) error {
 	ctx := cmd.Context()
-	tg, err := f.open(ctx)
+	tg, err := f.open(ctx, &o, load.Options.Validate)
 	if err != nil {
 		return err
 	}
 	defer tg.Close()
-	o.Target = tg
-	if err := o.Validate(); err != nil {
-		return usageErr("%v", err)
-	}
 	update, every, closeView := f.view(cmd.ErrOrStderr())
 	o.Progress, o.ProgressEvery = update, every
 	fmt.Fprintf(cmd.ErrOrStderr(), "finprod load: %s against %s, seed %d, outputs in %s\n", o.Schedule.Name(), tg.Name, o.Seed, o.Out)
@@ -423,12 +425,11 @@ met the SLO, 130 interrupted.`,
 			if volume < 0 {
 				return usageErr("--volume must not be negative")
 			}
-			tg, err := f.open(cmd.Context())
+			tg, err := f.open(cmd.Context(), &o, func(load.Options) error { return nil })
 			if err != nil {
 				return err
 			}
 			defer tg.Close()
-			o.Target = tg
 			update, every, closeView := f.view(cmd.ErrOrStderr())
 			o.Progress, o.ProgressEvery = update, every
 			fmt.Fprintf(cmd.ErrOrStderr(), "finprod load capacity: against %s, SLO %s, stages of %s, seed %d\n", tg.Name, o.SLO, stage, o.Seed)

@@ -1,0 +1,328 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/load"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/target"
+)
+
+func TestLoadRunsGatesAndLeavesVegetaResults(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	all, code := runCLIExit(t, "load", "--rate", "500", "--count", "100", "--slo", "p99<5s,success>=99%",
+		"--progress", "lines", "--out", out)
+	require.Equal(t, exitOK, code, all)
+	assert.Contains(t, all, "finprod load: load")            // a progress line
+	assert.Regexp(t, `p99<5s\s+\S+\s+PASS`, all)             // the gates table
+	assert.Contains(t, all, "every leveranse accounted for") // the reconciliation
+	for _, f := range []string{load.ResultsFile, load.LatencyFile, load.SummaryFile} {
+		assert.FileExists(t, filepath.Join(out, "load", f))
+	}
+	s, err := load.ReadSummary(filepath.Join(out, "load", load.SummaryFile))
+	require.NoError(t, err)
+	assert.Equal(t, uint64(100), s.Requests.Success)
+	assert.True(t, s.GatesPassed)
+}
+
+func TestLoadAFailedGateIsExit4(t *testing.T) {
+	t.Parallel()
+	all, code := runCLIExit(t, "load", "--rate", "500", "--count", "50", "--slo", "p99<1us", "--progress", "none", "--out", t.TempDir())
+	assert.Equal(t, exitSLO, code, all)
+	assert.Regexp(t, `p99<1us\s+\S+\s+FAIL`, all)
+	assert.Contains(t, all, "SLO gates failed: p99<1us")
+}
+
+func TestLoadUsageErrors(t *testing.T) {
+	out := t.TempDir()
+	t.Setenv(EnvJobIndex, "")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rate", "10"}, "unbounded"},
+		{[]string{"--rate", "0", "--count", "1"}, "--rate must be positive"},
+		{[]string{"--count", "1", "--slo", "p99<fast"}, "--slo"},
+		{[]string{"--count", "1", "--shape", "square"}, `--shape "square"`},
+		{[]string{"--count", "1", "--rate-to", "50"}, "ramps over --duration"},
+		{[]string{"--duration", "1s", "--amplitude", "500"}, "--amplitude between 0 and --rate"},
+		{[]string{"--steps", "10@", "--count", "1"}, "--steps"},
+		{[]string{"--count", "1", "--shard", "4/4", "--seed", "1"}, "0 ≤ index < count"},
+		{[]string{"--count", "1", "--shard", "auto/4", "--seed", "1"}, "JOB_COMPLETION_INDEX"},
+		{[]string{"--count", "1", "--shard", "0/4"}, "--shard needs --seed"},
+		{[]string{"--count", "1", "--oppgaver", "0"}, "--oppgaver must be at least 1"},
+		{[]string{"--count", "1", "--progress", "fancy"}, "--progress"},
+		{[]string{"--count", "1", "--target", "prod"}, `--target "prod"`},
+		{[]string{"--count", "1", "--target", filepath.Join(out, "missing.yaml")}, "no such profile file"},
+		{[]string{"--count", "1", "--workers", "8", "--max-workers", "2"}, "--max-workers 2 is below --workers 8"},
+	} {
+		args := append([]string{"load", "--progress", "none", "--out", out}, c.args...)
+		if slicesContain(c.args, "--progress") {
+			args = append([]string{"load", "--out", out}, c.args...)
+		}
+		all, code := runCLIExit(t, args...)
+		assert.Equal(t, exitUsage, code, "%v: %s", c.args, all)
+		assert.Contains(t, all, c.want, "%v", c.args)
+		assert.NotContains(t, all, "goroutine", "no panic")
+	}
+}
+
+func slicesContain(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParseShardReadsTheJobIndex(t *testing.T) {
+	t.Parallel()
+	s, err := parseShard("auto/4", func(k string) string { return map[string]string{EnvJobIndex: "3"}[k] })
+	require.NoError(t, err)
+	assert.Equal(t, load.Shard{Index: 3, Count: 4}, s)
+	s, err = parseShard("1/2", os.Getenv)
+	require.NoError(t, err)
+	assert.Equal(t, load.Shard{Index: 1, Count: 2}, s)
+	for _, bad := range []string{"1", "a/2", "1/b", "-1/2", "2/2", "0/0"} {
+		_, err := parseShard(bad, os.Getenv)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestParseDeadline(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	d, err := parseDeadline("72h", "", now)
+	require.NoError(t, err)
+	assert.Equal(t, 72*time.Hour, d)
+	d, err = parseDeadline("2027-01-04T00:00:00Z", "", now)
+	require.NoError(t, err)
+	assert.Equal(t, 72*time.Hour, d)
+	d, err = parseDeadline("", "2027-01-20T00:00:00Z/2027-01-31T00:00:00Z", now)
+	require.NoError(t, err)
+	assert.Equal(t, 11*24*time.Hour, d)
+	for _, bad := range [][2]string{{"soon", ""}, {"-1h", ""}, {"2026-01-01T00:00:00Z", ""}, {"", "2027-01-31T00:00:00Z/2027-01-20T00:00:00Z"}, {"", "x/y"}, {"1h", "a/b"}} {
+		_, err := parseDeadline(bad[0], bad[1], now)
+		assert.Error(t, err, "%v", bad)
+	}
+}
+
+func TestLoadCapacityAnswersTheDeadlineQuestion(t *testing.T) {
+	t.Parallel()
+	all, code := runCLIExit(t, "load", "capacity", "--start", "100", "--max-rate", "200", "--stage", "300ms",
+		"--slo", "p99<2s,success>=99%", "--volume", "5000000", "--deadline", "72h", "--progress", "none", "--out", t.TempDir())
+	require.Equal(t, exitOK, code, all)
+	assert.Contains(t, all, "The highest rate that met p99<2s,success>=99% was 200 leveranser/s")
+	assert.Contains(t, all, "5 000 000 oppgaver take 6h56m")
+	assert.Contains(t, all, "fits in 72h")
+	assert.Contains(t, all, "200/s was the highest rate tried: the target may take more (raise --max-rate).", "the top passed")
+
+	_, code = runCLIExit(t, "load", "capacity", "--volume", "5", "--progress", "none", "--out", t.TempDir())
+	assert.Equal(t, exitUsage, code, "a volume without a deadline")
+}
+
+// mockWithClient starts a mock whose Maskinporten knows a client of a
+// synthetic organisation, and writes a profile for it, as a TT02 user
+// would have: the load then goes through the profile path (guard,
+// ceiling, Maskinporten grant).
+func mockWithClient(t *testing.T) (*mock.Server, string) {
+	t.Helper()
+	dir := t.TempDir()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+	pub, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "key.pub"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o600))
+	const org = "315300029"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "mock.yaml"), []byte(`api:
+  discardDocuments: true
+maskinporten:
+  clients:
+    - id: load-test
+      org: "`+org+`"
+      keys: [{kid: k1, publicKeyFile: key.pub}]
+      scopes: ["skatteetaten:innrapporteringfinansprodukter", "digdir:dialogporten"]
+      systembrukere: [{org: "`+org+`"}]
+`), 0o600))
+	cfg, err := mock.LoadConfig(filepath.Join(dir, "mock.yaml"))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := mock.Start(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close(); cancel() })
+	profile := filepath.Join(dir, "profile.yaml")
+	require.NoError(t, os.WriteFile(profile, []byte(fmt.Sprintf(`name: mock-as-tt02
+api: %[1]s
+dialogporten: %[1]s/dialogporten/graphql
+maskinporten:
+  issuer: %[1]s/maskinporten/
+  clientId: load-test
+  kid: k1
+  keyFile: key.pem
+  systembruker: "%[2]s"
+`, srv.URL(), org)), 0o600))
+	return srv, profile
+}
+
+// TestShardProcessesMergeToOneRun: three shards against one mock (through
+// a profile, as on Kubernetes), merged, give the same totals as the run
+// would at the full rate: every leveranse once in the store, none twice.
+func TestShardProcessesMergeToOneRun(t *testing.T) {
+	t.Parallel()
+	srv, profile := mockWithClient(t)
+	root := t.TempDir()
+	var wg sync.WaitGroup
+	codes := make([]int, 3)
+	outs := make([]string, 3)
+	for i := range 3 {
+		wg.Go(func() {
+			outs[i], codes[i] = runCLIExit(t, "load", "--target", profile, "--max-rate", "600", "--rate", "600", "--count", "150",
+				"--seed", "77", "--shard", fmt.Sprintf("%d/3", i), "--slo", "success>=99%", "--progress", "none",
+				"--out", filepath.Join(root, fmt.Sprintf("shard-%d", i)))
+		})
+	}
+	wg.Wait()
+	for i := range 3 {
+		require.Equal(t, exitOK, codes[i], outs[i])
+	}
+	all, code := runCLIExit(t, "load", "merge", "--out", filepath.Join(root, "merged"),
+		filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1"), filepath.Join(root, "shard-2"))
+	require.Equal(t, exitOK, code, all)
+	s, err := load.ReadSummary(filepath.Join(root, "merged", "load", load.SummaryFile))
+	require.NoError(t, err)
+	assert.Equal(t, load.KindMerge, s.Kind)
+	assert.Equal(t, uint64(150), s.Requests.Sent)
+	assert.Equal(t, uint64(150), s.Requests.Success)
+	assert.Equal(t, uint64(150), s.Status["200"])
+	assert.True(t, s.GatesPassed)
+	assert.Equal(t, 150, srv.Store().Count(), "one mock holds every shard's leveranser")
+	refs := map[string]int{}
+	for _, f := range srv.Store().Forsendelser() {
+		refs[f.Referanse]++
+	}
+	assert.Len(t, refs, 150, "no two shards sent the same leveranse")
+
+	// The merged SLO can be replaced, and fails with exit 4.
+	all, code = runCLIExit(t, "load", "merge", "--slo", "p99<1us", "--out", filepath.Join(root, "merged2"),
+		filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1"), filepath.Join(root, "shard-2"))
+	assert.Equal(t, exitSLO, code, all)
+	_, code = runCLIExit(t, "load", "merge", "--out", root, filepath.Join(root, "shard-0"))
+	assert.Equal(t, exitUsage, code, "a merge with missing shards")
+}
+
+func TestLoadRefusesAboveATestEnvironmentsCeiling(t *testing.T) {
+	t.Parallel()
+	_, profile := mockWithClient(t)
+	all, code := runCLIExit(t, "load", "--target", profile, "--rate", "200", "--count", "10", "--progress", "none", "--out", t.TempDir())
+	assert.Equal(t, exitUsage, code, all)
+	assert.Contains(t, all, fmt.Sprintf("above mock-as-tt02's ceiling of %g/s", target.DefaultTestRateCeiling))
+	assert.Contains(t, all, "--max-rate 200")
+
+	all, code = runCLIExit(t, "load", "--target", profile, "--rate", "200", "--count", "10", "--max-rate", "200", "--progress", "none", "--out", t.TempDir())
+	assert.Equal(t, exitOK, code, all)
+}
+
+func TestLoadRefusesProductionHosts(t *testing.T) {
+	dir := t.TempDir()
+	writeTestKey(t, filepath.Join(dir, "key.pem"))
+	prod := filepath.Join(dir, "prod.yaml")
+	require.NoError(t, os.WriteFile(prod, []byte(`api: https://innrapporteringfinansprodukter.api.skatteetaten.no
+dialogporten: https://platform.tt02.altinn.no/dialogporten/graphql
+maskinporten:
+  environment: test
+  clientId: c
+  kid: k
+  keyFile: key.pem
+  systembruker: "315300029"
+`), 0o600))
+	all, code := runCLIExit(t, "load", "--target", prod, "--rate", "1", "--count", "1", "--progress", "none", "--out", dir)
+	assert.Equal(t, exitUsage, code, all)
+	assert.Contains(t, all, "is a production host")
+
+	// The same refusal when the host comes from the environment.
+	test := filepath.Join(dir, "test.yaml")
+	b, _ := os.ReadFile(prod)
+	require.NoError(t, os.WriteFile(test, bytes.Replace(b, []byte("api.skatteetaten.no"), []byte("api.skatteetaten-test.no"), 1), 0o600))
+	t.Setenv(target.EnvMaskinportenIssuer, "https://maskinporten.no/")
+	all, code = runCLIExit(t, "load", "--target", test, "--rate", "1", "--count", "1", "--progress", "none", "--out", dir)
+	assert.Equal(t, exitUsage, code, all)
+	assert.Contains(t, all, "Maskinporten's production issuer")
+	assert.NoFileExists(t, filepath.Join(dir, "load", load.SummaryFile), "nothing was run")
+}
+
+func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
+	t.Parallel()
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	root := newRootCmd()
+	buf := &lockedBuffer{}
+	root.SetOut(buf)
+	root.SetErr(buf)
+	root.SetArgs([]string{"load", "--rate", "200", "--duration", "1m", "--progress", "none", "--out", out})
+	go func() {
+		// Interrupt once the run is under way.
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if strings.Contains(buf.String(), "outputs in") {
+				time.Sleep(300 * time.Millisecond)
+				break
+			}
+		}
+		cancel()
+	}()
+	err := root.ExecuteContext(ctx)
+	assert.Equal(t, exitInterrupted, exitCode(err), "%v", err)
+	s, rerr := load.ReadSummary(filepath.Join(out, "load", load.SummaryFile))
+	require.NoError(t, rerr)
+	assert.True(t, s.Interrupted)
+	assert.Positive(t, s.Requests.Sent)
+	assert.True(t, s.Reconciliation.OK)
+}
+
+// lockedBuffer is written by the command and read by the test at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestLoadHelpTeaches(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"load", "--help"}, {"load", "capacity", "--help"}, {"load", "merge", "--help"}} {
+		all, code := runCLIExit(t, args...)
+		assert.Equal(t, exitOK, code)
+		assert.Contains(t, all, "Examples:", "%v", args)
+		assert.Contains(t, all, "Exit codes:", "%v", args)
+	}
+}
