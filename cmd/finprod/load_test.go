@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/deploy/k8s"
 	"github.com/finprod/finprod/load"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
@@ -73,7 +75,7 @@ func TestLoadUsageErrors(t *testing.T) {
 		{[]string{"--count", "1", "--workers", "8", "--max-workers", "2"}, "--max-workers 2 is below --workers 8"},
 	} {
 		args := append([]string{"load", "--progress", "none", "--out", out}, c.args...)
-		if slicesContain(c.args, "--progress") {
+		if slices.Contains(c.args, "--progress") {
 			args = append([]string{"load", "--out", out}, c.args...)
 		}
 		all, code := runCLIExit(t, args...)
@@ -81,15 +83,6 @@ func TestLoadUsageErrors(t *testing.T) {
 		assert.Contains(t, all, c.want, "%v", c.args)
 		assert.NotContains(t, all, "goroutine", "no panic")
 	}
-}
-
-func slicesContain(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 func TestParseShardReadsTheJobIndex(t *testing.T) {
@@ -325,4 +318,20 @@ func TestLoadHelpTeaches(t *testing.T) {
 		assert.Contains(t, all, "Examples:", "%v", args)
 		assert.Contains(t, all, "Exit codes:", "%v", args)
 	}
+}
+
+// TestTheIndexedJobRunsAValidShard: the Job's arguments, expanded as
+// Kubernetes expands them, pass every check of finprod load up to opening
+// the profile, which exists only in the cluster's secret.
+func TestTheIndexedJobRunsAValidShard(t *testing.T) {
+	m, err := k8s.Load()
+	require.NoError(t, err)
+	args := slices.Clone(m.Job.Spec.Template.Spec.Containers[0].Args)
+	for i := range args {
+		args[i] = strings.ReplaceAll(args[i], "$(SHARD_INDEX)", "2")
+	}
+	t.Setenv(EnvJobIndex, "2")
+	all, code := runCLIExit(t, args...)
+	assert.Equal(t, exitUsage, code, all)
+	assert.Contains(t, all, "--target /etc/finprod/profile.yaml: no such profile file", "every flag before the profile was accepted")
 }
