@@ -60,7 +60,7 @@ func (v *View) Update(s Snapshot) {
 	}
 	v.cur.Store(&s)
 	if v.p == nil {
-		v.p = mpb.New(mpb.WithOutput(v.w), mpb.WithWidth(100), mpb.WithRefreshRate(PanelEvery), mpb.ForceTTY())
+		v.p = mpb.New(mpb.WithOutput(v.w), mpb.WithWidth(100), mpb.WithRefreshRate(PanelEvery), mpb.WithAutoRefresh())
 	}
 	if v.bar == nil || s.Stage != v.stage {
 		if v.bar != nil {
