@@ -3,7 +3,7 @@ GO      ?= go
 OUT     ?= out
 PKGS    ?= ./...
 
-.PHONY: run test test-deps build lint bench bench-mock bench-generate clean
+.PHONY: run test test-deps build lint bench bench-mock bench-generate bench-load clean
 
 ## run: the main job against the embedded local mock (no credentials, no network)
 run:
@@ -30,10 +30,14 @@ clean:
 	rm -rf $(OUT) bin
 
 ## bench: every benchmark, each side by side with the peer tool a user would otherwise reach for
-bench: bench-mock bench-generate
+bench: bench-mock bench-generate bench-load
 
 bench-mock:
 	bash bench/mock/run.sh
 
 bench-generate:
 	bash bench/generate/run.sh
+
+## bench-load: finprod load vs raw Vegeta and wrk, the mock's capacity, memory of a long run
+bench-load:
+	bash bench/load/run.sh

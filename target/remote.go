@@ -43,11 +43,15 @@ func FromProfile(p Profile) (*Target, error) {
 		return nil, err
 	}
 	id := Identity{Systembruker: p.Maskinporten.Systembruker, Oppgavegiver: p.Oppgavegiver}
+	vet, err := newVetter()
+	if err != nil {
+		return nil, err
+	}
 	return &Target{
 		Name:              p.Name,
 		APIURL:            strings.TrimRight(p.API, "/"),
 		DialogportenURL:   p.Dialogporten,
-		HTTP:              &http.Client{Transport: Guard(base), Timeout: 2 * time.Minute},
+		HTTP:              &http.Client{Transport: &guard{next: base, vet: vet}, Timeout: 2 * time.Minute},
 		Credentials:       creds,
 		Inntektsaar:       p.Inntektsaar,
 		LukketInntektsaar: p.LukketInntektsaar,
@@ -55,6 +59,7 @@ func FromProfile(p Profile) (*Target, error) {
 		FeedbackTimeout:   5 * time.Minute,
 		PollInterval:      2 * time.Second,
 		identity:          func(uint64) Identity { return id },
+		vet:               vet,
 	}, nil
 }
 

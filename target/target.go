@@ -116,6 +116,8 @@ type Target struct {
 
 	identity func(seed uint64) Identity
 	close    func() error
+	// vet marks bodies VetLeveranse checked, for the guard of Transport.
+	vet *vetter
 }
 
 // Transport wraps base (a load run's own connection pool) in the target's
@@ -123,7 +125,7 @@ type Target struct {
 // leaves, as for the target's own HTTP client.
 func (t *Target) Transport(base http.RoundTripper) http.RoundTripper {
 	if t.Policy.SyntheticOnly {
-		return Guard(base)
+		return &guard{next: base, vet: t.vet}
 	}
 	return base
 }

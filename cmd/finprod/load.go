@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,10 @@ import (
 
 // EnvJobIndex is where a Kubernetes Indexed Job puts each pod's index.
 const EnvJobIndex = "JOB_COMPLETION_INDEX"
+
+// loadGCPercent is the GC target of a load run unless GOGC is set: every
+// request makes a leveranse's worth of short-lived garbage.
+const loadGCPercent = 400
 
 // loadFlags are the flags `finprod load` and `finprod load capacity` share.
 type loadFlags struct {
@@ -41,6 +46,7 @@ type loadFlags struct {
 	maxRate         float64
 	out             string
 	progress        string
+	cpuprofile      string
 }
 
 func (f *loadFlags) register(cmd *cobra.Command, sloDefault string) {
@@ -61,6 +67,24 @@ func (f *loadFlags) register(cmd *cobra.Command, sloDefault string) {
 	fl.Float64Var(&f.maxRate, "max-rate", 0, fmt.Sprintf("raise a test environment's rate ceiling (default %g/s for TT02 and profiles; none locally)", target.DefaultTestRateCeiling))
 	fl.StringVar(&f.out, "out", "out", "output folder; the run writes OUT/load/results.bin, latency.hdr and summary.json")
 	fl.StringVar(&f.progress, "progress", "auto", "live view: auto (a panel on a terminal, a line every 5 s otherwise), panel, lines or none")
+	fl.StringVar(&f.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the run to this file (go tool pprof reads it)")
+}
+
+// startProfile starts the CPU profile when asked for; the returned function
+// stops it.
+func (f *loadFlags) startProfile() (func(), error) {
+	if f.cpuprofile == "" {
+		return func() {}, nil
+	}
+	file, err := os.Create(f.cpuprofile)
+	if err != nil {
+		return nil, usageErr("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(file); err != nil {
+		_ = file.Close()
+		return nil, usageErr("--cpuprofile: %v", err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = file.Close() }, nil
 }
 
 // options checks the shared flags and makes the run's options (without
@@ -324,8 +348,14 @@ func runLoad(cmd *cobra.Command, f loadFlags, o load.Options) error {
 	defer tg.Close()
 	update, every, closeView := f.view(cmd.ErrOrStderr())
 	o.Progress, o.ProgressEvery = update, every
+	raiseGCTarget(loadGCPercent)
+	stop, err := f.startProfile()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "finprod load: %s against %s, seed %d, outputs in %s\n", o.Schedule.Name(), tg.Name, o.Seed, o.Out)
 	s, err := load.Run(ctx, o)
+	stop()
 	closeView()
 	return finishLoad(cmd, s, err, o.Out)
 }
@@ -432,6 +462,7 @@ met the SLO, 130 interrupted.`,
 			defer tg.Close()
 			update, every, closeView := f.view(cmd.ErrOrStderr())
 			o.Progress, o.ProgressEvery = update, every
+			raiseGCTarget(loadGCPercent)
 			fmt.Fprintf(cmd.ErrOrStderr(), "finprod load capacity: against %s, SLO %s, stages of %s, seed %d\n", tg.Name, o.SLO, stage, o.Seed)
 			s, err := load.FindCapacity(cmd.Context(), load.CapacityOptions{
 				Options: o, Start: start, Max: o.MaxRate, Stage: stage, Precision: precision, MaxStages: maxStages,

@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Benchmark of finprod load, side by side with raw Vegeta and wrk, all on
+# this machine over loopback (every run is bounded):
+#
+#  1. the highest rate each client sustains against the bare net/http
+#     handler (bench/mock/bare) with CONNS connections: wrk (fixed GET),
+#     raw Vegeta (fixed GET, no body, -rate=0) and finprod load (a unique
+#     generated leveranse, a fresh idempotencyKey and a Maskinporten token
+#     per request, through the synthetic-data guard, retries and HDR
+#     recording), each offered more than it can send with CONNS workers;
+#  2. the highest rate the mock sustains under finprod load with p99 < 100 ms
+#     (finprod load capacity, mock and load generator in one process);
+#  3. the memory of a MEM_DURATION run at MEM_RATE against the bare handler,
+#     sampled every 10 s: it must stay flat, apart from the results file.
+#
+# Env: DURATION (10s), CONNS (64), THREADS (2, wrk), BARE_PORT (18091),
+#      MOCK_PORT (18090), MEM_DURATION (10m), MEM_RATE (1000), STAGE (5s),
+#      SKIP_MEM=1 to leave out part 3, ONLY_BARE=1 to run part 1 only,
+#      CPUPROFILE=1 to keep a CPU profile of finprod load in part 1
+#      (OUT/finprod-bare.prof; go tool pprof), OUT (out/bench-load).
+# Installs what it needs: wrk (Debian), the vegeta CLI (go install).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+BARE_PORT=${BARE_PORT:-18091}
+MOCK_PORT=${MOCK_PORT:-18090}
+MEM_DURATION=${MEM_DURATION:-10m}
+MEM_RATE=${MEM_RATE:-1000}
+STAGE=${STAGE:-5s}
+OUT=${OUT:-$ROOT/out/bench-load}
+VEGETA_VERSION=v12.13.0
+rm -rf "$OUT"
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null; then
+  echo "== installing wrk (Debian package)"
+  apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+fi
+VEGETA=$(go env GOPATH)/bin/vegeta
+if [ ! -x "$VEGETA" ]; then
+  echo "== installing the vegeta CLI $VEGETA_VERSION (go install)"
+  go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
+fi
+
+wait_port() { # wait until something answers on 127.0.0.1:$1 (at most ~60 s)
+  for _ in $(seq 1 600); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1" >&2
+  return 1
+}
+json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
+
+echo "== building finprod and the bare handler"
+go build -o "$WORK/finprod" ./cmd/finprod
+go build -o "$WORK/bare" ./bench/mock/bare
+
+# A Maskinporten client of a synthetic organisation, known to a mock that
+# only hands out tokens; the load itself goes to the bare handler.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/key.pem" 2>/dev/null
+openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/key.pub"
+cat >"$WORK/mock.yaml" <<YAML
+maskinporten:
+  clients:
+    - id: bench
+      org: "315300029"
+      keys: [{kid: bench, publicKeyFile: key.pub}]
+      scopes: ["skatteetaten:innrapporteringfinansprodukter", "digdir:dialogporten"]
+      systembrukere: [{org: "315300029"}]
+YAML
+cat >"$WORK/bare.yaml" <<YAML
+name: bare
+api: http://127.0.0.1:$BARE_PORT
+dialogporten: http://127.0.0.1:$MOCK_PORT/dialogporten/graphql
+maskinporten:
+  issuer: http://127.0.0.1:$MOCK_PORT/maskinporten/
+  clientId: bench
+  kid: bench
+  keyFile: key.pem
+  systembruker: "315300029"
+YAML
+"$WORK/finprod" mock --config "$WORK/mock.yaml" --listen "127.0.0.1:$MOCK_PORT" --quiet --state-dir "$WORK/state" >"$OUT/mock.log" 2>&1 &
+PIDS+=($!)
+"$WORK/bare" -listen "127.0.0.1:$BARE_PORT" &
+PIDS+=($!)
+wait_port "$MOCK_PORT"
+wait_port "$BARE_PORT"
+
+echo "== 1. against the bare handler, $CONNS connections, $DURATION each"
+wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/" >"$OUT/wrk.txt"
+WRK=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
+
+echo "GET http://127.0.0.1:$BARE_PORT/" | "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" >"$OUT/vegeta.bin"
+"$VEGETA" report "$OUT/vegeta.bin" >"$OUT/vegeta.txt"
+"$VEGETA" report -type=json "$OUT/vegeta.bin" >"$OUT/vegeta.json"
+VEG=$(json "$OUT/vegeta.json" 'round(d["throughput"], 1)')
+
+"$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
+  --duration "$DURATION" --retries 0 --progress none --out "$OUT/finprod-bare" ${CPUPROFILE:+--cpuprofile "$OUT/finprod-bare.prof"} \
+  >"$OUT/finprod-bare.txt" 2>&1 || true
+FIN=$(json "$OUT/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
+FINOK=$(json "$OUT/finprod-bare/load/summary.json" 'd["requests"]["successRatio"]')
+
+if [ "${ONLY_BARE:-}" = 1 ]; then
+  echo "wrk $WRK req/s, raw Vegeta $VEG req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
+  exit 0
+fi
+
+echo "== 2. the mock's capacity under finprod load with p99 < 100 ms (stages of $STAGE)"
+"$WORK/finprod" load capacity --target local --slo 'p99<100ms,success>=99.9%' --start 500 --stage "$STAGE" \
+  --progress lines --out "$OUT/capacity" >"$OUT/capacity.txt" 2>&1 || true
+CAP=$(json "$OUT/capacity/load/summary.json" 'd["capacity"]["rate"]')
+
+MEM=""
+if [ "${SKIP_MEM:-}" != 1 ]; then
+  echo "== 3. memory of a $MEM_DURATION run at $MEM_RATE/s against the bare handler"
+  "$WORK/finprod" load --target "$WORK/bare.yaml" --rate "$MEM_RATE" --max-rate "$MEM_RATE" --duration "$MEM_DURATION" \
+    --progress lines --out "$OUT/memory" >"$OUT/memory.txt" 2>&1 &
+  LOADPID=$!
+  PIDS+=($LOADPID)
+  echo -e "seconds\trss_kib\tresults_bytes" >"$OUT/memory.tsv"
+  start=$(date +%s)
+  while kill -0 "$LOADPID" 2>/dev/null; do
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$LOADPID/status" 2>/dev/null || echo "")
+    size=$(stat -c %s "$OUT"/memory/load/.results-*.bin 2>/dev/null | head -1 || echo 0)
+    [ -n "$rss" ] && echo -e "$(( $(date +%s) - start ))\t$rss\t${size:-0}" >>"$OUT/memory.tsv"
+    sleep 10
+  done
+  wait "$LOADPID" || true
+  MEM=$(awk 'NR==2 {first=$2} NR>1 {last=$2; if ($2>max) max=$2; if (NR==8) m1=$2} END {printf "RSS %d MiB after 10 s, %d MiB after 1 min, %d MiB at the end, %d MiB at most", first/1024, m1/1024, last/1024, max/1024}' "$OUT/memory.tsv")
+  MEMRES=$(stat -c %s "$OUT/memory/load/results.bin" 2>/dev/null || echo 0)
+  MEMSENT=$(json "$OUT/memory/load/summary.json" 'd["requests"]["sent"]')
+fi
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo
+echo "finprod load benchmark, $(nproc) cores shared by the clients, the servers and anything else running:"
+printf "  %-58s %10s req/s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK"
+printf "  %-58s %10s req/s\n" "raw Vegeta -rate=0 -max-workers=$CONNS, fixed GET" "$VEG"
+printf "  %-58s %10s req/s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$FINOK"
+echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9)"
+echo
+echo "  the mock's capacity under finprod load, p99 < 100 ms:       $CAP leveranser/s (stages in $OUT/capacity.txt)"
+if [ -n "$MEM" ]; then
+  echo "  memory, $MEM_DURATION at $MEM_RATE/s ($MEMSENT requests): $MEM; results.bin $(( MEMRES / 1024 / 1024 )) MiB"
+fi
+echo "Reports: $OUT"
