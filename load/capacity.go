@@ -17,6 +17,8 @@ const (
 	DefaultStageDuration = 4 * time.Second
 	DefaultPrecision     = 0.1
 	DefaultMaxStages     = 14
+	// minSentShare of a stage's schedule must have been sent for it to pass.
+	minSentShare = 0.9
 )
 
 // CapacityOptions are one capacity search: Options give the target, the
@@ -103,9 +105,13 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 			break
 		}
 		res, pass := Evaluate(gates, st.measures())
+		planned := p.total()
+		// A rate the sender could not send is no capacity: requests that
+		// were due and never sent measure nothing.
+		pass = pass && float64(st.rec.sent) >= minSentShare*float64(planned)
 		stages = append(stages, st)
 		table = append(table, Stage{
-			Rate: rate, DurationMs: round(ms(st.ended.Sub(st.began))), Sent: st.rec.sent, Success: st.rec.success,
+			Rate: rate, DurationMs: round(ms(st.ended.Sub(st.began))), Planned: planned, Sent: st.rec.sent, Success: st.rec.success,
 			Throughput: round(st.throughput()), P50Ms: round(float64(st.rec.intended.ValueAtQuantile(50)) / 1000),
 			P99Ms: round(float64(st.rec.intended.ValueAtQuantile(99)) / 1000), LagP99Ms: round(float64(st.rec.lag.ValueAtQuantile(99)) / 1000),
 			Gates: res, Pass: pass,
@@ -121,6 +127,10 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 	s := r.summarize(ctx, KindCapacity, all)
 	s.Parameters.Profile, s.Parameters.Rate, s.Parameters.RateTo = "capacity", co.Start, co.Max
 	s.Parameters.DurationMs = ms(co.Stage)
+	s.Requests.Planned = 0
+	for _, st := range table {
+		s.Requests.Planned += st.Planned
+	}
 	// The failing stages are meant to fail: the search's gates are those
 	// of the best stage, and its verdict whether a rate was found.
 	s.Bottleneck = ""

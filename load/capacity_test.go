@@ -72,15 +72,15 @@ func TestTheDeadlineAnswer(t *testing.T) {
 
 // TestCapacityFindsAWorkerBoundLimit: with two workers and 20 ms per
 // request the mock can answer at most 100/s, so the rate found is below
-// 200/s (a stage there falls 50 requests behind in 0.5 s: its last
-// requests wait 500 ms, far past p99<300ms) and at least the 25/s start,
+// 200/s (a stage there falls 40 requests behind in 0.4 s: its last
+// requests wait 400 ms, past p99<300ms) and at least the 25/s start,
 // which two workers serve with room to spare.
 func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	t.Parallel()
 	tg := faultyTarget(t, api.Faults{Latency: api.Duration(20 * time.Millisecond)})
 	s, err := FindCapacity(context.Background(), CapacityOptions{
 		Options: Options{Target: tg, Seed: 4, Workers: 2, MaxWorkers: 2, Gates: mustGates(t, "p99<300ms,success>=99%"), SLO: "p99<300ms,success>=99%", Out: t.TempDir()},
-		Start:   25, Max: 400, Stage: 500 * time.Millisecond, Precision: 0.3, MaxStages: 5,
+		Start:   25, Max: 400, Stage: 400 * time.Millisecond, Precision: 0.3, MaxStages: 4,
 		Volume: 1000, Deadline: time.Hour,
 	})
 	require.NoError(t, err)

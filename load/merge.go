@@ -147,6 +147,7 @@ func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogra
 		if m.Aborted == "" {
 			m.Aborted = s.Aborted
 		}
+		m.Requests.Planned += s.Requests.Planned
 		m.Requests.Sent += s.Requests.Sent
 		m.Requests.Success += s.Requests.Success
 		m.Requests.BytesIn += s.Requests.BytesIn

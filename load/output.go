@@ -225,7 +225,7 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *S
 		Interrupted: st.interrupted,
 		Aborted:     st.aborted,
 	}
-	s.Requests = Requests{Sent: rec.sent, Success: rec.success, BytesIn: rec.bytesIn, BytesOut: rec.bytesOut}
+	s.Requests = Requests{Planned: st.p.total(), Sent: rec.sent, Success: rec.success, BytesIn: rec.bytesIn, BytesOut: rec.bytesOut}
 	if rec.sent > 0 {
 		s.Requests.SuccessRatio = round(float64(rec.success) / float64(rec.sent))
 	}
@@ -240,6 +240,9 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *S
 	s.Latency = Latency{Intended: quantiles(rec.intended), Service: quantiles(rec.service)}
 	s.ScheduleLag = quantiles(rec.lag)
 	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)))
+	if st.interrupted || st.aborted != "" {
+		s.Requests.Planned = st.p.planned(st.ended.Sub(st.began))
+	}
 	s.Status, s.GLD, s.Errors = rec.status, rec.gld, rec.errs
 	rs := r.retry.Stats()
 	s.Retries = RetryStats{FirstTry: rs.FirstTry, Recovered: rs.Recovered, Attempts: rs.Retries,

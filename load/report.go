@@ -36,7 +36,7 @@ func WriteReport(w io.Writer, s *Summary) error {
 	if s.Aborted != "" {
 		state = " (stopped early: " + s.Aborted + " was lost)"
 	}
-	fmt.Fprintf(tw, "requests\t%d sent, %d answered 2xx (%.2f%%) in %s%s\n", s.Requests.Sent, s.Requests.Success,
+	fmt.Fprintf(tw, "requests\t%d of %d planned sent, %d answered 2xx (%.2f%%) in %s%s\n", s.Requests.Sent, s.Requests.Planned, s.Requests.Success,
 		100*s.Requests.SuccessRatio, human(msDuration(s.ElapsedMs)), state)
 	fmt.Fprintf(tw, "rate\toffered %.1f/s, sent %.1f/s, throughput %.1f/s (%.0f%% of offered)\n",
 		s.Rate.Offered, s.Rate.Sent, s.Rate.Throughput, 100*s.Rate.Achieved)
@@ -100,7 +100,7 @@ func WriteGates(w io.Writer, gates []GateResult) error {
 
 func writeStages(w io.Writer, stages []Stage) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\nstage\trate/s\tsent\tthroughput/s\tp50\tp99\tlag p99\tverdict\t")
+	fmt.Fprintln(tw, "\nstage\trate/s\tsent/planned\tthroughput/s\tp50\tp99\tlag p99\tverdict\t")
 	for i, st := range stages {
 		v := "pass"
 		if !st.Pass {
@@ -110,9 +110,12 @@ func writeStages(w io.Writer, stages []Stage) error {
 					lost = append(lost, g.Gate)
 				}
 			}
+			if st.Planned > 0 && float64(st.Sent) < minSentShare*float64(st.Planned) {
+				lost = append(lost, fmt.Sprintf("sent %.0f%% of its schedule", 100*float64(st.Sent)/float64(st.Planned)))
+			}
 			v = "fail: " + strings.Join(lost, ", ")
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t\n", i+1, num(st.Rate), st.Sent, st.Throughput, fmtMs(st.P50Ms), fmtMs(st.P99Ms), fmtMs(st.LagP99Ms), v)
+		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%.1f\t%s\t%s\t%s\t%s\t\n", i+1, num(st.Rate), st.Sent, st.Planned, st.Throughput, fmtMs(st.P50Ms), fmtMs(st.P99Ms), fmtMs(st.LagP99Ms), v)
 	}
 	return tw.Flush()
 }

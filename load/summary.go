@@ -132,8 +132,11 @@ type ShardInfo struct {
 
 // Requests counts leveranser sent and how they ended.
 type Requests struct {
-	// Sent: requests the pacer issued (one leveranse each).
-	Sent uint64 `json:"sent"`
+	// Planned: requests the schedule had due within the run's bounds;
+	// Sent: requests the pacer issued (one leveranse each). Fewer sent
+	// than planned means the sender fell behind (or the run was stopped).
+	Planned uint64 `json:"planned"`
+	Sent    uint64 `json:"sent"`
 	// Success: answered 2xx; SuccessRatio = Success/Sent (0 when none sent).
 	Success      uint64  `json:"success"`
 	SuccessRatio float64 `json:"successRatio"`
@@ -244,8 +247,11 @@ type Capacity struct {
 
 // Stage is one step of the search.
 type Stage struct {
-	Rate       float64      `json:"rate"`
-	DurationMs float64      `json:"durationMs"`
+	Rate       float64 `json:"rate"`
+	DurationMs float64 `json:"durationMs"`
+	// Planned by the stage's schedule, and sent: a stage that sent less
+	// than 90 % of its schedule fails, whatever its gates say.
+	Planned    uint64       `json:"planned"`
 	Sent       uint64       `json:"sent"`
 	Success    uint64       `json:"success"`
 	Throughput float64      `json:"throughput"`
