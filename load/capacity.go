@@ -82,16 +82,11 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 	// requests it sent late count their wait in the intended latency.
 	gates := o.Gates
 
-	r, err := newRunner(ctx, *o)
+	r, w, done, err := begin(ctx, *o)
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	w, err := newWriter(o.Out)
-	if err != nil {
-		return nil, err
-	}
-	defer w.abandon()
+	defer done()
 
 	var stages []*stageResult
 	var table []Stage

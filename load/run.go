@@ -169,16 +169,11 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	r, err := newRunner(ctx, o)
+	r, w, done, err := begin(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	w, err := newWriter(o.Out)
-	if err != nil {
-		return nil, err
-	}
-	defer w.abandon()
+	defer done()
 	p := pacer{s: o.Schedule, b: o.Bounds, shard: o.Shard}
 	st := r.stage(ctx, "load", p, w, newLosses(o.Gates, p.total(), o.AbortOnFail))
 	s := r.summarize(ctx, KindRun, st)
@@ -190,6 +185,21 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 		return s, ErrInterrupted
 	}
 	return s, nil
+}
+
+// begin makes the runner and the output writer of a run; done releases
+// both (and removes an unfinished results file).
+func begin(ctx context.Context, o Options) (*runner, *writer, func(), error) {
+	r, err := newRunner(ctx, o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	w, err := newWriter(o.Out)
+	if err != nil {
+		r.close()
+		return nil, nil, nil, err
+	}
+	return r, w, func() { w.abandon(); r.close() }, nil
 }
 
 // runner holds what every stage of a run shares: the payloads, the token,

@@ -340,24 +340,37 @@ func parseShard(v string, getenv func(string) string) (load.Shard, error) {
 }
 
 func runLoad(cmd *cobra.Command, f loadFlags, o load.Options) error {
-	ctx := cmd.Context()
-	tg, err := f.open(ctx, &o, load.Options.Validate)
+	done, err := f.start(cmd, &o, load.Options.Validate)
 	if err != nil {
 		return err
 	}
-	defer tg.Close()
-	update, every, closeView := f.view(cmd.ErrOrStderr())
-	o.Progress, o.ProgressEvery = update, every
-	raiseGCTarget(loadGCPercent)
+	fmt.Fprintf(cmd.ErrOrStderr(), "finprod load: %s against %s, seed %d, outputs in %s\n", o.Schedule.Name(), o.Target.Name, o.Seed, o.Out)
+	s, err := load.Run(cmd.Context(), o)
+	done()
+	return finishLoad(cmd, s, err, o.Out)
+}
+
+// start opens the target into o (checking o against its policy with
+// check), the live view, the GC target and the CPU profile; done undoes
+// them.
+func (f *loadFlags) start(cmd *cobra.Command, o *load.Options, check func(load.Options) error) (done func(), err error) {
+	tg, err := f.open(cmd.Context(), o, check)
+	if err != nil {
+		return nil, err
+	}
 	stop, err := f.startProfile()
 	if err != nil {
-		return err
+		_ = tg.Close()
+		return nil, err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "finprod load: %s against %s, seed %d, outputs in %s\n", o.Schedule.Name(), tg.Name, o.Seed, o.Out)
-	s, err := load.Run(ctx, o)
-	stop()
-	closeView()
-	return finishLoad(cmd, s, err, o.Out)
+	raiseGCTarget(loadGCPercent)
+	update, every, closeView := f.view(cmd.ErrOrStderr())
+	o.Progress, o.ProgressEvery = update, every
+	return func() {
+		stop()
+		closeView()
+		_ = tg.Close()
+	}, nil
 }
 
 // finishLoad prints the report and turns the outcome into an exit code.
@@ -455,20 +468,17 @@ met the SLO, 130 interrupted.`,
 			if volume < 0 {
 				return usageErr("--volume must not be negative")
 			}
-			tg, err := f.open(cmd.Context(), &o, func(load.Options) error { return nil })
+			// The search checks its own rates against the ceiling.
+			done, err := f.start(cmd, &o, func(load.Options) error { return nil })
 			if err != nil {
 				return err
 			}
-			defer tg.Close()
-			update, every, closeView := f.view(cmd.ErrOrStderr())
-			o.Progress, o.ProgressEvery = update, every
-			raiseGCTarget(loadGCPercent)
-			fmt.Fprintf(cmd.ErrOrStderr(), "finprod load capacity: against %s, SLO %s, stages of %s, seed %d\n", tg.Name, o.SLO, stage, o.Seed)
+			fmt.Fprintf(cmd.ErrOrStderr(), "finprod load capacity: against %s, SLO %s, stages of %s, seed %d\n", o.Target.Name, o.SLO, stage, o.Seed)
 			s, err := load.FindCapacity(cmd.Context(), load.CapacityOptions{
 				Options: o, Start: start, Max: o.MaxRate, Stage: stage, Precision: precision, MaxStages: maxStages,
 				Volume: volume, Deadline: dl,
 			})
-			closeView()
+			done()
 			if err != nil && s == nil {
 				return usageErr("%v", err)
 			}

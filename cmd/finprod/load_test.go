@@ -269,7 +269,7 @@ func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	root := newRootCmd()
-	buf := &lockedBuffer{}
+	buf := &syncBuffer{}
 	root.SetOut(buf)
 	root.SetErr(buf)
 	root.SetArgs([]string{"load", "--rate", "200", "--duration", "1m", "--progress", "none", "--out", out})
@@ -290,24 +290,6 @@ func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
 	assert.True(t, s.Interrupted)
 	assert.Positive(t, s.Requests.Sent)
 	assert.True(t, s.Reconciliation.OK)
-}
-
-// lockedBuffer is written by the command and read by the test at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestLoadHelpTeaches(t *testing.T) {
