@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/api"
 )
 
 // admin calls the mock's admin API, as a user of `finprod mock` would.
@@ -46,7 +45,7 @@ func admin(t *testing.T, method, url string, body any) map[string]any {
 func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 	t.Parallel()
 	const stall = 400 * time.Millisecond
-	tg := faultyTarget(t, api.Faults{}) // its own mock: the test sets its faults
+	tg := faultyTarget(t, mock.Faults{}) // its own mock: the test sets its faults
 	base := tg.APIURL + mock.AdminPrefix
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/finprod/finprod/client/retry"
 	"github.com/finprod/finprod/mock"
-	"github.com/finprod/finprod/mock/api"
 	"github.com/finprod/finprod/target"
 )
 
@@ -26,16 +25,16 @@ var faulty struct {
 func faultyShared(t *testing.T) *target.Target {
 	t.Helper()
 	faulty.once.Do(func() {
-		faulty.tg, faulty.err = target.Local(context.Background(), mock.Config{API: api.Config{Faults: api.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7}}})
+		faulty.tg, faulty.err = target.Local(context.Background(), mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7}}})
 	})
 	require.NoError(t, faulty.err)
 	return faulty.tg
 }
 
-func faultyTarget(t *testing.T, f api.Faults) *target.Target {
+func faultyTarget(t *testing.T, f mock.Faults) *target.Target {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := target.Local(ctx, mock.Config{API: api.Config{Faults: f}})
+	tg, err := target.Local(ctx, mock.Config{API: mock.APIConfig{Faults: f}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close(); cancel() })
 	return tg
@@ -104,7 +103,7 @@ func TestGiveUpsAreAccountedFor(t *testing.T) {
 // lost after about 1% of the planned requests, and the run stops there.
 func TestAbortOnFailStopsALostRun(t *testing.T) {
 	t.Parallel()
-	tg := faultyTarget(t, api.Faults{FailShare: 1})
+	tg := faultyTarget(t, mock.Faults{FailShare: 1})
 	gates := mustGates(t, "success>=99%:abort,p99<10s")
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 500}, Bounds: Bounds{Count: 2000}, Seed: 8,

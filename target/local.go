@@ -114,11 +114,12 @@ func (m *mockControls) Forsendelser(_ context.Context, oppgavegiver, referanse s
 	return ids, nil
 }
 
-// Referanser reads the store in-process, in one pass however long the run.
+// Referanser asks the mock in-process for the oppgavegiver's forsendelser,
+// in one pass however long the run.
 func (m *mockControls) Referanser(_ context.Context, oppgavegiver, prefix string) (map[string]int, error) {
 	out := map[string]int{}
-	for _, f := range m.srv.Store().Forsendelser() {
-		if f.Oppgavegiver == oppgavegiver && strings.HasPrefix(f.Referanse, prefix) {
+	for _, f := range m.srv.Forsendelser(mock.ForsendelseFilter{Oppgavegiver: oppgavegiver}) {
+		if strings.HasPrefix(f.Referanse, prefix) {
 			out[f.Referanse]++
 		}
 	}

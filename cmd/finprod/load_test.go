@@ -208,9 +208,9 @@ func TestShardProcessesMergeToOneRun(t *testing.T) {
 	assert.Equal(t, uint64(150), s.Requests.Success)
 	assert.Equal(t, uint64(150), s.Status["200"])
 	assert.True(t, s.GatesPassed)
-	assert.Equal(t, 150, srv.Store().Count(), "one mock holds every shard's leveranser")
+	assert.Equal(t, 150, srv.Count(), "one mock holds every shard's leveranser")
 	refs := map[string]int{}
-	for _, f := range srv.Store().Forsendelser() {
+	for _, f := range srv.Forsendelser(mock.ForsendelseFilter{}) {
 		refs[f.Referanse]++
 	}
 	assert.Len(t, refs, 150, "no two shards sent the same leveranse")
