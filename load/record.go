@@ -2,7 +2,6 @@ package load
 
 import (
 	"bytes"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -198,16 +197,6 @@ func (b bitset) has(i uint64) bool {
 	return w < len(b) && b[w]&(1<<(i%64)) != 0
 }
 
-func (b bitset) count() uint64 {
-	var n uint64
-	for _, w := range b {
-		for ; w != 0; w &= w - 1 {
-			n++
-		}
-	}
-	return n
-}
-
 func quantiles(h *hdrhistogram.Histogram) Quantiles {
 	if h.TotalCount() == 0 {
 		return Quantiles{}
@@ -232,5 +221,3 @@ func measures(h *hdrhistogram.Histogram, lagP99 float64, sent, success uint64, t
 		},
 	}
 }
-
-var errNoRequests = errors.New("the run sent no request: nothing was measured")
