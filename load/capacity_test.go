@@ -77,7 +77,7 @@ func TestTheDeadlineAnswer(t *testing.T) {
 // which two workers serve with room to spare.
 func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	t.Parallel()
-	tg := faultyTarget(t, mock.Faults{Latency: mock.Duration(20 * time.Millisecond)})
+	tg := controlled(t, mock.Faults{Latency: mock.Duration(20 * time.Millisecond)})
 	s, err := FindCapacity(context.Background(), CapacityOptions{
 		Options: Options{Target: tg, Seed: 4, Workers: 2, MaxWorkers: 2, Gates: mustGates(t, "p99<300ms,success>=99%"), SLO: "p99<300ms,success>=99%", Out: t.TempDir()},
 		Start:   25, Max: 400, Stage: 400 * time.Millisecond, Precision: 0.3, MaxStages: 4,

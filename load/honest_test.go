@@ -45,7 +45,7 @@ func admin(t *testing.T, method, url string, body any) map[string]any {
 func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 	t.Parallel()
 	const stall = 400 * time.Millisecond
-	tg := faultyTarget(t, mock.Faults{}) // its own mock: the test sets its faults
+	tg := controlled(t, mock.Faults{}) // the test sets the stall itself
 	base := tg.APIURL + mock.AdminPrefix
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -31,13 +32,30 @@ func faultyShared(t *testing.T) *target.Target {
 	return faulty.tg
 }
 
-func faultyTarget(t *testing.T, f mock.Faults) *target.Target {
+// controlledMock is one mock for the tests that need faults of their own:
+// each holds it, with its faults set through the admin API and the store
+// reset, until it ends, so they run one after the other on it.
+var controlledMock struct {
+	once sync.Once
+	mu   sync.Mutex
+	tg   *target.Target
+	err  error
+}
+
+func controlled(t *testing.T, f mock.Faults) *target.Target {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	tg, err := target.Local(ctx, mock.Config{API: mock.APIConfig{Faults: f}})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tg.Close(); cancel() })
-	return tg
+	controlledMock.once.Do(func() { controlledMock.tg, controlledMock.err = target.Local(context.Background(), mock.Config{}) })
+	require.NoError(t, controlledMock.err)
+	controlledMock.mu.Lock()
+	base := controlledMock.tg.APIURL + mock.AdminPrefix
+	t.Cleanup(func() {
+		admin(t, http.MethodPut, base+"faults", mock.Faults{})
+		controlledMock.mu.Unlock()
+	})
+	admin(t, http.MethodPost, base+"reset", nil)
+	admin(t, http.MethodPut, base+"faults", f)
+	tg := *controlledMock.tg
+	return &tg
 }
 
 // TestRetriesProveIdempotency: the mock fails a tenth of all requests
@@ -103,7 +121,7 @@ func TestGiveUpsAreAccountedFor(t *testing.T) {
 // lost after about 1% of the planned requests, and the run stops there.
 func TestAbortOnFailStopsALostRun(t *testing.T) {
 	t.Parallel()
-	tg := faultyTarget(t, mock.Faults{FailShare: 1})
+	tg := controlled(t, mock.Faults{FailShare: 1})
 	gates := mustGates(t, "success>=99%:abort,p99<10s")
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 500}, Bounds: Bounds{Count: 2000}, Seed: 8,
