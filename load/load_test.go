@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,4 +103,20 @@ func mustGates(t *testing.T, s string) []Gate {
 	g, err := ParseSLO(s)
 	require.NoError(t, err)
 	return g
+}
+
+// TestALongRunRenewsItsToken: the mock's tokens live 3 s here, and the
+// run lasts longer, so it succeeds only if it keeps asking the token
+// source, which renews the token before it expires.
+func TestALongRunRenewsItsToken(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tg, err := target.Local(ctx, mock.Config{Maskinporten: mock.MaskinportenConfig{TokenTTL: 3 * time.Second}})
+	require.NoError(t, err)
+	defer tg.Close()
+	s, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 40}, Bounds: Bounds{Duration: 4 * time.Second}, Seed: 12})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(160), s.Requests.Sent)
+	assert.Equal(t, s.Requests.Sent, s.Requests.Success, "no request went out with an expired token: %v", s.Status)
 }

@@ -473,7 +473,7 @@ func clone(c Counts) Counts {
 	return out
 }
 
-// tokenCache keeps the "Bearer ..." header for a few seconds, so the
+// tokenCache keeps the "Bearer ..." header for a second, so the
 // token source (which refreshes before expiry) is asked seldom, not once
 // per request.
 type tokenCache struct {
@@ -491,7 +491,7 @@ type cachedToken struct {
 // tokenRecheck is how often the token source is asked again; it is far
 // below a Maskinporten token's 120 s, and the source itself refreshes
 // before expiry.
-const tokenRecheck = 5 * time.Second
+const tokenRecheck = time.Second
 
 func (c *tokenCache) header(ctx context.Context) (string, error) {
 	if t := c.cur.Load(); t != nil && time.Since(t.at) < tokenRecheck {

@@ -111,7 +111,7 @@ VEG=$(json "$OUT/vegeta.json" 'round(d["throughput"], 1)')
   --duration "$DURATION" --retries 0 --progress none --out "$OUT/finprod-bare" ${CPUPROFILE:+--cpuprofile "$OUT/finprod-bare.prof"} \
   >"$OUT/finprod-bare.txt" 2>&1 || true
 FIN=$(json "$OUT/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
-FINOK=$(json "$OUT/finprod-bare/load/summary.json" 'd["requests"]["successRatio"]')
+FINOK=$(json "$OUT/finprod-bare/load/summary.json" 'str(round(100 * d["requests"]["successRatio"], 2)) + "%"')
 
 if [ "${ONLY_BARE:-}" = 1 ]; then
   echo "wrk $WRK req/s, raw Vegeta $VEG req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
@@ -132,6 +132,7 @@ if [ "${SKIP_MEM:-}" != 1 ]; then
   PIDS+=($LOADPID)
   echo -e "seconds\trss_kib\tresults_bytes" >"$OUT/memory.tsv"
   start=$(date +%s)
+  sleep 10
   while kill -0 "$LOADPID" 2>/dev/null; do
     rss=$(awk '/VmRSS/ {print $2}' "/proc/$LOADPID/status" 2>/dev/null || echo "")
     size=$(stat -c %s "$OUT"/memory/load/.results-*.bin 2>/dev/null | head -1 || echo 0)
@@ -139,7 +140,7 @@ if [ "${SKIP_MEM:-}" != 1 ]; then
     sleep 10
   done
   wait "$LOADPID" || true
-  MEM=$(awk 'NR==2 {first=$2} NR>1 {last=$2; if ($2>max) max=$2; if (NR==8) m1=$2} END {printf "RSS %d MiB after 10 s, %d MiB after 1 min, %d MiB at the end, %d MiB at most", first/1024, m1/1024, last/1024, max/1024}' "$OUT/memory.tsv")
+  MEM=$(awk 'NR==2 {first=$2} NR>1 {last=$2; if ($2>max) max=$2; if (NR==7) m1=$2} END {printf "RSS %d MiB after 10 s, %d MiB after 1 min, %d MiB at the end, %d MiB at most", first/1024, m1/1024, last/1024, max/1024}' "$OUT/memory.tsv")
   MEMRES=$(stat -c %s "$OUT/memory/load/results.bin" 2>/dev/null || echo 0)
   MEMSENT=$(json "$OUT/memory/load/summary.json" 'd["requests"]["sent"]')
 fi
