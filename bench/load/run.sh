@@ -4,10 +4,12 @@
 #
 #  1. the highest rate each client sustains against the bare net/http
 #     handler (bench/mock/bare) with CONNS connections: wrk (fixed GET),
-#     raw Vegeta (fixed GET, no body, -rate=0) and finprod load (a unique
-#     generated leveranse, a fresh idempotencyKey and a Maskinporten token
-#     per request, through the synthetic-data guard, retries and HDR
-#     recording), each offered more than it can send with CONNS workers;
+#     raw Vegeta (fixed GET, no body, -rate=0), raw Vegeta POSTing one
+#     fixed generated leveranse (what the body alone costs, client and
+#     server) and finprod load (a unique generated leveranse, a fresh
+#     idempotencyKey and a Maskinporten token per request, through the
+#     synthetic-data guard, retries and HDR recording), each offered more
+#     than it can send with CONNS workers;
 #  2. the highest rate the mock sustains under finprod load with p99 < 100 ms
 #     (finprod load capacity, mock and load generator in one process);
 #  3. the memory of a MEM_DURATION run at MEM_RATE against the bare handler,
@@ -61,6 +63,7 @@ wait_port() { # wait until something answers on 127.0.0.1:$1 (at most ~60 s)
   echo "nothing listens on 127.0.0.1:$1" >&2
   return 1
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
 
 echo "== building finprod and the bare handler"
@@ -107,6 +110,12 @@ echo "GET http://127.0.0.1:$BARE_PORT/" | "$VEGETA" attack -rate=0 -workers="$CO
 "$VEGETA" report -type=json "$OUT/vegeta.bin" >"$OUT/vegeta.json"
 VEG=$(json "$OUT/vegeta.json" 'round(d["throughput"], 1)')
 
+"$WORK/finprod" generate --oppgaver 1 --seed 1 >"$WORK/leveranse.json"
+echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
+  -body "$WORK/leveranse.json" -header "Content-Type: application/json" >"$OUT/vegeta-post.bin"
+"$VEGETA" report -type=json "$OUT/vegeta-post.bin" >"$OUT/vegeta-post.json"
+VEGPOST=$(json "$OUT/vegeta-post.json" 'round(d["throughput"], 1)')
+
 "$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
   --duration "$DURATION" --retries 0 --progress none --out "$OUT/finprod-bare" ${CPUPROFILE:+--cpuprofile "$OUT/finprod-bare.prof"} \
   >"$OUT/finprod-bare.txt" 2>&1 || true
@@ -114,7 +123,8 @@ FIN=$(json "$OUT/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
 FINOK=$(json "$OUT/finprod-bare/load/summary.json" 'str(round(100 * d["requests"]["successRatio"], 2)) + "%"')
 
 if [ "${ONLY_BARE:-}" = 1 ]; then
-  echo "wrk $WRK req/s, raw Vegeta $VEG req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
+  echo "wrk $WRK req/s, raw Vegeta $VEG req/s, raw Vegeta POST $VEGPOST req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
+  echo "finprod load / raw Vegeta = $(ratio "$FIN" "$VEG"), / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST")"
   exit 0
 fi
 
@@ -145,13 +155,13 @@ if [ "${SKIP_MEM:-}" != 1 ]; then
   MEMSENT=$(json "$OUT/memory/load/summary.json" 'd["requests"]["sent"]')
 fi
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 echo "finprod load benchmark, $(nproc) cores shared by the clients, the servers and anything else running:"
 printf "  %-58s %10s req/s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK"
 printf "  %-58s %10s req/s\n" "raw Vegeta -rate=0 -max-workers=$CONNS, fixed GET" "$VEG"
+printf "  %-58s %10s req/s\n" "raw Vegeta, the same, POST of one fixed leveranse" "$VEGPOST"
 printf "  %-58s %10s req/s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$FINOK"
-echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9)"
+echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9); / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST")"
 echo
 echo "  the mock's capacity under finprod load, p99 < 100 ms:       $CAP leveranser/s (stages in $OUT/capacity.txt)"
 if [ -n "$MEM" ]; then
