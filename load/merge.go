@@ -201,7 +201,7 @@ func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogra
 	}
 	m.Latency = Latency{Intended: quantiles(hist[TagIntended]), Service: quantiles(hist[TagService])}
 	m.ScheduleLag = quantiles(hist[TagLag])
-	m.Bottleneck = bottleneck(m.ScheduleLag, 0, 0)
+	m.Bottleneck = bottleneck(m.ScheduleLag, m.Requests.Sent, m.Requests.Planned, m.Parameters.MaxWorkers > 0)
 	return m
 }
 

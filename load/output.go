@@ -239,7 +239,7 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *S
 	}
 	s.Latency = Latency{Intended: quantiles(rec.intended), Service: quantiles(rec.service)}
 	s.ScheduleLag = quantiles(rec.lag)
-	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)))
+	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)), o.MaxWorkers != ^uint64(0))
 	if st.interrupted || st.aborted != "" {
 		s.Requests.Planned = st.p.planned(st.ended.Sub(st.began))
 	}
@@ -251,15 +251,22 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *S
 	return s
 }
 
-// bottleneck explains a run whose sender fell behind its own schedule.
-func bottleneck(lag Quantiles, sent, planned uint64) string {
+// bottleneck explains a run whose sender fell behind its own schedule;
+// capped says whether --max-workers bounded the workers.
+func bottleneck(lag Quantiles, sent, planned uint64, capped bool) string {
 	behind := planned > 0 && float64(sent) < 0.95*float64(planned)
 	if lag.P99Ms <= 100 && !behind {
 		return ""
 	}
-	return fmt.Sprintf("the sender fell behind its own schedule (schedule lag p99 %.0f ms; %d of %d planned requests sent): "+
-		"the rate offered was not the rate sent. Workers were all busy (raise --max-workers) or the load generator ran out of CPU (shard the run)",
-		lag.P99Ms, sent, planned)
+	why := "the load generator was short of CPU (other processes on this machine, or too much load for one machine: shard the run)"
+	if capped {
+		why = "every worker was busy (raise --max-workers) or the load generator was short of CPU (shard the run)"
+	}
+	what := fmt.Sprintf("schedule lag p99 %.0f ms", lag.P99Ms)
+	if planned > 0 {
+		what += fmt.Sprintf("; %d of %d planned requests sent", sent, planned)
+	}
+	return fmt.Sprintf("the sender fell behind its own schedule (%s): the rate offered was not the rate sent; %s", what, why)
 }
 
 func (r *runner) parameters() Parameters {
