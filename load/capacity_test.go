@@ -73,8 +73,9 @@ func TestTheDeadlineAnswer(t *testing.T) {
 // TestCapacityFindsAWorkerBoundLimit: with two workers and 20 ms per
 // request the mock can answer at most 100/s, so the rate found is below
 // 200/s (a stage there falls 40 requests behind in 0.4 s: its last
-// requests wait 400 ms, past p99<300ms) and at least the 25/s start,
-// which two workers serve with room to spare.
+// requests wait 400 ms, past p99<300ms), however fast the machine. On a
+// quiet one it is 50 or 100/s; a machine that freezes for seconds fails
+// the 25/s start too, and the search steps down until a stage passes.
 func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	t.Parallel()
 	tg := controlled(t, mock.Faults{Latency: mock.Duration(20 * time.Millisecond)})
@@ -89,10 +90,9 @@ func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	for _, st := range c.Stages {
 		t.Logf("stage %g/s: sent %d, p99 %.1f ms, pass %v %+v", st.Rate, st.Sent, st.P99Ms, st.Pass, st.Gates)
 	}
-	assert.GreaterOrEqual(t, c.Rate, 25.0)
-	assert.Less(t, c.Rate, 200.0)
+	assert.Positive(t, c.Rate, "a stage passed")
+	assert.Less(t, c.Rate, 200.0, "two workers cannot keep up with 200/s at 20 ms each")
 	require.NotEmpty(t, c.Stages)
-	assert.True(t, c.Stages[0].Pass, "25/s is well within two workers' 100/s")
 	var failed bool
 	for _, st := range c.Stages {
 		failed = failed || !st.Pass
