@@ -54,14 +54,17 @@ func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 	base := tg.APIURL + mock.AdminPrefix
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		// After 40 stored leveranser, one request gets the stall.
+		// After 40 stored leveranser, exactly one request gets the stall.
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			if admin(t, http.MethodGet, base+"forsendelser/count", nil)["count"].(float64) >= 40 {
 				break
 			}
 		}
+		// The one worker's next request arrives within the window and is
+		// held for the whole stall; the window is shorter than the stall,
+		// so no second request can arrive in it.
 		admin(t, http.MethodPut, base+"faults", map[string]any{"latency": stall.String()})
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(stall / 2)
 		admin(t, http.MethodPut, base+"faults", map[string]any{"latency": "0s"})
 	})
 	out := t.TempDir()
