@@ -248,6 +248,9 @@ func TestGuardSeesThroughJSONSpellings(t *testing.T) {
 		`[[[[{"a":[{"foedselsnummer":"01017012345"}]}]]]]`,
 		`{"x":{"organisasjonsnummer":" 310000000"}}`,
 		`{"x":{"foedselsnummer":null,"organisasjonsnummer":"974760673"}}`,
+		// 10 001 levels: more than encoding/json decodes into a value,
+		// as many as the mock's decoder reads.
+		strings.Repeat("[", 10000) + `{"organisasjonsnummer":"974760673"}` + strings.Repeat("]", 10000),
 	} {
 		require.ErrorIs(t, post(context.Background(), t, c, []byte(body)), ErrNotSynthetic, body)
 	}
@@ -256,4 +259,16 @@ func TestGuardSeesThroughJSONSpellings(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotSynthetic)
 	assert.Contains(t, err.Error(), "$.a[1].organisasjonsnummer")
 	assert.Contains(t, err.Error(), "$.c.d[1].foedselsnummer")
+}
+
+// The walk says when it could not read a body to its end, so the guard
+// never takes a walk that stopped early for one that saw every member.
+func TestWalkTokensFailsOnABodyItCannotFinish(t *testing.T) {
+	var seen []string
+	visit := func(sti, _, v string) { seen = append(seen, sti+"="+v) }
+	require.NoError(t, walkTokens([]byte(`{"a":[1,{"b":"x"}],"c":null}`), visit))
+	assert.Equal(t, []string{"$.a[0]=1", "$.a[1].b=x"}, seen)
+	for _, body := range []string{`{"a":[1,`, `{"a":1,"b"`, `[{]`, `{"a":tru}`} {
+		assert.Error(t, walkTokens([]byte(body), func(string, string, string) {}), body)
+	}
 }
