@@ -100,6 +100,17 @@ func (f *loadFlags) options(cmd *cobra.Command) (load.Options, error) {
 	if f.retries < 0 {
 		errs = append(errs, "--retries must not be negative")
 	}
+	// The library reads zero as "the default"; on the command line a zero
+	// or a negative value is the user's mistake, not a wish for a default.
+	if f.retryBase <= 0 || f.retryCap <= 0 {
+		errs = append(errs, "--retry-base and --retry-cap must be positive")
+	}
+	if f.workers < 1 {
+		errs = append(errs, "--workers must be at least 1")
+	}
+	if f.connections < 0 {
+		errs = append(errs, "--connections must not be negative (0: no limit)")
+	}
 	if f.maxRate < 0 {
 		errs = append(errs, "--max-rate must not be negative")
 	}
@@ -462,11 +473,21 @@ met the SLO, 130 interrupted.`,
 			if err != nil {
 				return err
 			}
+			if volume < 0 {
+				return usageErr("--volume must not be negative, got %d", volume)
+			}
 			if (volume > 0) != (dl > 0) {
 				return usageErr("the deadline question needs both --volume and --deadline (or --window)")
 			}
-			if volume < 0 {
-				return usageErr("--volume must not be negative")
+			switch {
+			case start <= 0:
+				return usageErr("--start must be positive, got %g", start)
+			case stage <= 0:
+				return usageErr("--stage must be positive, got %s", stage)
+			case precision <= 0:
+				return usageErr("--precision must be positive, got %g (e.g. 0.1: stop within 10%%)", precision)
+			case maxStages < 1:
+				return usageErr("--max-stages must be at least 1, got %d", maxStages)
 			}
 			// The search checks its own rates against the ceiling.
 			done, err := f.start(cmd, &o, func(load.Options) error { return nil })
