@@ -375,7 +375,7 @@ func readResults(path string, visit func(*vegeta.Result) error) error {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: not a whole Vegeta results file as finprod load writes it (%w)", path, err)
 		}
 		if err := visit(&res); err != nil {
 			return err

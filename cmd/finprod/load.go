@@ -365,6 +365,11 @@ func runLoad(cmd *cobra.Command, f loadFlags, o load.Options) error {
 // check), the live view, the GC target and the CPU profile; done undoes
 // them.
 func (f *loadFlags) start(cmd *cobra.Command, o *load.Options, check func(load.Options) error) (done func(), err error) {
+	// A folder that cannot hold the outputs is a mistake to name before
+	// a mock starts or a target is asked for a token.
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, usageErr("output folder %s: %v", o.Out, err)
+	}
 	tg, err := f.open(cmd.Context(), o, check)
 	if err != nil {
 		return nil, err
