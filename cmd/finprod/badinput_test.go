@@ -22,6 +22,8 @@ import (
 type badFixture struct {
 	dir, missing, folder, garbage, badYAML, unreadable, key string
 	mockURL                                                 string
+	// shard is the --out folder of a real one-shard finprod load run.
+	shard string
 }
 
 func (fx badFixture) file(t *testing.T, name, content string) string {
@@ -78,48 +80,18 @@ const unreachable = "http://127.0.0.1:1/"
 // also gets the rows of genericBadRows.
 func badRows(t *testing.T) map[string][]badRow {
 	return map[string][]badRow{
-		"finprod test": {
-			{"unknown target", args("test", "--target", "nowhere"), exitUsage, []string{"--target", "local or tt02"}, false},
-			{"unknown format", args("test", "--format", "fancy"), exitUsage, []string{"--format", "pretty"}, false},
-			{"no concurrency", args("test", "--concurrency", "0"), exitUsage, []string{"--concurrency", "at least 1"}, false},
-			{"not a number", args("test", "--concurrency", "many"), exitUsage, []string{"--concurrency", "many"}, false},
-			{"tags with an empty term", args("test", "--tags", "@auth &&"), exitUsage, []string{"--tags", "empty"}, false},
-			{"a tag without @", args("test", "--tags", "auth"), exitUsage, []string{"--tags", `"auth" is not a tag`}, false},
-			{"tags that select nothing", func(fx badFixture) []string { return []string{"test", "--tags", "@finnes-ikke", "--out", fx.dir} }, exitUsage, []string{"@finnes-ikke", "no scenario"}, false},
-			{"output folder is a file", func(fx badFixture) []string { return []string{"test", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
-			{"profile for the local target", args("test", "--profile", "p.yaml"), exitUsage, []string{"--profile is for --target tt02"}, false},
-			{"tt02 without a profile", func(fx badFixture) []string { return []string{"test", "--target", "tt02", "--out", fx.dir} }, exitUsage, []string{"--profile", "clientId"}, false},
-			{"profile missing", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.missing, "--out", fx.dir}
-			}, exitUsage, []string{"missing.yaml"}, false},
-			{"profile is a folder", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.folder, "--out", fx.dir}
-			}, exitUsage, []string{"is a directory"}, false},
-			{"profile unreadable", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.unreadable, "--out", fx.dir}
-			}, exitUsage, []string{"permission denied"}, true},
-			{"profile not YAML", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.badYAML, "--out", fx.dir}
-			}, exitUsage, []string{"profile", "bad.yaml"}, false},
-			{"profile with a typo", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.file(t, "typo.yaml", "nmae: tt02\n"), "--out", fx.dir}
-			}, exitUsage, []string{`unknown field "nmae"`}, false},
-			{"profile's key file missing", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "nokey.yaml", map[string]string{"keyFile": fx.missing}), "--out", fx.dir}
-			}, exitUsage, []string{"missing.yaml"}, false},
-			{"profile's key file is not a key", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "garbagekey.yaml", map[string]string{"keyFile": fx.garbage}), "--out", fx.dir}
-			}, exitUsage, []string{"garbage.txt", "no PEM private key"}, false},
-			{"profile's systembruker is not an organisasjonsnummer", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "short.yaml", map[string]string{"systembruker": `"12"`}), "--out", fx.dir}
-			}, exitUsage, []string{"maskinporten.systembruker", `"12"`}, false},
-			{"profile's URL is not one", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "url.yaml", map[string]string{"api": "ftp://x"}), "--out", fx.dir}
-			}, exitUsage, []string{"api", "ftp://x"}, false},
-			{"target does not answer", func(fx badFixture) []string {
-				return []string{"test", "--target", "tt02", "--profile", fx.profile(t, "ok.yaml", nil), "--out", fx.dir}
-			}, exitUnreachable, []string{"no token", "127.0.0.1:1"}, false},
-		},
+		"finprod test": append(targetRows(t, "test"),
+			badRow{"unknown format", args("test", "--format", "fancy"), exitUsage, []string{"--format", "pretty"}, false},
+			badRow{"no concurrency", args("test", "--concurrency", "0"), exitUsage, []string{"--concurrency", "at least 1"}, false},
+			badRow{"not a number", args("test", "--concurrency", "many"), exitUsage, []string{"--concurrency", "many"}, false},
+			badRow{"tags with an empty term", args("test", "--tags", "@auth &&"), exitUsage, []string{"--tags", "empty"}, false},
+			badRow{"a tag without @", args("test", "--tags", "auth"), exitUsage, []string{"--tags", `"auth" is not a tag`}, false},
+			badRow{"tags that select nothing", func(fx badFixture) []string { return []string{"test", "--tags", "@finnes-ikke", "--out", fx.dir} }, exitUsage, []string{"@finnes-ikke", "no scenario"}, false},
+			badRow{"output folder is a file", func(fx badFixture) []string { return []string{"test", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+		),
+		"finprod load":          append(targetRows(t, "load", "--rate", "1", "--count", "1", "--progress", "none"), loadRows(t)...),
+		"finprod load capacity": append(targetRows(t, "load", "capacity", "--start", "1", "--progress", "none"), capacityRows()...),
+		"finprod load merge":    mergeRows(t),
 		"finprod run": {
 			{"output folder is a file", func(fx badFixture) []string { return []string{"run", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
 		},
@@ -283,6 +255,182 @@ func badRows(t *testing.T) map[string][]badRow {
 	}
 }
 
+// targetRows are the rows of every command that opens a target with
+// --target and --profile (test, load, load capacity); pre is the command
+// and what it needs to get as far as opening one.
+func targetRows(t *testing.T, pre ...string) []badRow {
+	cmd := func(extra func(fx badFixture) []string) func(badFixture) []string {
+		return func(fx badFixture) []string { return append(slices.Clone(pre), extra(fx)...) }
+	}
+	tt02 := func(profile func(fx badFixture) string) func(badFixture) []string {
+		return cmd(func(fx badFixture) []string {
+			return []string{"--target", "tt02", "--profile", profile(fx), "--out", fx.dir}
+		})
+	}
+	return []badRow{
+		{"unknown target", cmd(func(badFixture) []string { return []string{"--target", "nowhere"} }), exitUsage, []string{`--target "nowhere"`, "local, tt02", "profile file"}, false},
+		{"profile for the local target", cmd(func(badFixture) []string { return []string{"--profile", "p.yaml"} }), exitUsage, []string{"--profile is for --target tt02"}, false},
+		{"tt02 without a profile", cmd(func(fx badFixture) []string { return []string{"--target", "tt02", "--out", fx.dir} }), exitUsage, []string{"--profile", "clientId"}, false},
+		{"profile missing", tt02(func(fx badFixture) string { return fx.missing }), exitUsage, []string{"missing.yaml"}, false},
+		{"profile is a folder", tt02(func(fx badFixture) string { return fx.folder }), exitUsage, []string{"is a directory"}, false},
+		{"profile unreadable", tt02(func(fx badFixture) string { return fx.unreadable }), exitUsage, []string{"permission denied"}, true},
+		{"profile not YAML", tt02(func(fx badFixture) string { return fx.badYAML }), exitUsage, []string{"profile", "bad.yaml"}, false},
+		{"profile with a typo", tt02(func(fx badFixture) string { return fx.file(t, "typo.yaml", "nmae: tt02\n") }), exitUsage, []string{`unknown field "nmae"`}, false},
+		{"profile's key file missing", tt02(func(fx badFixture) string {
+			return fx.profile(t, "nokey.yaml", map[string]string{"keyFile": fx.missing})
+		}), exitUsage, []string{"missing.yaml"}, false},
+		{"profile's key file is not a key", tt02(func(fx badFixture) string {
+			return fx.profile(t, "garbagekey.yaml", map[string]string{"keyFile": fx.garbage})
+		}), exitUsage, []string{"garbage.txt", "no PEM private key"}, false},
+		{"profile's systembruker is not an organisasjonsnummer", tt02(func(fx badFixture) string {
+			return fx.profile(t, "short.yaml", map[string]string{"systembruker": `"12"`})
+		}), exitUsage, []string{"maskinporten.systembruker", `"12"`}, false},
+		{"profile's URL is not one", tt02(func(fx badFixture) string {
+			return fx.profile(t, "url.yaml", map[string]string{"api": "ftp://x"})
+		}), exitUsage, []string{"api", "ftp://x"}, false},
+		{"profile file as the target, missing", cmd(func(fx badFixture) []string {
+			return []string{"--target", filepath.Join(fx.dir, "nowhere.yaml"), "--out", fx.dir}
+		}), exitUsage, []string{"nowhere.yaml", "no such profile file"}, false},
+		{"profile file as the target, and --profile too", cmd(func(fx badFixture) []string {
+			p := fx.profile(t, "as-target.yaml", nil)
+			return []string{"--target", p, "--profile", p, "--out", fx.dir}
+		}), exitUsage, []string{"is a profile already", "leave out --profile"}, false},
+		{"target does not answer", tt02(func(fx badFixture) string { return fx.profile(t, "ok.yaml", nil) }),
+			exitUnreachable, []string{"no token", "127.0.0.1:1"}, false},
+	}
+}
+
+// loadRows are finprod load's own: its shape, bounds, shards, workers,
+// retries, outputs and the test environments' rate ceiling.
+func loadRows(t *testing.T) []badRow {
+	load := func(a ...string) func(badFixture) []string {
+		return args(append([]string{"load", "--progress", "none"}, a...)...)
+	}
+	return []badRow{
+		{"unbounded", load("--rate", "10"), exitUsage, []string{"unbounded", "--duration", "--count"}, false},
+		{"no rate", load("--rate", "0", "--count", "1"), exitUsage, []string{"--rate must be positive"}, false},
+		{"rate not a number", load("--rate", "fast", "--count", "1"), exitUsage, []string{"--rate", `"fast"`}, false},
+		{"negative duration", load("--duration", "-1s", "--count", "1"), exitUsage, []string{"--duration must be positive"}, false},
+		{"an SLO it cannot read", load("--count", "1", "--slo", "p99<fast"), exitUsage, []string{"--slo", `"p99<fast"`, "p99<800ms"}, false},
+		{"unknown shape", load("--count", "1", "--shape", "square"), exitUsage, []string{`--shape "square"`, "constant, linear, steps or sine"}, false},
+		{"a ramp without a duration", load("--count", "1", "--rate-to", "50"), exitUsage, []string{"ramps over --duration"}, false},
+		{"a swing above the rate", load("--duration", "1s", "--amplitude", "500"), exitUsage, []string{"--amplitude between 0 and --rate"}, false},
+		{"a step without a duration", load("--steps", "10@", "--count", "1"), exitUsage, []string{"--steps", `"10@"`, "10s"}, false},
+		{"shard not i/n", load("--count", "1", "--shard", "x", "--seed", "1"), exitUsage, []string{`--shard "x"`, "0/4"}, false},
+		{"shard index out of range", load("--count", "1", "--shard", "4/4", "--seed", "1"), exitUsage, []string{"0 ≤ index < count"}, false},
+		{"shard index from a Job that is not one", load("--count", "1", "--shard", "auto/4", "--seed", "1"), exitUsage, []string{EnvJobIndex, "Indexed Job"}, false},
+		{"shards without a shared seed", load("--count", "1", "--shard", "0/4"), exitUsage, []string{"--shard needs --seed"}, false},
+		{"no oppgaver", load("--count", "1", "--oppgaver", "0"), exitUsage, []string{"--oppgaver must be at least 1"}, false},
+		{"unknown live view", args("load", "--count", "1", "--progress", "fancy"), exitUsage, []string{`--progress "fancy"`, "auto, panel, lines or none"}, false},
+		{"no workers", load("--count", "1", "--workers", "0"), exitUsage, []string{"--workers must be at least 1"}, false},
+		{"fewer most workers than workers", load("--count", "1", "--workers", "8", "--max-workers", "2"), exitUsage, []string{"--max-workers 2 is below --workers 8"}, false},
+		{"negative connections", load("--count", "1", "--connections", "-1"), exitUsage, []string{"--connections must not be negative"}, false},
+		{"no timeout, negative retries and ceiling", load("--count", "1", "--timeout", "0", "--retries", "-1", "--max-rate", "-1"), exitUsage,
+			[]string{"--timeout must be positive", "--retries must not be negative", "--max-rate must not be negative"}, false},
+		{"no backoff", load("--count", "1", "--retry-base", "0"), exitUsage, []string{"--retry-base", "must be positive"}, false},
+		{"above a test environment's ceiling", func(fx badFixture) []string {
+			return []string{"load", "--progress", "none", "--target", fx.profile(t, "ceiling.yaml", nil), "--rate", "200", "--count", "10", "--out", fx.dir}
+		}, exitUsage, []string{"200/s", "ceiling of 10/s", "--max-rate 200"}, false},
+		{"output folder is a file", func(fx badFixture) []string {
+			return []string{"load", "--progress", "none", "--count", "1", "--out", fx.garbage}
+		}, exitUsage,
+			[]string{"output folder", "garbage.txt"}, false},
+		{"CPU profile in a folder that is not there", func(fx badFixture) []string {
+			return []string{"load", "--progress", "none", "--count", "1", "--out", fx.dir, "--cpuprofile", filepath.Join(fx.missing, "cpu.prof")}
+		}, exitUsage, []string{"--cpuprofile", "missing.yaml"}, false},
+	}
+}
+
+// capacityRows are finprod load capacity's own: the search's steps and
+// the deadline question.
+func capacityRows() []badRow {
+	capacity := func(a ...string) func(badFixture) []string {
+		return args(append([]string{"load", "capacity", "--progress", "none"}, a...)...)
+	}
+	return []badRow{
+		{"volume without a deadline", capacity("--volume", "5"), exitUsage, []string{"--volume", "--deadline"}, false},
+		{"negative volume", capacity("--volume", "-5", "--deadline", "1h"), exitUsage, []string{"--volume must not be negative"}, false},
+		{"deadline and window", capacity("--deadline", "1h", "--window", "a/b"), exitUsage, []string{"--deadline or --window, not both"}, false},
+		{"deadline neither a duration nor a time", capacity("--deadline", "soon"), exitUsage, []string{`--deadline "soon"`, "72h", "2027-01-31T23:59:00+01:00"}, false},
+		{"deadline passed", capacity("--deadline", "2020-01-01T00:00:00Z"), exitUsage, []string{"2020-01-01T00:00:00Z has passed"}, false},
+		{"window not FROM/TO", capacity("--window", "x/y"), exitUsage, []string{`--window "x/y"`, "RFC 3339"}, false},
+		{"window backwards", capacity("--window", "2027-02-01T00:00:00Z/2027-01-01T00:00:00Z"), exitUsage, []string{"ends before it starts"}, false},
+		{"no start rate", capacity("--start", "0"), exitUsage, []string{"--start must be positive"}, false},
+		{"no stage", capacity("--stage", "0"), exitUsage, []string{"--stage must be positive"}, false},
+		{"no precision", capacity("--precision", "0"), exitUsage, []string{"--precision must be positive"}, false},
+		{"no stages", capacity("--max-stages", "0"), exitUsage, []string{"--max-stages must be at least 1"}, false},
+		{"start above the top", capacity("--start", "100", "--max-rate", "50"), exitUsage, []string{"start rate 100/s is above", "50/s"}, false},
+		{"no SLO to meet", capacity("--slo", ""), exitUsage, []string{"needs an SLO", "--slo"}, false},
+		{"an SLO it cannot read", capacity("--slo", "p99"), exitUsage, []string{"--slo", `"p99"`}, false},
+	}
+}
+
+// mergeRows are finprod load merge's: folders that are not a whole sharded
+// run, and outputs that are not finprod load's.
+func mergeRows(t *testing.T) []badRow {
+	summary := func(index, count int, seed uint64) string {
+		return fmt.Sprintf(`{"format":"finprod.load.summary/v1","kind":"run","parameters":{"seed":%d,"shard":{"index":%d,"count":%d}}}`, seed, index, count)
+	}
+	// shard copies the real shard of the fixture with one file replaced
+	// (or removed, when content is "").
+	shard := func(fx badFixture, folder, file, content string) string {
+		d := filepath.Join(fx.dir, folder)
+		require.NoError(t, os.MkdirAll(d, 0o755))
+		for _, f := range []string{"summary.json", "latency.hdr", "results.bin"} {
+			b, err := os.ReadFile(filepath.Join(fx.shard, "load", f))
+			require.NoError(t, err)
+			if f == file {
+				b = []byte(content)
+			}
+			if f != file || content != "" {
+				require.NoError(t, os.WriteFile(filepath.Join(d, f), b, 0o600))
+			}
+		}
+		return d
+	}
+	return []badRow{
+		{"shard folder missing", func(fx badFixture) []string { return []string{"load", "merge", fx.missing} }, exitUsage, []string{"missing.yaml", "summary.json", "no such file"}, false},
+		{"shard folder without a summary", func(fx badFixture) []string { return []string{"load", "merge", fx.folder} }, exitUsage, []string{"adir", "summary.json"}, false},
+		{"shard folder is a file", func(fx badFixture) []string { return []string{"load", "merge", fx.garbage} }, exitUsage, []string{"garbage.txt", "not a directory"}, false},
+		{"summary not JSON", func(fx badFixture) []string {
+			return []string{"load", "merge", fx.runWith(t, "merge-garbage", "summary.json", "garbage\n")}
+		}, exitUsage, []string{"merge-garbage", "not a load summary"}, false},
+		{"summary of another format", func(fx badFixture) []string {
+			return []string{"load", "merge", fx.runWith(t, "merge-v9", "summary.json", `{"format":"finprod.load.summary/v9"}`)}
+		}, exitUsage, []string{`format "finprod.load.summary/v9"`, `want "finprod.load.summary/v1"`}, false},
+		{"a capacity search, not a shard", func(fx badFixture) []string {
+			return []string{"load", "merge", fx.runWith(t, "merge-capacity", "summary.json", `{"format":"finprod.load.summary/v1","kind":"capacity"}`)}
+		}, exitUsage, []string{"capacity summary", "--shard i/n"}, false},
+		{"a shard missing", func(fx badFixture) []string {
+			return []string{"load", "merge", fx.runWith(t, "merge-0-of-2", "summary.json", summary(0, 2, 1))}
+		}, exitUsage, []string{"shards [1] of 2 are missing"}, false},
+		{"the same shard twice", func(fx badFixture) []string {
+			d := fx.runWith(t, "merge-twice", "summary.json", summary(0, 2, 1))
+			return []string{"load", "merge", d, d}
+		}, exitUsage, []string{"both shard 0/2"}, false},
+		{"shards of two runs", func(fx badFixture) []string {
+			return []string{"load", "merge", fx.runWith(t, "merge-seed-1", "summary.json", summary(0, 2, 1)), fx.runWith(t, "merge-seed-2", "summary.json", summary(1, 2, 2))}
+		}, exitUsage, []string{"seed 2", "seed 1", "share the seed"}, false},
+		{"shards of two splits", func(fx badFixture) []string {
+			return []string{"load", "merge", fx.runWith(t, "merge-of-2", "summary.json", summary(0, 2, 1)), fx.runWith(t, "merge-of-3", "summary.json", summary(1, 3, 1))}
+		}, exitUsage, []string{"shard 1/3", "one of 2 shards"}, false},
+		{"latency not an HDR log", func(fx badFixture) []string {
+			return []string{"load", "merge", shard(fx, "merge-hdr", "latency.hdr", "garbage\n")}
+		},
+			exitUsage, []string{"latency.hdr", "finprod load output"}, false},
+		{"results missing", func(fx badFixture) []string {
+			return []string{"load", "merge", shard(fx, "merge-nores", "results.bin", "")}
+		},
+			exitUsage, []string{"results.bin", "no such file"}, false},
+		{"results not Vegeta's", func(fx badFixture) []string {
+			return []string{"load", "merge", shard(fx, "merge-res", "results.bin", "garbage\n")}
+		},
+			exitUsage, []string{"results.bin", "not a whole Vegeta results file"}, false},
+		{"an SLO it cannot read", func(fx badFixture) []string { return []string{"load", "merge", "--slo", "p99", fx.shard} }, exitUsage, []string{"--slo", `"p99"`}, false},
+		{"output folder is a file", func(fx badFixture) []string { return []string{"load", "merge", "--out", fx.garbage, fx.shard} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+	}
+}
+
 // noInputs are the commands that take nothing a user could get wrong
 // beyond the generic rows (an unknown flag, a stray argument).
 var noInputs = map[string]string{
@@ -349,7 +497,7 @@ var stackRE = regexp.MustCompile(`(?m)^goroutine \d+|\.go:\d+|^panic:`)
 // what does not answer, 1 for a file that fails its check), and no panic
 // or stack trace.
 func TestBadInput(t *testing.T) {
-	for _, env := range []string{EnvProfile, "FINPROD_TOKEN", "FINPROD_API_TOKEN", "FINPROD_TEST_UNSET_PASSWORD"} {
+	for _, env := range []string{EnvProfile, "FINPROD_TOKEN", "FINPROD_API_TOKEN", "FINPROD_TEST_UNSET_PASSWORD", EnvJobIndex} {
 		t.Setenv(env, "")
 	}
 	dir := t.TempDir()
@@ -365,6 +513,9 @@ func TestBadInput(t *testing.T) {
 	fx.key = filepath.Join(dir, "key.pem")
 	writeTestKey(t, fx.key)
 	t.Chdir(dir) // anything a command writes by default lands here
+	fx.shard = filepath.Join(dir, "shard")
+	out, code := runCLIExit(t, "load", "--count", "2", "--seed", "1", "--shard", "0/1", "--progress", "none", "--out", fx.shard)
+	require.Equal(t, exitOK, code, "a shard for the merge rows: %s", out)
 
 	written := badRows(t)
 	root := newRootCmd()

@@ -51,40 +51,6 @@ func TestLoadAFailedGateIsExit4(t *testing.T) {
 	assert.Contains(t, all, "SLO gates failed: p99<1us")
 }
 
-func TestLoadUsageErrors(t *testing.T) {
-	out := t.TempDir()
-	t.Setenv(EnvJobIndex, "")
-	for _, c := range []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--rate", "10"}, "unbounded"},
-		{[]string{"--rate", "0", "--count", "1"}, "--rate must be positive"},
-		{[]string{"--count", "1", "--slo", "p99<fast"}, "--slo"},
-		{[]string{"--count", "1", "--shape", "square"}, `--shape "square"`},
-		{[]string{"--count", "1", "--rate-to", "50"}, "ramps over --duration"},
-		{[]string{"--duration", "1s", "--amplitude", "500"}, "--amplitude between 0 and --rate"},
-		{[]string{"--steps", "10@", "--count", "1"}, "--steps"},
-		{[]string{"--count", "1", "--shard", "4/4", "--seed", "1"}, "0 ≤ index < count"},
-		{[]string{"--count", "1", "--shard", "auto/4", "--seed", "1"}, "JOB_COMPLETION_INDEX"},
-		{[]string{"--count", "1", "--shard", "0/4"}, "--shard needs --seed"},
-		{[]string{"--count", "1", "--oppgaver", "0"}, "--oppgaver must be at least 1"},
-		{[]string{"--count", "1", "--progress", "fancy"}, "--progress"},
-		{[]string{"--count", "1", "--target", "prod"}, `--target "prod"`},
-		{[]string{"--count", "1", "--target", filepath.Join(out, "missing.yaml")}, "no such profile file"},
-		{[]string{"--count", "1", "--workers", "8", "--max-workers", "2"}, "--max-workers 2 is below --workers 8"},
-	} {
-		args := append([]string{"load", "--progress", "none", "--out", out}, c.args...)
-		if slices.Contains(c.args, "--progress") {
-			args = append([]string{"load", "--out", out}, c.args...)
-		}
-		all, code := runCLIExit(t, args...)
-		assert.Equal(t, exitUsage, code, "%v: %s", c.args, all)
-		assert.Contains(t, all, c.want, "%v", c.args)
-		assert.NotContains(t, all, "goroutine", "no panic")
-	}
-}
-
 func TestParseShardReadsTheJobIndex(t *testing.T) {
 	t.Parallel()
 	s, err := parseShard("auto/4", func(k string) string { return map[string]string{EnvJobIndex: "3"}[k] })
