@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/target"
 )
 
 // Organisations for the guards: 974760673 is Brønnøysundregistrene's own
@@ -27,25 +33,66 @@ const (
 
 // guardRow is one way a user may hand a command something it must refuse
 // before it sends anything: an identity that is not synthetic for a test
-// environment (and, with issue 10's policy, a production host).
+// environment, or a production host.
 type guardRow struct {
 	name    string
 	profile map[string]string // profile keys changed from a synthetic profile; "" drops a key
 	env     map[string]string
-	want    []string // what the refusal names
+	// via is how the profile is given: "" as --profile, "env" through
+	// FINPROD_PROFILE, "target" as --target FILE.
+	via  string
+	want []string // what the refusal names
+}
+
+// Production hosts as a user might write them. Port 1 on each, and the
+// profiles' token URL is the loopback server's unless a row changes it:
+// should a guard ever let one through, the first request goes to the
+// loopback server (and the row fails), or to a port where no production
+// service listens.
+const (
+	prodAPI          = "https://innrapporteringfinansprodukter.api.skatteetaten.no:1"
+	prodDialogporten = "https://platform.altinn.no:1/dialogporten/graphql"
+	prodMaskinporten = "https://maskinporten.no:1/"
+)
+
+// targetGuardRows are the rows of every command that opens a target: a
+// profile's identities and hosts, however given.
+var targetGuardRows = []guardRow{
+	{"real systembruker in the profile", map[string]string{"systembruker": realOrg}, nil, "", []string{"maskinporten.systembruker", realOrg, "not a synthetic organisation"}},
+	{"real oppgavegiver in the profile", map[string]string{"oppgavegiver": exampleOrgnr}, nil, "", []string{"oppgavegiver", exampleOrgnr, "not a synthetic organisation"}},
+	{"real systembruker, and no oppgavegiver: it reports for itself", map[string]string{"systembruker": realOrg, "oppgavegiver": ""}, nil, "", []string{realOrg, "not a synthetic organisation"}},
+	{"real systembruker from the environment", nil, map[string]string{"FINPROD_SYSTEMBRUKER": realOrg}, "", []string{"maskinporten.systembruker", realOrg}},
+	{"real oppgavegiver from the environment", nil, map[string]string{"FINPROD_OPPGAVEGIVER": exampleOrgnr}, "", []string{"oppgavegiver", exampleOrgnr}},
+	{"real oppgavegiver from the environment over a synthetic one", map[string]string{"oppgavegiver": synthOrg2}, map[string]string{"FINPROD_OPPGAVEGIVER": realOrg}, "", []string{"oppgavegiver", realOrg}},
+	{"real oppgavegiver through FINPROD_PROFILE", map[string]string{"oppgavegiver": realOrg}, nil, "env", []string{"oppgavegiver", realOrg}},
+	{"real oppgavegiver in a profile given as --target", map[string]string{"oppgavegiver": realOrg}, nil, "target", []string{"oppgavegiver", realOrg}},
+	{"production API in the profile", map[string]string{"api": prodAPI}, nil, "", []string{"api", "innrapporteringfinansprodukter.api.skatteetaten.no:1 is a production host", "skatteetaten-test.no"}},
+	{"production API spelt in capitals with the root's dot", map[string]string{"api": "HTTPS://INNRAPPORTERINGFINANSPRODUKTER.API.SKATTEETATEN.NO.:1"}, nil, "", []string{"api", "is a production host"}},
+	{"production Dialogporten in the profile", map[string]string{"dialogporten": prodDialogporten}, nil, "", []string{"dialogporten", "platform.altinn.no:1 is a production host", "platform.tt02.altinn.no"}},
+	{"production Maskinporten issuer in the profile", map[string]string{"issuer": prodMaskinporten}, nil, "", []string{"maskinporten.issuer", "maskinporten.no:1 is a production host", "test.maskinporten.no"}},
+	{"production Maskinporten token URL in the profile", map[string]string{"tokenUrl": prodMaskinporten + "token"}, nil, "", []string{"maskinporten.tokenUrl", "is a production host"}},
+	{"Maskinporten's production environment by name", map[string]string{"issuer": "", "environment": "prod"}, nil, "", []string{"maskinporten.environment", "production"}},
+	{"production API from FINPROD_API_URL", nil, map[string]string{"FINPROD_API_URL": prodAPI}, "", []string{"FINPROD_API_URL", "is a production host"}},
+	{"production Dialogporten from FINPROD_DIALOGPORTEN_URL", nil, map[string]string{"FINPROD_DIALOGPORTEN_URL": prodDialogporten}, "", []string{"FINPROD_DIALOGPORTEN_URL", "is a production host"}},
+	{"production Maskinporten from FINPROD_MASKINPORTEN_ISSUER", nil, map[string]string{"FINPROD_MASKINPORTEN_ISSUER": prodMaskinporten}, "", []string{"FINPROD_MASKINPORTEN_ISSUER", "is a production host"}},
+	{"production API in a profile named by FINPROD_PROFILE", map[string]string{"api": prodAPI}, nil, "env", []string{"api", "is a production host"}},
+	{"production API in a profile given as --target", map[string]string{"api": prodAPI}, nil, "target", []string{"api", "is a production host"}},
+	{"production Maskinporten in a profile given as --target", map[string]string{"issuer": prodMaskinporten}, nil, "target", []string{"maskinporten.issuer", "is a production host"}},
 }
 
 // guardRows are the rows per command that sends to a target.
 var guardRows = map[string][]guardRow{
-	"finprod test": {
-		{"real systembruker in the profile", map[string]string{"systembruker": realOrg}, nil, []string{"maskinporten.systembruker", realOrg, "not a synthetic organisation"}},
-		{"real oppgavegiver in the profile", map[string]string{"oppgavegiver": exampleOrgnr}, nil, []string{"oppgavegiver", exampleOrgnr, "not a synthetic organisation"}},
-		{"real systembruker, and no oppgavegiver: it reports for itself", map[string]string{"systembruker": realOrg, "oppgavegiver": ""}, nil, []string{realOrg, "not a synthetic organisation"}},
-		{"real systembruker from the environment", nil, map[string]string{"FINPROD_SYSTEMBRUKER": realOrg}, []string{"maskinporten.systembruker", realOrg}},
-		{"real oppgavegiver from the environment", nil, map[string]string{"FINPROD_OPPGAVEGIVER": exampleOrgnr}, []string{"oppgavegiver", exampleOrgnr}},
-		{"real oppgavegiver from the environment over a synthetic one", map[string]string{"oppgavegiver": synthOrg2}, map[string]string{"FINPROD_OPPGAVEGIVER": realOrg}, []string{"oppgavegiver", realOrg}},
-		{"real oppgavegiver through FINPROD_PROFILE", map[string]string{"oppgavegiver": realOrg, "via": "env"}, nil, []string{"oppgavegiver", realOrg}},
-	},
+	"finprod test":          targetGuardRows,
+	"finprod load":          targetGuardRows,
+	"finprod load capacity": targetGuardRows,
+}
+
+// guardArgs are what a command needs besides its target to get as far as
+// opening it (a load run must be bounded, and within a test environment's
+// ceiling).
+var guardArgs = map[string][]string{
+	"finprod load":          {"--rate", "1", "--count", "1", "--progress", "none"},
+	"finprod load capacity": {"--start", "1", "--progress", "none"},
 }
 
 // TestGuards: every command that sends to a target refuses, with exit 2 and
@@ -62,18 +109,23 @@ func TestGuards(t *testing.T) {
 	dir := t.TempDir()
 	key := filepath.Join(dir, "key.pem")
 	writeTestKey(t, key)
-	for _, env := range []string{EnvProfile, "FINPROD_SYSTEMBRUKER", "FINPROD_OPPGAVEGIVER", "FINPROD_API_URL"} {
+	for _, env := range []string{EnvProfile, "FINPROD_SYSTEMBRUKER", "FINPROD_OPPGAVEGIVER", "FINPROD_API_URL", "FINPROD_DIALOGPORTEN_URL", "FINPROD_MASKINPORTEN_ISSUER"} {
 		t.Setenv(env, "")
 	}
 
 	profile := func(name string, change map[string]string) string {
 		v := map[string]string{"api": ear.URL, "dialogporten": ear.URL + "/dialogporten/graphql", "issuer": ear.URL + "/maskinporten/",
-			"systembruker": synthOrg, "oppgavegiver": synthOrg}
+			"tokenUrl": ear.URL + "/maskinporten/token", "systembruker": synthOrg, "oppgavegiver": synthOrg}
 		for k, c := range change {
 			v[k] = c
 		}
 		var b strings.Builder
-		fmt.Fprintf(&b, "api: %s\ndialogporten: %s\nmaskinporten:\n  issuer: %s\n  clientId: c\n  kid: k\n  keyFile: %s\n", v["api"], v["dialogporten"], v["issuer"], key)
+		fmt.Fprintf(&b, "api: %s\ndialogporten: %s\nmaskinporten:\n  clientId: c\n  kid: k\n  keyFile: %s\n", v["api"], v["dialogporten"], key)
+		for _, k := range []string{"issuer", "tokenUrl", "environment"} {
+			if v[k] != "" {
+				fmt.Fprintf(&b, "  %s: %s\n", k, v[k])
+			}
+		}
 		if v["systembruker"] != "" {
 			fmt.Fprintf(&b, "  systembruker: %q\n", v["systembruker"])
 		}
@@ -85,34 +137,37 @@ func TestGuards(t *testing.T) {
 		return p
 	}
 
-	// The synthetic profile itself gets through the guards (it then finds
-	// nothing that answers like Maskinporten): the rows refuse what they
-	// change, not the profile.
-	out, code := runNoPanic(t, "test", "--target", "tt02", "--profile", profile("synthetic", nil), "--out", dir)
-	require.Equal(t, exitUnreachable, code, out)
-	seen.Store(0)
-
 	cases := 0
 	for _, c := range commands(newRootCmd()) {
 		path := c.CommandPath()
 		if sendsToTarget(c) {
 			assert.NotEmpty(t, guardRows[path], "%s sends to a target: add its rows to guardRows", path)
 		}
+		if len(guardRows[path]) == 0 {
+			continue
+		}
+		command := append(strings.Fields(path)[1:], guardArgs[path]...)
+		// The synthetic profile itself gets through the guards (it then
+		// finds nothing that answers like Maskinporten): the rows refuse
+		// what they change, not the profile or the command line.
+		out, code := runNoPanic(t, append(command, "--target", "tt02", "--profile", profile("synthetic", nil), "--out", dir)...)
+		require.Equal(t, exitUnreachable, code, out)
+		require.Positive(t, seen.Load(), "%s with the synthetic profile asks the loopback server for a token", path)
+		seen.Store(0)
 		for _, r := range guardRows[path] {
 			t.Run(path+"/"+r.name, func(t *testing.T) {
 				cases++
 				for k, v := range r.env {
 					t.Setenv(k, v)
 				}
-				change := map[string]string{}
-				for k, v := range r.profile {
-					change[k] = v
-				}
-				p := profile(strings.ReplaceAll(r.name, " ", "-"), change)
-				a := append(strings.Fields(path)[1:], "--target", "tt02", "--profile", p, "--out", dir)
-				if r.profile["via"] == "env" {
+				p := profile(strings.ReplaceAll(r.name, " ", "-"), r.profile)
+				a := append(slices.Clone(command), "--target", "tt02", "--profile", p, "--out", dir)
+				switch r.via {
+				case "env":
 					t.Setenv(EnvProfile, p)
-					a = append(strings.Fields(path)[1:], "--target", "tt02", "--out", dir)
+					a = append(slices.Clone(command), "--target", "tt02", "--out", dir)
+				case "target":
+					a = append(slices.Clone(command), "--target", p, "--out", dir)
 				}
 				out, code := runNoPanic(t, a...)
 				assert.Equal(t, exitUsage, code, out)
@@ -124,6 +179,50 @@ func TestGuards(t *testing.T) {
 			})
 		}
 	}
+
+	// finprod load's leveranser are generated for the profile's (checked)
+	// oppgavegiver and vetted one by one; what its transport carries
+	// unvetted is checked in full. The target is opened as finprod load
+	// opens it, and the transport is the one its run sends through.
+	t.Run("finprod load/a body it did not vet", func(t *testing.T) {
+		cases++
+		tg, _, err := openTarget(t.Context(), targetChoice{Target: profile("vetting", nil)})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = tg.Close() })
+		rt := tg.Transport(http.DefaultTransport)
+		g, err := generators.New(generators.Config{Seed: 9, Oppgavegiver: synthOrg, Inntektsaar: tg.Inntektsaar})
+		require.NoError(t, err)
+		vetted, mark, err := tg.VetLeveranse(g.Leveranse(0))
+		require.NoError(t, err)
+		require.Contains(t, string(vetted), synthOrg)
+		send := func(body []byte, mark string) error {
+			req, err := http.NewRequest(http.MethodPost, ear.URL+"/v1/2025", bytes.NewReader(body))
+			require.NoError(t, err)
+			if mark != "" {
+				req.Header.Set(target.HeaderVetted, mark)
+			}
+			resp, err := rt.RoundTrip(req)
+			if err == nil {
+				_ = resp.Body.Close()
+			}
+			return err
+		}
+		for name, c := range map[string]struct {
+			body []byte
+			mark string
+		}{
+			"the service page's example, unmarked":              {contract.Eksempel(), ""},
+			"the example under a vetted leveranse's mark":       {contract.Eksempel(), mark},
+			"a vetted leveranse with a real oppgavegiver after": {bytes.ReplaceAll(vetted, []byte(synthOrg), []byte(realOrg)), mark},
+			"a vetted leveranse with a forged mark, changed":    {bytes.ReplaceAll(vetted, []byte(synthOrg), []byte(realOrg)), "AAAA"},
+		} {
+			assert.ErrorIs(t, send(c.body, c.mark), target.ErrNotSynthetic, name)
+		}
+		assert.Zero(t, seen.Load(), "nothing may be sent")
+		require.NoError(t, send(vetted, mark), "the vetted leveranse itself goes out")
+		assert.Equal(t, int32(1), seen.Load())
+		seen.Store(0)
+	})
 	t.Logf("%d guarded ways of handing a command what it must refuse", cases)
 }
 

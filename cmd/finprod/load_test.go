@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -202,34 +201,6 @@ func TestLoadRefusesAboveATestEnvironmentsCeiling(t *testing.T) {
 
 	all, code = runCLIExit(t, "load", "--target", profile, "--rate", "200", "--count", "10", "--max-rate", "200", "--progress", "none", "--out", t.TempDir())
 	assert.Equal(t, exitOK, code, all)
-}
-
-func TestLoadRefusesProductionHosts(t *testing.T) {
-	dir := t.TempDir()
-	writeTestKey(t, filepath.Join(dir, "key.pem"))
-	prod := filepath.Join(dir, "prod.yaml")
-	require.NoError(t, os.WriteFile(prod, []byte(`api: https://innrapporteringfinansprodukter.api.skatteetaten.no
-dialogporten: https://platform.tt02.altinn.no/dialogporten/graphql
-maskinporten:
-  environment: test
-  clientId: c
-  kid: k
-  keyFile: key.pem
-  systembruker: "315300029"
-`), 0o600))
-	all, code := runCLIExit(t, "load", "--target", prod, "--rate", "1", "--count", "1", "--progress", "none", "--out", dir)
-	assert.Equal(t, exitUsage, code, all)
-	assert.Contains(t, all, "is a production host")
-
-	// The same refusal when the host comes from the environment.
-	test := filepath.Join(dir, "test.yaml")
-	b, _ := os.ReadFile(prod)
-	require.NoError(t, os.WriteFile(test, bytes.Replace(b, []byte("api.skatteetaten.no"), []byte("api.skatteetaten-test.no"), 1), 0o600))
-	t.Setenv(target.EnvMaskinportenIssuer, "https://maskinporten.no/")
-	all, code = runCLIExit(t, "load", "--target", test, "--rate", "1", "--count", "1", "--progress", "none", "--out", dir)
-	assert.Equal(t, exitUsage, code, all)
-	assert.Contains(t, all, "Maskinporten's production issuer")
-	assert.NoFileExists(t, filepath.Join(dir, "load", load.SummaryFile), "nothing was run")
 }
 
 func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
