@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/load"
 	"github.com/finprod/finprod/mock"
 )
 
@@ -184,8 +186,11 @@ func (s *knownSecrets) scanTree(t *testing.T, sc *scanned, dir string) int {
 // password and token, in success and in failure, and scans everything they
 // write: stdout, stderr, the request log, and every file under their
 // output folders (JUnit, Cucumber JSON with its exchanges, reports and
-// their history, downloaded documents, generated files). Zero hits. (`finprod run`, which takes no secrets of the user's,
-// is scanned for any token or key by TestRunSubmitsAndReplaysExample.)
+// their history, downloaded documents, generated files, load runs'
+// results.bin, latency.hdr and summary.json, passing, failing, merged and
+// of a capacity search). Zero hits. Every command that sends to a target
+// must be among the runs. (`finprod run`, which takes no secrets of the
+// user's, is scanned for any token or key by TestRunSubmitsAndReplaysExample.)
 func TestSecretsStaySecret(t *testing.T) {
 	in, base := t.TempDir(), t.TempDir() // what the user gives; where finprod writes
 	sec := newKnownSecrets(t, in)
@@ -268,8 +273,25 @@ func TestSecretsStaySecret(t *testing.T) {
 		{"report of the passing run", []string{"report", "--out", "out/test-key"}, nil, true},
 		{"report of the failing run", []string{"report", "--out", "out/test-fail", "--history", "out/history.db"}, nil, true},
 		{"drift between them", []string{"report", "drift", "out/test-key", "out/test-fail", "--format", "json"}, nil, true},
+		{"load through a profile with the key", profileLoad(profile("l-key.yaml", keyCreds, secretOrg), "out/load-key", "--slo", "success>=99%", "--progress", "lines"), nil, true},
+		{"load through a profile with PKCS#12", profileLoad(profile("l-p12.yaml", p12Creds, secretOrg), "out/load-p12", "--progress", "lines"), nil, true},
+		{"load failing (no access to the oppgavegiver)", profileLoad(profile("l-fail.yaml", keyCreds, "310000000"), "out/load-fail", "--slo", "success>=99%"), nil, false},
+		{"load with the password wrong", profileLoad(profile("l-wrong.yaml", strings.Replace(p12Creds, pwEnv, wrongEnv, 1), secretOrg), "out/load-wrong"), nil, false},
+		{"load shard 0 of 2", profileLoad(profile("l-shard.yaml", keyCreds, secretOrg), "out/shard-0", "--shard", "0/2", "--seed", "3"), nil, true},
+		{"load shard 1 of 2", profileLoad(profile("l-shard.yaml", keyCreds, secretOrg), "out/shard-1", "--shard", "1/2", "--seed", "3"), nil, true},
+		{"load merge of the shards", []string{"load", "merge", "--out", "out/merged", "out/shard-0", "out/shard-1"}, nil, true},
+		{"load capacity through a profile with the key", []string{"load", "capacity", "--target", profile("c-key.yaml", keyCreds, secretOrg), "--start", "5", "--max-rate", "10",
+			"--stage", "400ms", "--slo", "p99<5s,success>=99%", "--progress", "lines", "--out", "out/capacity"}, nil, true},
 		{"generate", []string{"generate", "--oppgaver", "3", "--out", "out/generate/lev.json"}, nil, true},
 		{"contract validate", []string{"contract", "validate", docFile}, nil, true},
+	}
+	for _, c := range commands(newRootCmd()) {
+		if !sendsToTarget(c) {
+			continue
+		}
+		path := strings.Fields(c.CommandPath())[1:]
+		assert.True(t, slices.ContainsFunc(runs, func(r run) bool { return len(r.args) >= len(path) && slices.Equal(r.args[:len(path)], path) }),
+			"%s sends to a target with the user's credentials: run it here", c.CommandPath())
 	}
 	var sc scanned
 	for _, r := range runs {
@@ -304,11 +326,25 @@ func TestSecretsStaySecret(t *testing.T) {
 		require.Contains(t, out, "status=401", "the log has the refused request")
 		sec.scan(t, &sc, "the output and log of finprod mock", []byte(out), false)
 	})
+	// The load runs' outputs are among the files scanned: a passing run's,
+	// a failing run's (it keeps the bodies of the answers that failed),
+	// the merge's and the capacity search's.
+	for _, d := range []string{"out/load-key", "out/load-fail", "out/merged", "out/capacity"} {
+		for _, f := range []string{load.ResultsFile, load.LatencyFile, load.SummaryFile} {
+			assert.FileExists(t, filepath.Join(base, d, "load", f))
+		}
+	}
 	files := sec.scanTree(t, &sc, base)
 	assert.Positive(t, files)
 	t.Logf("%d outputs (%d files, %d base64 pieces inside them decoded), %d bytes scanned for %d secret forms, any token and any private key: %d hits",
 		sc.outputs, files, sc.decoded, sc.bytes, len(sec.needles), sc.hits)
 	assert.Zero(t, sc.hits)
+}
+
+// profileLoad is a short finprod load through a profile: within a test
+// environment's ceiling, five leveranser.
+func profileLoad(profile, out string, extra ...string) []string {
+	return append([]string{"load", "--target", profile, "--rate", "10", "--count", "5", "--progress", "none", "--out", out}, extra...)
 }
 
 // submitFor sends one synthetic leveranse for the secrets' organisation.
