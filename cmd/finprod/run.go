@@ -28,8 +28,7 @@ func newRunCmd() *cobra.Command {
   acceptance  every acceptance feature, as 'finprod test' does (cucumber.json,
               acceptance.json, junit.xml)
   load        a short load run with an SLO: finprod load --rate 50 --duration 3s
-              --slo 'p99<500ms,success>=99%' (OUT/load/); left out by a build without
-              finprod load
+              --slo 'p99<500ms,success>=99%' (OUT/load/)
   report      'finprod report': OUT/report.html, junit.xml, the run in the history
 and end by printing the verdict and the report's path. OUT/run.json (format finprod.run/v1)
 is written when the run ends, however it ends (failed, interrupted): its verdict and exit
@@ -193,14 +192,9 @@ func (m *mainRun) acceptance(ctx context.Context, stdout, stderr io.Writer) {
 var loadArgs = []string{"load", "--rate", "50", "--duration", "3s", "--slo", "p99<500ms,success>=99%"}
 
 // load runs `finprod load` as its command line would, so the main job does
-// what a user's load run does. A build without the load command leaves
-// the part out, and says so.
+// what a user's load run does.
 func (m *mainRun) load(ctx context.Context, stdout, stderr io.Writer) {
 	root := newRootCmd()
-	if c, _, err := root.Find(loadArgs[:1]); err != nil || c.Name() != loadArgs[0] {
-		fmt.Fprintln(stderr, "finprod run: this finprod has no load command; the load part is left out")
-		return
-	}
 	args := append(slices.Clone(loadArgs), "--out", m.o.out)
 	root.SetArgs(args)
 	root.SetOut(stdout)

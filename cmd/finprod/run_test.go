@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -66,16 +65,10 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 		names = append(names, p.Name)
 		assert.Equal(t, "passed", p.Verdict, p.Name)
 	}
-	// The load part runs `finprod load`, in a build that has it.
-	want := []string{"example", "acceptance", "report"}
-	if c, _, err := newRootCmd().Find([]string{"load"}); err == nil && c.Name() == "load" {
-		want = []string{"example", "acceptance", "load", "report"}
-		assert.FileExists(t, filepath.Join(dir, "load", "summary.json"))
-		assert.Contains(t, all, "load: ", "the headline names the load run")
-	} else {
-		assert.Contains(t, all, "the load part is left out")
-	}
-	assert.Equal(t, want, names)
+	// The load part runs `finprod load`.
+	assert.Equal(t, []string{"example", "acceptance", "load", "report"}, names)
+	assert.FileExists(t, filepath.Join(dir, "load", "summary.json"))
+	assert.Contains(t, all, "load: ", "the headline names the load run")
 	require.NotEmpty(t, r.Parts[0].Checks)
 	for _, c := range r.Parts[0].Checks {
 		assert.True(t, c.OK, c.Name)
@@ -109,7 +102,7 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 		}
 	}
 	assert.Equal(t, scenarios, acceptance)
-	assert.Equal(t, slices.Contains(names, "load"), load > 0, "the load gates are test cases when the run had a load part")
+	assert.Positive(t, load, "the load gates are test cases")
 	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(page), `data-verdict="passed"`)
