@@ -379,24 +379,6 @@ func adminToken(t *testing.T, url string) string {
 	return tr.AccessToken
 }
 
-// lockedBuffer is a buffer the running command writes while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 var servingRE = regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
 
 // runMockWhile runs `finprod mock` in-process, calls use with its URL once
@@ -405,7 +387,7 @@ func runMockWhile(t *testing.T, args []string, use func(url string)) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	var out lockedBuffer
+	var out syncBuffer
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(&out)
