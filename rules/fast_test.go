@@ -16,6 +16,91 @@ import (
 // Check reads most bodies through jsontree; its findings must be those of
 // the encoding/json reading the rules were written against, for any body.
 func TestCheckAgreesWithTypedDecoding(t *testing.T) {
+	bodies := mutatedBodies(t)
+	fast := 0
+	for _, b := range bodies {
+		if doc, dup, err := jsontree.DecodeDup([]byte(b)); err == nil && !dup {
+			if _, ok := fromTree(doc); ok {
+				fast++
+			}
+		}
+		want := checkTyped([]byte(b))
+		got := Check([]byte(b))
+		if !assert.Equal(t, want, got, "body %s", b) {
+			return
+		}
+	}
+	// Most bodies must take the fast reading, or it is not worth having.
+	assert.Greater(t, fast, len(bodies)/2)
+}
+
+// Stream, fed one oppgave at a time, must find what Check finds in the
+// whole body, wherever the document has the shape a stream reads: an
+// object with a leveranse object whose oppgave is an array, no repeated
+// key, no key that differs from the schema's names only by case, and an
+// oppgavegiver and oppgaveoppsummering of the schema's types.
+func TestStreamAgreesWithCheck(t *testing.T) {
+	streamed := 0
+	for _, b := range mutatedBodies(t) {
+		doc, dup, err := jsontree.DecodeDup([]byte(b))
+		if err != nil || dup {
+			continue
+		}
+		root, ok := object(doc, "leveranse")
+		if !ok || root == nil {
+			continue
+		}
+		lev, ok := object(root["leveranse"], "oppgavegiver", "oppgave", "oppgaveoppsummering")
+		if !ok || lev == nil {
+			continue
+		}
+		list, ok := lev["oppgave"].([]any)
+		if !ok {
+			continue
+		}
+		if _, _, ok := headFromTree(lev); !ok {
+			continue
+		}
+		var s Stream
+		for _, item := range list {
+			raw, err := json.Marshal(item)
+			require.NoError(t, err)
+			s.Oppgave(raw, item, false)
+		}
+		delete(lev, "oppgave")
+		want, got := Check([]byte(b)), s.Finish(doc)
+		if len(want) == 1 && want[0].Kode == KodeUgyldigJSON {
+			// encoding/json names the field it could not fill from where
+			// it started reading: the same failure, worded for the part.
+			require.Len(t, got, 1, "body %s", b)
+			assert.Equal(t, KodeUgyldigJSON, got[0].Kode)
+			continue
+		}
+		if !assert.Equal(t, want, got, "body %s", b) {
+			return
+		}
+		streamed++
+	}
+	assert.Greater(t, streamed, 1000, "the corpus must exercise the stream")
+}
+
+func TestStreamResetKeepsTheLastArray(t *testing.T) {
+	doc, err := jsontree.Decode([]byte(consistent()))
+	require.NoError(t, err)
+	lev := doc.(map[string]any)["leveranse"].(map[string]any)
+	var s Stream
+	s.Oppgave([]byte(`{"oppgaveeier":{"person":{"foedselsnummer":"1"}},"konto":{}}`), nil, true)
+	s.Reset()
+	for _, item := range lev["oppgave"].([]any) {
+		raw, err := json.Marshal(item)
+		require.NoError(t, err)
+		s.Oppgave(raw, item, false)
+	}
+	assert.Empty(t, s.Finish(doc), "the first array's bad fødselsnummer and extra oppgave are forgotten")
+}
+
+func mutatedBodies(t *testing.T) []string {
+	t.Helper()
 	ex := string(contract.Eksempel())
 	bodies := []string{
 		ex, `{}`, `null`, `[]`, `"x"`, `{"leveranse":null}`, `{"leveranse":[]}`, `{"x":1}`, `not json`, ``,
@@ -47,21 +132,7 @@ func TestCheckAgreesWithTypedDecoding(t *testing.T) {
 		require.NoError(t, err)
 		bodies = append(bodies, string(b))
 	}
-	fast := 0
-	for _, b := range bodies {
-		if doc, dup, err := jsontree.DecodeDup([]byte(b)); err == nil && !dup {
-			if _, ok := fromTree(doc); ok {
-				fast++
-			}
-		}
-		want := checkTyped([]byte(b))
-		got := Check([]byte(b))
-		if !assert.Equal(t, want, got, "body %s", b) {
-			return
-		}
-	}
-	// Most bodies must take the fast reading, or it is not worth having.
-	assert.Greater(t, fast, len(bodies)/2)
+	return bodies
 }
 
 func mutateAny(rng *rand.Rand, doc any, values []any) {

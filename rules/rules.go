@@ -44,26 +44,29 @@ type leveranse struct {
 		Oppgavegiver struct {
 			Organisasjonsnummer string `json:"organisasjonsnummer"`
 		} `json:"oppgavegiver"`
-		Oppgave []struct {
-			Oppgaveeier struct {
-				Person *struct {
-					Foedselsnummer string `json:"foedselsnummer"`
-				} `json:"person"`
-				Organisasjon *struct {
-					Organisasjonsnummer string `json:"organisasjonsnummer"`
-				} `json:"organisasjon"`
-			} `json:"oppgaveeier"`
-			Konto struct {
-				Finansprodukt []map[string]json.RawMessage `json:"finansprodukt"`
-			} `json:"konto"`
-		} `json:"oppgave"`
+		Oppgave             []typedOppgave             `json:"oppgave"`
 		Oppgaveoppsummering map[string]json.RawMessage `json:"oppgaveoppsummering"`
 	} `json:"leveranse"`
 }
 
+// typedOppgave is one element of leveranse.oppgave as the rules read it.
+type typedOppgave struct {
+	Oppgaveeier struct {
+		Person *struct {
+			Foedselsnummer string `json:"foedselsnummer"`
+		} `json:"person"`
+		Organisasjon *struct {
+			Organisasjonsnummer string `json:"organisasjonsnummer"`
+		} `json:"organisasjon"`
+	} `json:"oppgaveeier"`
+	Konto struct {
+		Finansprodukt []map[string]json.RawMessage `json:"finansprodukt"`
+	} `json:"konto"`
+}
+
 // sums maps each field of oppgaveoppsummering to where its parts sit in a
 // finansprodukt: an object's beloepINOK, or a plain string.
-var sums = []struct{ sum, field, sub string }{
+var sums = [...]struct{ sum, field, sub string }{
 	{"sumFormuesverdi", "formuesverdi", "beloepINOK"},
 	{"sumSkattepliktigUtbytte", "skattepliktigUtbytte", "beloepINOK"},
 	{"sumUtdeltUtbytte", "utdeltUtbytte", "beloepINOK"},
@@ -132,19 +135,23 @@ func fromTyped(l leveranse) view {
 	lev := l.Leveranse
 	v := view{organisasjonsnummer: lev.Oppgavegiver.Organisasjonsnummer, oppsummering: rawMap(lev.Oppgaveoppsummering)}
 	for _, o := range lev.Oppgave {
-		var ov oppgaveView
-		if p := o.Oppgaveeier.Person; p != nil {
-			ov.person = &p.Foedselsnummer
-		}
-		if g := o.Oppgaveeier.Organisasjon; g != nil {
-			ov.organisasjon = &g.Organisasjonsnummer
-		}
-		for _, fp := range o.Konto.Finansprodukt {
-			ov.finansprodukt = append(ov.finansprodukt, rawMap(fp))
-		}
-		v.oppgave = append(v.oppgave, ov)
+		v.oppgave = append(v.oppgave, o.view())
 	}
 	return v
+}
+
+func (o typedOppgave) view() oppgaveView {
+	var ov oppgaveView
+	if p := o.Oppgaveeier.Person; p != nil {
+		ov.person = &p.Foedselsnummer
+	}
+	if g := o.Oppgaveeier.Organisasjon; g != nil {
+		ov.organisasjon = &g.Organisasjonsnummer
+	}
+	for _, fp := range o.Konto.Finansprodukt {
+		ov.finansprodukt = append(ov.finansprodukt, rawMap(fp))
+	}
+	return ov
 }
 
 func rawMap(m map[string]json.RawMessage) map[string]any {
@@ -174,18 +181,7 @@ func fromTree(doc any) (view, bool) {
 	if !ok {
 		return v, false
 	}
-	og, ok := object(lev["oppgavegiver"], "organisasjonsnummer")
-	if !ok {
-		return v, false
-	}
-	if v.organisasjonsnummer, ok = str(og["organisasjonsnummer"]); !ok {
-		return v, false
-	}
-	switch s := lev["oppgaveoppsummering"].(type) {
-	case nil:
-	case map[string]any:
-		v.oppsummering = s
-	default:
+	if v.organisasjonsnummer, v.oppsummering, ok = headFromTree(lev); !ok {
 		return v, false
 	}
 	var list []any
@@ -197,44 +193,73 @@ func fromTree(doc any) (view, bool) {
 		return v, false
 	}
 	for _, item := range list {
-		var ov oppgaveView
-		o, ok := object(item, "oppgaveeier", "konto")
+		ov, ok := oppgaveFromTree(item)
 		if !ok {
-			return v, false
-		}
-		eier, ok := object(o["oppgaveeier"], "person", "organisasjon")
-		if !ok {
-			return v, false
-		}
-		if ov.person, ok = identifier(eier["person"], "foedselsnummer"); !ok {
-			return v, false
-		}
-		if ov.organisasjon, ok = identifier(eier["organisasjon"], "organisasjonsnummer"); !ok {
-			return v, false
-		}
-		konto, ok := object(o["konto"], "finansprodukt")
-		if !ok {
-			return v, false
-		}
-		switch fps := konto["finansprodukt"].(type) {
-		case nil:
-		case []any:
-			for _, fp := range fps {
-				switch m := fp.(type) {
-				case nil:
-					ov.finansprodukt = append(ov.finansprodukt, nil)
-				case map[string]any:
-					ov.finansprodukt = append(ov.finansprodukt, m)
-				default:
-					return v, false
-				}
-			}
-		default:
 			return v, false
 		}
 		v.oppgave = append(v.oppgave, ov)
 	}
 	return v, true
+}
+
+// headFromTree reads what the rules need from the leveranse object besides
+// its oppgaver, as fromTree does.
+func headFromTree(lev map[string]any) (organisasjonsnummer string, oppsummering map[string]any, ok bool) {
+	og, ok := object(lev["oppgavegiver"], "organisasjonsnummer")
+	if !ok {
+		return "", nil, false
+	}
+	if organisasjonsnummer, ok = str(og["organisasjonsnummer"]); !ok {
+		return "", nil, false
+	}
+	switch s := lev["oppgaveoppsummering"].(type) {
+	case nil:
+	case map[string]any:
+		oppsummering = s
+	default:
+		return "", nil, false
+	}
+	return organisasjonsnummer, oppsummering, true
+}
+
+// oppgaveFromTree reads one element of leveranse.oppgave as fromTree does.
+func oppgaveFromTree(item any) (oppgaveView, bool) {
+	var ov oppgaveView
+	o, ok := object(item, "oppgaveeier", "konto")
+	if !ok {
+		return ov, false
+	}
+	eier, ok := object(o["oppgaveeier"], "person", "organisasjon")
+	if !ok {
+		return ov, false
+	}
+	if ov.person, ok = identifier(eier["person"], "foedselsnummer"); !ok {
+		return ov, false
+	}
+	if ov.organisasjon, ok = identifier(eier["organisasjon"], "organisasjonsnummer"); !ok {
+		return ov, false
+	}
+	konto, ok := object(o["konto"], "finansprodukt")
+	if !ok {
+		return ov, false
+	}
+	switch fps := konto["finansprodukt"].(type) {
+	case nil:
+	case []any:
+		for _, fp := range fps {
+			switch m := fp.(type) {
+			case nil:
+				ov.finansprodukt = append(ov.finansprodukt, nil)
+			case map[string]any:
+				ov.finansprodukt = append(ov.finansprodukt, m)
+			default:
+				return ov, false
+			}
+		}
+	default:
+		return ov, false
+	}
+	return ov, true
 }
 
 // object accepts an object (or null, which encoding/json leaves as the zero
@@ -303,36 +328,63 @@ func identifier(x any, field string) (*string, bool) {
 }
 
 func (lev view) check() []Finding {
-	var out []Finding
-
-	if org := lev.organisasjonsnummer; ident.ValidateOrganisasjonsnummer(org) != nil {
-		out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
-			Sti: "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: org})
+	var t tally
+	for _, o := range lev.oppgave {
+		t.add(o)
 	}
-	for i, o := range lev.oppgave {
-		base := func() string { return "$.leveranse.oppgave[" + strconv.Itoa(i) + "].oppgaveeier" }
-		if p := o.person; p != nil {
-			if _, err := ident.ValidateFoedselsnummer(*p); err != nil {
-				out = append(out, Finding{Kode: KodeFoedselsnummer, Melding: "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
-					Sti: base() + ".person.foedselsnummer", AngittVerdi: *p})
+	return t.finish(lev.organisasjonsnummer, lev.oppsummering)
+}
+
+// tally applies the rules one oppgave at a time: the identifiers' check
+// digits at once, the sums and the count kept for the end, where they are
+// held against the oppgaveoppsummering. Check and Stream both go through it.
+type tally struct {
+	n      int
+	funn   []Finding
+	totals [len(sums)]num
+}
+
+func (t *tally) add(o oppgaveView) {
+	i := t.n
+	t.n++
+	base := func() string { return "$.leveranse.oppgave[" + strconv.Itoa(i) + "].oppgaveeier" }
+	if p := o.person; p != nil {
+		if _, err := ident.ValidateFoedselsnummer(*p); err != nil {
+			t.funn = append(t.funn, Finding{Kode: KodeFoedselsnummer, Melding: "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
+				Sti: base() + ".person.foedselsnummer", AngittVerdi: *p})
+		}
+	}
+	if g := o.organisasjon; g != nil && ident.ValidateOrganisasjonsnummer(*g) != nil {
+		t.funn = append(t.funn, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
+			Sti: base() + ".organisasjon.organisasjonsnummer", AngittVerdi: *g})
+	}
+	for k, s := range sums {
+		for _, fp := range o.finansprodukt {
+			if v, ok := part(fp, s.field, s.sub); ok {
+				t.totals[k] = t.totals[k].add(v)
 			}
 		}
-		if g := o.organisasjon; g != nil && ident.ValidateOrganisasjonsnummer(*g) != nil {
-			out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
-				Sti: base() + ".organisasjon.organisasjonsnummer", AngittVerdi: *g})
-		}
 	}
+}
 
-	if raw, ok := lev.oppsummering["antallOppgaver"]; ok {
-		if n, ok := number(raw); ok && !hasValue(n, len(lev.oppgave)) {
+func (t *tally) finish(organisasjonsnummer string, opps map[string]any) []Finding {
+	var out []Finding
+	if ident.ValidateOrganisasjonsnummer(organisasjonsnummer) != nil {
+		out = append(out, Finding{Kode: KodeOrganisasjonsnummer, Melding: "Organisasjonsnummeret har ugyldig kontrollsiffer.",
+			Sti: "$.leveranse.oppgavegiver.organisasjonsnummer", AngittVerdi: organisasjonsnummer})
+	}
+	out = append(out, t.funn...)
+
+	if raw, ok := opps["antallOppgaver"]; ok {
+		if n, ok := number(raw); ok && !hasValue(n, t.n) {
 			out = append(out, Finding{Kode: KodeAntallOppgaver,
-				Melding: fmt.Sprintf("antallOppgaver er %s, men leveransen har %d oppgaver.", n, len(lev.oppgave)),
+				Melding: fmt.Sprintf("antallOppgaver er %s, men leveransen har %d oppgaver.", n, t.n),
 				Sti:     oppsummering + ".antallOppgaver", AngittVerdi: n.String()})
 		}
 	}
 
-	for _, s := range sums {
-		raw, ok := lev.oppsummering[s.sum]
+	for k, s := range sums {
+		raw, ok := opps[s.sum]
 		if !ok {
 			continue
 		}
@@ -340,15 +392,7 @@ func (lev view) check() []Finding {
 		if !ok {
 			continue // not a number: the schema reports that
 		}
-		var total num
-		for _, o := range lev.oppgave {
-			for _, fp := range o.finansprodukt {
-				if v, ok := part(fp, s.field, s.sub); ok {
-					total = total.add(v)
-				}
-			}
-		}
-		if stated.Cmp(total) != 0 {
+		if total := t.totals[k]; stated.Cmp(total) != 0 {
 			out = append(out, Finding{Kode: KodeSum,
 				Melding: fmt.Sprintf("%s er %s, men summen av oppgavene er %s.", s.sum, stated, total),
 				Sti:     oppsummering + "." + s.sum, AngittVerdi: stated.String()})
