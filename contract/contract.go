@@ -19,6 +19,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -42,6 +43,7 @@ type Contract struct {
 	innsending *jsonschema.Schema
 	kvittering *jsonschema.Schema
 	feil       *jsonschema.Schema
+	parts      *Parts
 }
 
 const docURL = "mem:///openapi.json"
@@ -107,6 +109,7 @@ func Load(data []byte, source string) (*Contract, error) {
 	if ct.innsending, err = c.Compile(docURL + reqPtr); err != nil {
 		return nil, fmt.Errorf("%s: the submission schema does not compile: %w", source, err)
 	}
+	ct.parts = compileParts(c, root, resolvePointer(root, reqPtr))
 	// Response schemas are optional: an official document may lack them.
 	if p, err := mediaSchemaPointer(root, op, base, "responses", "200"); err == nil {
 		if ct.kvittering, err = c.Compile(docURL + p); err != nil {
@@ -293,6 +296,11 @@ func violationsAt(s *jsonschema.Schema, root, node any, base []string) []Violati
 			return
 		}
 		loc := append(slices.Clip(base), e.InstanceLocation...)
+		if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok {
+			// The validator lists them in map order; the same body must
+			// always get the same message.
+			slices.Sort(ap.Properties)
+		}
 		v := Violation{
 			Sti:         jsonPath(root, loc),
 			Melding:     e.ErrorKind.LocalizedString(printer()),

@@ -25,15 +25,15 @@ func TestIsJSON(t *testing.T) {
 func TestYears(t *testing.T) {
 	r, err := ParseYearRange("2023-2026")
 	assert.NoError(t, err)
-	assert.Equal(t, YearRange{2023, 2026}, r)
+	assert.Equal(t, YearRange{From: 2023, To: 2026}, r)
 	r, err = ParseYearRange("2024")
 	assert.NoError(t, err)
-	assert.Equal(t, YearRange{2024, 2024}, r)
+	assert.Equal(t, YearRange{From: 2024, To: 2024}, r)
 	for _, s := range []string{"", "2026-2023", "x-2024", "2023-", "99-100"} {
 		_, err := ParseYearRange(s)
 		assert.Error(t, err, s)
 	}
-	assert.Equal(t, YearRange{2023, 2026}, YearRange{}.Resolve(2026))
+	assert.Equal(t, YearRange{From: 2023, To: 2026}, YearRange{}.Resolve(2026))
 	for _, s := range []string{"202", "20245", "20x4", "0999"} {
 		_, ok := parsePathYear(s)
 		assert.False(t, ok, s)

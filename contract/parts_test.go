@@ -1,0 +1,188 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/generators"
+)
+
+// The cut schema, element by element plus the envelope, must give exactly
+// the violations the whole schema gives, for valid documents, documents
+// with every named defect, and thousands of random mutations of both.
+func TestPartsAgreeWithTheWholeSchema(t *testing.T) {
+	c := contract.Default()
+	parts := c.Parts()
+	require.NotNil(t, parts, "the embedded schema can be cut at leveranse.oppgave")
+
+	var docs [][]byte
+	docs = append(docs, contract.Eksempel())
+	for seed := range uint64(4) {
+		g, err := generators.New(generators.Config{Seed: seed, Oppgaver: 3})
+		require.NoError(t, err)
+		docs = append(docs, g.Body(0))
+	}
+	for _, d := range generators.Defects() {
+		if d.Name == "ugyldig-json" {
+			continue
+		}
+		g, err := generators.New(generators.Config{Seed: 9, Oppgaver: 3, Defects: []string{d.Name}})
+		require.NoError(t, err, d.Name)
+		docs = append(docs, g.Body(0))
+	}
+	rng := rand.New(rand.NewPCG(12, 13))
+	values := []any{nil, true, 7, "x", "", strings.Repeat("å", 300), map[string]any{}, []any{}, []any{nil}, json.Number("1e999"),
+		map[string]any{"oppgaveeier": map[string]any{}}, map[string]any{"konto": 1}}
+	cases, withViolations := 0, 0
+	for _, body := range docs {
+		for k := range 150 {
+			doc, err := contract.DecodeJSON(body)
+			require.NoError(t, err)
+			if k > 0 {
+				for range 1 + rng.IntN(3) {
+					mutate(rng, doc, values)
+				}
+			}
+			whole := c.ValidateInnsending(doc)
+			cut, ok := validateCut(parts, doc)
+			if !ok {
+				continue
+			}
+			cases++
+			if len(whole) > 0 {
+				withViolations++
+			}
+			if !assert.Equal(t, sorted(whole), sorted(cut), "document %s", mustJSON(doc)) {
+				return
+			}
+		}
+	}
+	assert.Greater(t, cases, 1000)
+	assert.Greater(t, withViolations, cases/2)
+}
+
+// validateCut validates doc as a stream would: each element of
+// leveranse.oppgave alone, then the rest with an OppgaveList in its place.
+func validateCut(p *contract.Parts, doc any) ([]contract.Violation, bool) {
+	root, _ := doc.(map[string]any)
+	lev, _ := root["leveranse"].(map[string]any)
+	list, ok := lev["oppgave"].([]any)
+	if !ok {
+		return nil, false
+	}
+	var parts []contract.PartViolations
+	var ol contract.OppgaveList
+	for i, e := range list {
+		parts = append(parts, p.ValidateOppgave(i, e))
+		ol.Add(e)
+	}
+	envLev := map[string]any{}
+	for k, v := range lev {
+		envLev[k] = v
+	}
+	envLev["oppgave"] = ol.Value()
+	env := map[string]any{}
+	for k, v := range root {
+		env[k] = v
+	}
+	env["leveranse"] = envLev
+	return contract.Combine(append(parts, p.ValidateEnvelope(env)), 0), true
+}
+
+func sorted(vs []contract.Violation) []contract.Violation {
+	out := append([]contract.Violation(nil), vs...)
+	sort.Slice(out, func(i, j int) bool {
+		return fmt.Sprint(out[i]) < fmt.Sprint(out[j])
+	})
+	return out
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// mutate changes one value somewhere in doc: deletes a member, renames
+// it, or replaces a value with one of values.
+func mutate(rng *rand.Rand, doc any, values []any) {
+	node := doc
+	for {
+		var kids []any
+		switch n := node.(type) {
+		case map[string]any:
+			for _, v := range n {
+				switch v.(type) {
+				case map[string]any, []any:
+					kids = append(kids, v)
+				}
+			}
+		case []any:
+			for _, v := range n {
+				switch v.(type) {
+				case map[string]any, []any:
+					kids = append(kids, v)
+				}
+			}
+		}
+		if len(kids) == 0 || rng.IntN(5) == 0 {
+			break
+		}
+		node = kids[rng.IntN(len(kids))]
+	}
+	var val any
+	b, _ := json.Marshal(values[rng.IntN(len(values))])
+	val, _ = contract.DecodeJSON(b) // a fresh copy, never shared
+	switch n := node.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(n))
+		for k := range n {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if len(keys) == 0 {
+			n["ekstra"] = val
+			return
+		}
+		k := keys[rng.IntN(len(keys))]
+		switch rng.IntN(4) {
+		case 0:
+			delete(n, k)
+		case 1:
+			n[k+"X"] = n[k]
+			delete(n, k)
+		default:
+			n[k] = val
+		}
+	case []any:
+		if len(n) > 0 {
+			n[rng.IntN(len(n))] = val
+		}
+	}
+}
+
+func TestASchemaThatCannotBeCutHasNoParts(t *testing.T) {
+	src := string(contract.OpenAPI())
+	for name, edit := range map[string]func(string) string{
+		"maxItems on the list": func(s string) string {
+			return strings.Replace(s, "          minItems: 1\n          items: {$ref: '#/components/schemas/Oppgave'}",
+				"          minItems: 1\n          maxItems: 5\n          items: {$ref: '#/components/schemas/Oppgave'}", 1)
+		},
+		"allOf on the leveranse": func(s string) string {
+			return strings.Replace(s, "    Leveranse:\n      type: object\n", "    Leveranse:\n      type: object\n      allOf: [{required: [oppgave]}]\n", 1)
+		},
+	} {
+		changed := edit(src)
+		require.NotEqual(t, src, changed, name)
+		c, err := contract.Load([]byte(changed), name)
+		require.NoError(t, err, name)
+		assert.Nil(t, c.Parts(), name)
+	}
+}
