@@ -4,17 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"text/tabwriter"
-	"time"
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
 	"github.com/finprod/finprod/ident"
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 type generateOpts struct {
@@ -122,7 +118,7 @@ func runGenerate(cmd *cobra.Command, o generateOpts) error {
 		return usageErr("%v", err)
 	}
 	opt := generators.StreamOptions{Leveranser: o.leveranser, MaxBodySize: maxBody, Workers: o.workers}
-	if bar := progressBar(cmd.ErrOrStderr(), o.oppgaver*o.leveranser); bar != nil {
+	if bar := progressBar(cmd.ErrOrStderr(), o.oppgaver*o.leveranser, "oppgaver", false); bar != nil {
 		opt.Progress = func(n int64) { _ = bar.Set64(n) }
 		defer func() { _ = bar.Finish() }()
 	}
@@ -153,14 +149,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func progressBar(stderr io.Writer, total int64) *progressbar.ProgressBar {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return progressbar.NewOptions64(total, progressbar.OptionSetWriter(f),
-		progressbar.OptionSetDescription("oppgaver"), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
-		progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 }

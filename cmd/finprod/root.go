@@ -23,6 +23,7 @@ Start here:
   finprod load                 open-model load with unique leveranser, honest latency, SLO gates (capacity, merge)
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod generate             write Tenor-synthetic leveranser, reproducible by seed, with named defects
+  finprod check                check your own leveranser offline as the service does (schema, year, sums, check digits)
   finprod token                get a Maskinporten token with your client and show its claims
   finprod fetch                follow a submission into Dialogporten and download its documents
   finprod dialogporten         check finprod's Dialogporten queries against a fresh schema
@@ -37,6 +38,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 		return usageErr("%v (see %s --help)", err, c.CommandPath())
 	})
 	root.AddCommand(
+		newCheckCmd("check", "finprod check", "Check leveranser offline as the service does: schema, year, sums, counts, check digits"),
 		newContractCmd(),
 		newGenerateCmd(),
 		newTokenCmd(),
