@@ -17,11 +17,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/flock"
 	"github.com/finprod/finprod/mock/internal/access"
 	"github.com/finprod/finprod/mock/internal/api"
 	"github.com/finprod/finprod/mock/internal/dialogporten"
@@ -83,6 +86,9 @@ type Server struct {
 	maskinporten *maskinporten.Server
 	dialogporten *dialogporten.Server
 
+	// stateLock keeps other mocks out of StateDir while this one runs.
+	stateLock *flock.Lock
+
 	done      chan struct{}
 	serveErr  error
 	closeOnce sync.Once
@@ -121,38 +127,51 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
+	// The state folder is this mock's alone while it runs: a second mock
+	// there would replace the client files the first one's users hold.
+	var stateLock *flock.Lock
+	if cfg.StateDir != "" {
+		if stateLock, err = lockStateDir(cfg.StateDir); err != nil {
+			return nil, fmt.Errorf("mock: %w", err)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
+		_ = stateLock.Unlock()
 		return nil, fmt.Errorf("mock: cannot listen on %s: %w", cfg.Listen, err)
 	}
-	s := &Server{cfg: cfg, ln: ln, contract: ct, access: rules, done: make(chan struct{})}
-	s.base = "http://" + ln.Addr().String()
-	if s.issuer, err = tokens.NewIssuer(s.base+MaskinportenPrefix, cfg.Now); err != nil {
+	fail := func(err error) (*Server, error) {
 		ln.Close()
+		_ = stateLock.Unlock()
 		return nil, fmt.Errorf("mock: %w", err)
+	}
+	s := &Server{cfg: cfg, ln: ln, contract: ct, access: rules, done: make(chan struct{}), stateLock: stateLock}
+	s.base = "http://" + ln.Addr().String()
+	if stateLock != nil {
+		_ = stateLock.Write(fmt.Sprintf("finprod mock, pid %d, serving %s\n", os.Getpid(), s.base))
+	}
+	if s.issuer, err = tokens.NewIssuer(s.base+MaskinportenPrefix, cfg.Now); err != nil {
+		return fail(err)
 	}
 	s.verifier = tokens.NewVerifier(s.issuer.URL(), s.issuer.KeySet(), cfg.Now)
 	s.store = store.New(store.WithClock(cfg.Now))
 	s.api, err = api.New(cfg.API, api.Deps{Contract: ct, Store: s.store, Verifier: s.verifier, Access: rules, Now: cfg.Now})
 	if err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("mock: %w", err)
+		return fail(err)
 	}
 	mpOpts := []maskinporten.Option{maskinporten.WithClock(cfg.Now)}
 	if cfg.StateDir != "" {
 		mpOpts = append(mpOpts, maskinporten.WithDefaultClientDir(cfg.StateDir))
 	}
 	if s.maskinporten, err = maskinporten.New(cfg.Maskinporten, s.issuer, mpOpts...); err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("mock: %w", err)
+		return fail(err)
 	}
 	// Registered before the API serves, so every accepted forsendelse gets
 	// its feedback.
 	dpCfg := cfg.Dialogporten
 	dpCfg.BusinessRules = cfg.API.BusinessRules
 	if s.dialogporten, err = dialogporten.New(dpCfg, s.store, s.verifier, s.base, rules.MayReport); err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("mock: %w", err)
+		return fail(err)
 	}
 
 	mux := http.NewServeMux()
@@ -197,6 +216,29 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// stateLockFile is the lock a running mock holds in its state folder.
+const stateLockFile = "mock.lock"
+
+// lockStateDir takes the state folder for this mock, or says which mock
+// has it.
+func lockStateDir(dir string) (*flock.Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("state folder %s: %w", dir, err)
+	}
+	l, holder, err := flock.TryLock(filepath.Join(dir, stateLockFile))
+	if errors.Is(err, flock.ErrLocked) {
+		if holder = strings.TrimSpace(holder); holder == "" {
+			holder = "another finprod mock"
+		}
+		return nil, fmt.Errorf("the state folder %s is in use by %s, whose clients use the key and client files there; "+
+			"stop that mock, or give this one a folder of its own (--state-dir)", dir, holder)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state folder %s: %w", dir, err)
+	}
+	return l, nil
+}
+
 // URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
 func (s *Server) URL() string { return s.base }
 
@@ -219,18 +261,21 @@ func (s *Server) Close() error {
 		if err := s.dialogporten.Close(); err != nil && s.closeErr == nil {
 			s.closeErr = fmt.Errorf("mock: close dialogporten: %w", err)
 		}
+		_ = s.stateLock.Unlock()
 	})
 	return s.closeErr
 }
 
-// Wait blocks until the server has stopped and returns why, nil after a
-// clean Close or cancellation.
+// Wait blocks until the server has stopped and everything it holds is let
+// go (its state folder among them), and returns why: nil after a clean
+// Close or cancellation.
 func (s *Server) Wait() error {
 	<-s.done
+	closeErr := s.Close()
 	if s.serveErr != nil {
 		return fmt.Errorf("mock: serve: %w", s.serveErr)
 	}
-	return nil
+	return closeErr
 }
 
 func dokumentPath(f store.Forsendelse) string {
