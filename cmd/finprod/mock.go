@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/rules"
 	"github.com/spf13/cobra"
 )
 
@@ -117,11 +118,20 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 		cfg = c
 	}
 	set := cmd.Flags().Changed
+	// A value the user typed as a flag is judged here, so the message
+	// names the flag; mock.Start says the rest (in the config's words).
+	if err := f.checkFlags(set); err != nil {
+		return cfg, err
+	}
 	if set("listen") || cfg.Listen == "" {
 		cfg.Listen = f.listen
 	}
 	if set("openapi") {
-		cfg.OpenAPI = f.openapi
+		ct, err := mock.LoadOpenAPI(f.openapi)
+		if err != nil {
+			return cfg, usageErr("--openapi %s: %v", f.openapi, strings.TrimPrefix(err.Error(), "openapi: "))
+		}
+		cfg.OpenAPI, cfg.Contract = f.openapi, ct
 	}
 	faults := &cfg.API.Faults
 	if set("latency") {
@@ -168,6 +178,37 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	// mock.Start checks the whole config (loopback, OpenAPI, faults, years)
 	// and says what is wrong; its error is a usage error.
 	return cfg, nil
+}
+
+// checkFlags judges the values of the flags that were set.
+func (f *mockFlags) checkFlags(set func(string) bool) error {
+	share := func(name string, v float64) error {
+		if set(name) && (v < 0 || v > 1 || v != v) {
+			return usageErr("--%s %v is outside 0..1 (a share of requests, e.g. 0.05)", name, v)
+		}
+		return nil
+	}
+	if err := share("fail-share", f.failShare); err != nil {
+		return err
+	}
+	if err := share("drop-share", f.dropShare); err != nil {
+		return err
+	}
+	if set("listen") {
+		if err := mock.CheckLoopback(f.listen); err != nil {
+			return usageErr("--listen: %v", err)
+		}
+	}
+	if set("latency") && f.latency < 0 {
+		return usageErr("--latency %s must not be negative", f.latency)
+	}
+	if set("feedback-delay") && f.feedbackDelay < 0 {
+		return usageErr("--feedback-delay %s must not be negative", f.feedbackDelay)
+	}
+	if set("business-rules") && rules.CheckMode(f.businessRules) != nil {
+		return usageErr("--business-rules %q: use %s or %s", f.businessRules, rules.Async, rules.Sync)
+	}
+	return nil
 }
 
 func parseRange(s string) (time.Duration, time.Duration, error) {

@@ -58,6 +58,8 @@ func TestMockRefusesBadFlags(t *testing.T) {
 	dir := t.TempDir()
 	badConfig := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(badConfig, []byte("api:\n  busnessRules: sync\n"), 0o600))
+	shareConfig := filepath.Join(dir, "share.yaml")
+	require.NoError(t, os.WriteFile(shareConfig, []byte("listen: 127.0.0.1:0\napi:\n  faults:\n    failShare: 2\n"), 0o600))
 	badOpenAPI := filepath.Join(dir, "openapi.yaml")
 	require.NoError(t, os.WriteFile(badOpenAPI, []byte("swagger: '2.0'\n"), 0o600))
 
@@ -70,16 +72,20 @@ func TestMockRefusesBadFlags(t *testing.T) {
 		args     []string
 		contains string
 	}{
-		{"non-loopback listen", []string{"mock", "--listen", "0.0.0.0:8080"}, "loopback"},
-		{"port in use", []string{"mock", "--quiet", "--listen", ln.Addr().String()}, "address already in use"},
+		{"non-loopback listen", []string{"mock", "--listen", "0.0.0.0:8080"}, "--listen: listen address \"0.0.0.0:8080\" is not a loopback address"},
+		{"port in use", []string{"mock", "--quiet", "--listen", ln.Addr().String(), "--state-dir", dir}, "address already in use"},
 		{"bad config", []string{"mock", "--config", badConfig}, "busnessRules"},
 		{"missing config", []string{"mock", "--config", filepath.Join(dir, "none.yaml")}, "none.yaml"},
-		{"bad openapi", []string{"mock", "--openapi", badOpenAPI}, "openapi.yaml"},
+		{"bad openapi", []string{"mock", "--openapi", badOpenAPI}, "--openapi " + badOpenAPI},
 		{"bad latency range", []string{"mock", "--latency-range", "50ms-5ms"}, "--latency-range"},
-		{"bad share", []string{"mock", "--listen", "127.0.0.1:0", "--fail-share", "2"}, "failShare"},
+		{"bad share", []string{"mock", "--listen", "127.0.0.1:0", "--fail-share", "2"}, "--fail-share 2 is outside 0..1"},
+		{"bad drop share", []string{"mock", "--listen", "127.0.0.1:0", "--drop-share", "-0.1"}, "--drop-share -0.1"},
+		{"negative latency", []string{"mock", "--latency", "-5ms"}, "--latency -5ms"},
+		{"negative feedback delay", []string{"mock", "--feedback-delay", "-1s"}, "--feedback-delay -1s"},
 		{"bad years", []string{"mock", "--open-years", "soon"}, "--open-years"},
-		{"bad rules", []string{"mock", "--listen", "127.0.0.1:0", "--business-rules", "later"}, "later"},
+		{"bad rules", []string{"mock", "--listen", "127.0.0.1:0", "--business-rules", "later"}, `--business-rules "later": use async or sync`},
 		{"unknown flag", []string{"mock", "--lisen", "127.0.0.1:0"}, "lisen"},
+		{"config file's own words", []string{"mock", "--config", shareConfig}, "failShare"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,4 +142,61 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	assert.Contains(t, log, "stopped")
 	assert.Contains(t, log, "path=/v1/2024", "requests are logged")
 	assert.NotContains(t, log, "Bearer")
+}
+
+// startMockCmd runs `finprod mock` until the test ends and returns its base
+// URL once it serves.
+func startMockCmd(t *testing.T, args ...string) (string, *syncBuffer, context.CancelFunc, chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	cmd := newRootCmd()
+	cmd.SetArgs(append([]string{"mock", "--quiet", "--listen", "127.0.0.1:0"}, args...))
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	var base string
+	require.Eventually(t, func() bool {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[0] == "admin" {
+				base = strings.TrimSuffix(f[1], "/admin")
+				return true
+			}
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("finprod mock ended: %v\n%s", err, out.String())
+		default:
+		}
+		return false
+	}, 10*time.Second, 10*time.Millisecond)
+	return base, &out, cancel, done
+}
+
+// A second mock in the same folder must not replace the first one's client
+// files: it refuses, naming the mock that has them.
+func TestASecondMockKeepsOutOfTheFirstOnesFolder(t *testing.T) {
+	state := t.TempDir()
+	base, _, stop, done := startMockCmd(t, "--state-dir", state)
+	clientFile := filepath.Join(state, "maskinporten-client.yaml")
+	key, err := os.ReadFile(filepath.Join(state, "maskinporten-client.pem"))
+	require.NoError(t, err)
+
+	_, err = execute(context.Background(), "mock", "--quiet", "--listen", "127.0.0.1:0", "--state-dir", state)
+	requireExit(t, err, exitUsage, base)
+	assert.Contains(t, err.Error(), "--state-dir")
+	after, err := os.ReadFile(filepath.Join(state, "maskinporten-client.pem"))
+	require.NoError(t, err)
+	assert.Equal(t, key, after, "the first mock's key is untouched")
+	out, code := run(t, "token", "--config", clientFile)
+	assert.Equal(t, exitOK, code, "the first mock still takes its client: %s", out)
+
+	stop()
+	require.NoError(t, <-done)
+	done <- nil // for the cleanup
+	base2, _, _, _ := startMockCmd(t, "--state-dir", state)
+	assert.NotEmpty(t, base2, "once the first has stopped, the folder is free")
 }
