@@ -54,6 +54,7 @@ func Local(ctx context.Context, cfg mock.Config) (*Target, error) {
 		// The mock gives feedback a fixed, short delay after a submission.
 		PollInterval: 20 * time.Millisecond,
 		identity:     localIdentity,
+		systembruker: func(oppgavegiver string) string { return oppgavegiver },
 		close:        srv.Close,
 	}, nil
 }

@@ -59,6 +59,7 @@ func FromProfile(p Profile) (*Target, error) {
 		FeedbackTimeout:   5 * time.Minute,
 		PollInterval:      2 * time.Second,
 		identity:          func(uint64) Identity { return id },
+		systembruker:      func(string) string { return id.Systembruker },
 		vet:               vet,
 	}, nil
 }

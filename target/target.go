@@ -114,8 +114,9 @@ type Target struct {
 	FeedbackTimeout time.Duration
 	PollInterval    time.Duration
 
-	identity func(seed uint64) Identity
-	close    func() error
+	identity     func(seed uint64) Identity
+	systembruker func(oppgavegiver string) string
+	close        func() error
 	// vet marks bodies VetLeveranse checked, for the guard of Transport.
 	vet *vetter
 }
@@ -135,6 +136,11 @@ func (t *Target) Transport(base http.RoundTripper) http.RoundTripper {
 // own systembruker, so concurrent scenarios never share a dialog; a profile
 // target has one systembruker and one oppgavegiver for all.
 func (t *Target) Identity(seed uint64) Identity { return t.identity(seed) }
+
+// Systembruker is who reports a user's own leveranse for oppgavegiver: on
+// a local target the oppgavegiver itself (an organisation may always
+// report for itself), on a profile target the profile's one systembruker.
+func (t *Target) Systembruker(oppgavegiver string) string { return t.systembruker(oppgavegiver) }
 
 // Close stops what the target started (the local mock).
 func (t *Target) Close() error {
