@@ -24,6 +24,7 @@ Start here:
   finprod mock                 serve the local API, Maskinporten and Dialogporten on loopback
   finprod generate             write Tenor-synthetic leveranser, reproducible by seed, with named defects
   finprod check                check your own leveranser offline as the service does (schema, year, sums, check digits)
+  finprod submit               deliver your own leveranser to the mock or TT02, never twice, and follow them to their feedback
   finprod token                get a Maskinporten token with your client and show its claims
   finprod fetch                follow a submission into Dialogporten and download its documents
   finprod dialogporten         check finprod's Dialogporten queries against a fresh schema
@@ -39,6 +40,7 @@ Exit codes: 0 ok, 1 checks failed, 2 bad usage or input, 3 target or credentials
 	})
 	root.AddCommand(
 		newCheckCmd("check", "finprod check", "Check leveranser offline as the service does: schema, year, sums, counts, check digits"),
+		newSubmitCmd(),
 		newContractCmd(),
 		newGenerateCmd(),
 		newTokenCmd(),
