@@ -1,10 +1,10 @@
 package steps_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/mock"
@@ -15,44 +15,37 @@ import (
 // TestTT02ProfilePath runs the @tt02 scenarios the way a QA engineer runs
 // them against TT02 (a profile YAML, a Maskinporten JWT-bearer grant with a
 // key file, the synthetic-identity guard, no mock controls), with the
-// profile's URLs pointing at a local mock instead.
+// profile's URLs pointing at a local mock instead: the documented set-up of
+// profiles/README.md, from its very files (profiles/mock-tt02.yaml for the
+// mock, profiles/mock.yaml for the profile). Only the port and the state
+// folder differ, the way a user may change them: the listen address in the
+// mock's config, and the FINPROD_* variables over the profile.
 func TestTT02ProfilePath(t *testing.T) {
 	ctx := t.Context()
-	// The mock writes its local Maskinporten's default client (key and
-	// client YAML) to StateDir, as `finprod mock` does for a user. As in
-	// TT02, its systembruker reports for one other organisation through an
-	// access package, and for no one else (GLD_1015).
-	dir := t.TempDir()
-	const oppgavegiver = "310000000"
-	srv, err := mock.Start(ctx, mock.Config{StateDir: dir, Access: mock.AccessConfig{
-		Relationships: []mock.Relationship{{
-			Systembruker:  mock.DefaultSystembrukerOrg,
-			Tilgangspakke: mock.RegnskapsforerMedSigneringsrettighet,
-			Oppgavegivere: []string{oppgavegiver},
-		}},
-	}})
+	cfg, err := mock.LoadConfig(filepath.Join("..", "profiles", "mock-tt02.yaml"))
+	require.NoError(t, err)
+	cfg.Listen, cfg.StateDir = "127.0.0.1:0", t.TempDir()
+	srv, err := mock.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	def, ok := srv.DefaultClient()
 	require.True(t, ok)
 	require.FileExists(t, def.KeyFile)
 
-	profile := filepath.Join(dir, "tt02-lokal.yaml")
-	require.NoError(t, os.WriteFile(profile, []byte(`# A TT02 profile whose URLs point at a local mock.
-name: tt02-lokal
-api: `+srv.URL()+`
-dialogporten: `+srv.URL()+`/dialogporten/graphql
-maskinporten:
-  issuer: `+def.Issuer+`
-  clientId: `+def.ClientID+`
-  kid: `+def.KID+`
-  keyFile: `+filepath.Base(def.KeyFile)+`
-  systembruker: "`+def.SystembrukerOrg+`"
-oppgavegiver: "`+oppgavegiver+`"
-inntektsaar: 2025
-`), 0o600))
-
-	p, err := target.LoadProfile(profile)
+	p, err := target.LoadProfile(filepath.Join("..", "profiles", "mock.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, def.ClientID, p.Maskinporten.ClientID, "the profile names the mock's default client")
+	assert.Equal(t, def.KID, p.Maskinporten.KID)
+	assert.Equal(t, def.SystembrukerOrg, p.Maskinporten.Systembruker)
+	assert.Equal(t, filepath.Join("..", "out", "mock", "maskinporten-client.pem"), p.Maskinporten.KeyFile,
+		"the key the mock writes to out/mock when started from the root")
+	env := map[string]string{
+		target.EnvAPI:                srv.URL(),
+		target.EnvDialogporten:       srv.URL() + mock.DialogportenGraphQLPath,
+		target.EnvMaskinportenIssuer: def.Issuer,
+		target.EnvKeyFile:            def.KeyFile,
+	}
+	p, err = p.FromEnv(func(k string) string { return env[k] })
 	require.NoError(t, err)
 	tg, err := target.FromProfile(p)
 	require.NoError(t, err)
@@ -70,7 +63,7 @@ inntektsaar: 2025
 	}
 	require.NotZero(t, srv.Count(), "the scenarios must have reached the mock")
 	for _, f := range srv.Forsendelser(mock.ForsendelseFilter{}) {
-		require.Equal(t, oppgavegiver, f.Oppgavegiver, "every forsendelse is for the profile's oppgavegiver")
+		require.Equal(t, p.Oppgavegiver, f.Oppgavegiver, "every forsendelse is for the profile's oppgavegiver")
 		require.Equal(t, def.SystembrukerOrg, f.Systembruker, "every forsendelse came through the profile's Maskinporten client")
 	}
 }
