@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	gherkin "github.com/cucumber/gherkin/go/v42"
@@ -62,6 +64,34 @@ func matches(expr string, tags map[string]bool) bool {
 	return false
 }
 
+// KnownTags are the tags the embedded features carry, sorted, for messages
+// that tell a user what there is to choose from.
+func KnownTags() []string {
+	seen := map[string]bool{}
+	_ = eachScenario(func(tags map[string]bool) {
+		for t := range tags {
+			seen[t] = true
+		}
+	})
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// UnknownTags are the tags of a checked expression, negated or not, that no
+// scenario carries: most likely typos.
+func UnknownTags(expr string) []string {
+	known := KnownTags()
+	var out []string
+	for _, term := range strings.Split(expr, ",") {
+		for _, tag := range strings.Split(term, "&&") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "~")
+			if tag != "" && !slices.Contains(known, tag) && !slices.Contains(out, tag) {
+				out = append(out, tag)
+			}
+		}
+	}
+	return out
+}
+
 // ErrNoScenarios: the tags select no scenario on the target, and a run of
 // none is never a pass.
 var ErrNoScenarios = errors.New("no scenario matches")
@@ -74,30 +104,38 @@ func Count(t *target.Target, tags string) (int, error) {
 		return 0, err
 	}
 	expr := EffectiveTags(t, tags)
+	n := 0
+	err := eachScenario(func(set map[string]bool) {
+		if matches(expr, set) {
+			n++
+		}
+	})
+	return n, err
+}
+
+// eachScenario hands every embedded scenario's tags to f.
+func eachScenario(f func(tags map[string]bool)) error {
 	names, err := fs.Glob(features.FS(), "*.feature")
 	if err != nil {
-		return 0, fmt.Errorf("features: %w", err)
+		return fmt.Errorf("features: %w", err)
 	}
-	n := 0
 	for _, name := range names {
 		b, err := fs.ReadFile(features.FS(), name)
 		if err != nil {
-			return 0, fmt.Errorf("features: %w", err)
+			return fmt.Errorf("features: %w", err)
 		}
 		ids := (&messages.Incrementing{}).NewId
 		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(b), ids)
 		if err != nil {
-			return 0, fmt.Errorf("features: %s: %w", name, err)
+			return fmt.Errorf("features: %s: %w", name, err)
 		}
 		for _, p := range gherkin.Pickles(*doc, name, ids) {
 			set := make(map[string]bool, len(p.Tags))
 			for _, tg := range p.Tags {
 				set[tg.Name] = true
 			}
-			if matches(expr, set) {
-				n++
-			}
+			f(set)
 		}
 	}
-	return n, nil
+	return nil
 }

@@ -63,3 +63,13 @@ func TestCountIsWhatRuns(t *testing.T) {
 	assert.Equal(t, steps.StatusBadOptions, steps.Run(t.Context(), tg, steps.Options{Tags: "@finnes-ikke", RunID: "none"}), "a run of no scenarios never passes")
 	assert.Equal(t, steps.StatusBadOptions, steps.Run(t.Context(), tg, steps.Options{Tags: "@a,", RunID: "bad"}), "a broken expression is refused, not a panic")
 }
+
+func TestKnownAndUnknownTags(t *testing.T) {
+	known := steps.KnownTags()
+	for _, tag := range []string{"@tt02", "@mock", "@auth", "@idempotens", "@A-PATH", "@antakelse"} {
+		assert.Contains(t, known, tag)
+	}
+	assert.IsNonDecreasing(t, known)
+	assert.Equal(t, []string{"@finnes-ikke", "@tt2"}, steps.UnknownTags("@auth && ~@finnes-ikke, @tt2 && @finnes-ikke"))
+	assert.Empty(t, steps.UnknownTags("@auth && ~@A-PATH"))
+}
