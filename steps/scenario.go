@@ -55,6 +55,11 @@ type scenario struct {
 }
 
 func (s *scenario) begin(ctx context.Context, p *godog.Scenario) error {
+	if ctx.Err() != nil {
+		// The run was interrupted: what has not started is skipped, not
+		// failed.
+		return godog.ErrSkip
+	}
 	s.started = time.Now()
 	s.seed = seedOf(p)
 	s.rng = rand.New(rand.NewPCG(s.seed, s.seed^0x5deece66d))

@@ -61,16 +61,22 @@ Production hosts (skatteetaten.no, maskinporten.no, platform.altinn.no) are refu
 Tags select scenarios: "," is or, "&&" is and, "~" is not. Areas: @innsending @idempotens
 @inntektsaar @headere @auth @payload @metode @bakenforliggende @dialogporten @feilformat
 @storrelse; @antakelse with an assumption ID (e.g. @A-PATH) marks a scenario that tests an
-assumption from contract/ASSUMPTIONS.md.
+assumption from contract/ASSUMPTIONS.md. An expression that is malformed, names a tag no
+scenario has, or selects no scenario on the target is an error (exit 2) that lists the known
+tags: a run of zero scenarios is never green.
+
+Ctrl-C (or SIGTERM) stops the run: the scenarios that had not started are skipped, the
+reports are written whole, and the exit code is 130. A second Ctrl-C ends it at once.
 
 Examples:
   finprod test
   finprod test --tags @idempotens --format pretty
+  finprod test --target tt02 --profile profiles/mock.yaml   # a TT02 dry run against finprod mock (profiles/README.md)
   finprod test --target tt02 --profile profiles/tt02.yaml --concurrency 2
   finprod test --tags "@antakelse" --target tt02 --profile profiles/tt02.yaml
 
-Exit codes: 0 every scenario passed, 1 a scenario failed, 2 bad usage or profile, 3 target
-or credentials unreachable.`,
+Exit codes: 0 every scenario passed, 1 a scenario failed, 2 bad usage, tags or profile, 3
+target or credentials unreachable, 130 interrupted.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("format") {
@@ -115,35 +121,46 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 		return usageErr("--concurrency must be at least 1, got %d", o.Concurrency)
 	}
 	if err := steps.CheckTags(o.Tags); err != nil {
-		return usageErr("--tags: %v", err)
+		return tagsErr("--tags: %v", err)
 	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return usageErr("output folder %s: %v", o.Out, err)
 	}
 	tg, runID, err := openTarget(ctx, targetChoice{Target: o.Target, Profile: o.Profile, Getenv: o.Getenv})
 	if err != nil {
-		return err
+		return interruptedOr(ctx, err)
 	}
 	defer tg.Close()
 	if n, err := steps.Count(tg, o.Tags); err != nil {
-		return usageErr("--tags: %v", err)
+		return tagsErr("--tags: %v", err)
+	} else if unknown := steps.UnknownTags(o.Tags); n == 0 && len(unknown) > 0 {
+		return tagsErr("--tags %q: no scenario is tagged %s", o.Tags, strings.Join(unknown, ", "))
 	} else if n == 0 {
-		return usageErr("--tags %q selects no scenario against target %s (which runs %q): a run of none would pass without testing anything; see the areas and tags in finprod test --help",
+		return tagsErr("--tags %q selects no scenario against target %s (which runs %q): a run of none would pass without testing anything",
 			o.Tags, tg.Name, steps.EffectiveTags(tg, o.Tags))
 	}
 	if err := checkReachable(ctx, tg); err != nil {
-		return err
+		return interruptedOr(ctx, err)
 	}
 
+	// godog writes the Cucumber JSON as it goes; it is renamed into place
+	// only when complete, so an interrupted or killed run never leaves a
+	// half file where a CI system or the report looks.
 	cucumber := filepath.Join(o.Out, reports.CucumberFile)
+	partCucumber := filepath.Join(o.Out, "."+reports.CucumberFile+".part")
 	so := steps.Options{
 		Tags: o.Tags, Concurrency: o.Concurrency, Output: stdout, NoColors: !isTerminal(stdout), RunID: runID,
-		Format: fmt.Sprintf("%s,cucumber:%s", o.Format, cucumber),
+		Format: fmt.Sprintf("%s,cucumber:%s", o.Format, partCucumber),
 	}
 	fmt.Fprintln(stderr, steps.Describe(tg, so))
 	start := time.Now()
 	status := steps.Run(ctx, tg, so)
 	took := time.Since(start)
+	if status == steps.StatusBadOptions {
+		_ = os.Remove(partCucumber)
+	} else if err := os.Rename(partCucumber, cucumber); err != nil {
+		return usageErr("cannot write %s: %v", cucumber, err)
+	}
 	// The JUnit is finprod's own (reports), made from the Cucumber JSON and
 	// the run's manifest: classname, file and line, the failing step.
 	junit, err := reports.FinishAcceptance(o.Out, reports.AcceptanceManifest{
@@ -153,6 +170,11 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 	})
 	if err != nil && status != steps.StatusBadOptions {
 		return usageErr("%v", err)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "finprod test: interrupted after %s; the scenarios that had not started are skipped; results so far in %s and %s\n",
+			took.Round(time.Millisecond), junit, cucumber)
+		return interruptedErr("interrupted")
 	}
 	fmt.Fprintf(stderr, "finprod test: %s in %s; results in %s and %s\n",
 		verdict(status), took.Round(time.Millisecond), junit, cucumber)
@@ -177,6 +199,19 @@ func acceptanceStatus(ctx context.Context, status int) string {
 		return string(reports.VerdictFailed)
 	}
 	return string(reports.VerdictNotRun)
+}
+
+// tagsErr is a usage error about --tags that lists the tags there are.
+func tagsErr(format string, a ...any) error {
+	return usageErr(format+"; known tags: %s", append(a, strings.Join(steps.KnownTags(), " "))...)
+}
+
+// interruptedOr is err, or the interrupt that caused it.
+func interruptedOr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return interruptedErr("interrupted")
+	}
+	return err
 }
 
 func verdict(status int) string {

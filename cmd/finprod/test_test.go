@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,4 +88,62 @@ func writeTestKey(t *testing.T, path string) {
 	der, err := x509.MarshalPKCS8PrivateKey(k)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
+}
+
+func TestTagsThatSelectNothingAreAnError(t *testing.T) {
+	for _, c := range []struct{ tags, names string }{
+		{"@finnes-ikke", "@finnes-ikke"},
+		{"@auth &&", `an empty part before or after "&&"`},
+		{"@auth && @idempotens", "selects no scenario"},
+		{"@auth or @idempotens", `"@auth or @idempotens" is not a tag`},
+	} {
+		all, code := runCLIExit(t, "test", "--tags", c.tags, "--out", t.TempDir())
+		assert.Equal(t, exitUsage, code, "%q: %s", c.tags, all)
+		assert.Contains(t, all, c.names)
+		assert.Contains(t, all, "known tags: ")
+		assert.Contains(t, all, "@idempotens")
+		assert.NotContains(t, all, "No scenarios")
+	}
+}
+
+// Ctrl-C in the middle of a run: it says so, the reports are whole, and
+// the exit code is 130, not a failed scenario's 1.
+func TestAnInterruptedRunSaysSoAndWritesWholeReports(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var buf syncBuffer
+	root := newRootCmd()
+	root.SetArgs([]string{"test", "--format", "progress", "--concurrency", "1", "--out", out})
+	root.SetOut(&buf)
+	root.SetErr(&buf)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	require.Eventually(t, func() bool { return strings.Count(buf.String(), ".") >= 10 }, 30*time.Second, time.Millisecond,
+		"the run gets going")
+	cancel()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the run did not stop when interrupted")
+	}
+	assert.Equal(t, exitInterrupted, exitCodeQuiet(err), "%v\n%s", err, buf.String())
+	assert.Contains(t, buf.String(), "interrupted")
+
+	b, err := os.ReadFile(filepath.Join(out, "junit.xml"))
+	require.NoError(t, err)
+	var suites struct {
+		Tests   int `xml:"tests,attr"`
+		Skipped int `xml:"skipped,attr"`
+	}
+	require.NoError(t, xml.Unmarshal(b, &suites), "junit.xml is whole")
+	assert.Positive(t, suites.Skipped, "the scenarios that had not started are skipped, not failed")
+	assert.Less(t, suites.Skipped, suites.Tests)
+	c, err := os.ReadFile(filepath.Join(out, "cucumber.json"))
+	require.NoError(t, err)
+	var features []map[string]any
+	require.NoError(t, json.Unmarshal(c, &features), "cucumber.json is whole")
+	parts, _ := filepath.Glob(filepath.Join(out, ".*.part"))
+	assert.Empty(t, parts)
 }
