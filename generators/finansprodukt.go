@@ -36,8 +36,12 @@ func (s *sums) add(o sums) {
 
 const (
 	maxBeloep    = 100_000_000
-	maxProdukter = 10
+	maxProdukter = MaxFinansprodukter
 )
+
+// MaxFinansprodukter is the most finansprodukter Config.MaxFinansprodukter
+// may ask for per konto.
+const MaxFinansprodukter = 10
 
 // produktvekt gives each finansprodukttype its share of generated products,
 // roughly as a broker's book would look.

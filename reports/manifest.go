@@ -102,15 +102,12 @@ func writeFileAtomic(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := atomicfile.Create(path)
+	// Readable as any other output.
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return err
 	}
 	if _, err := f.Write(b); err != nil {
-		return errors.Join(err, f.Abort())
-	}
-	// Readable as any other output (a temporary file is private).
-	if err := f.Chmod(0o644); err != nil {
 		return errors.Join(err, f.Abort())
 	}
 	return f.Commit()

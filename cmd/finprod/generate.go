@@ -24,6 +24,7 @@ type generateOpts struct {
 	maxBody              int
 	workers              int
 	out                  string
+	force                bool
 }
 
 func newGenerateCmd() *cobra.Command {
@@ -44,7 +45,10 @@ can be regenerated alone (generators.Generator.Leveranse / Body in Go).
 Output: one body per leveranse, each followed by a newline. To stdout or a file (--out FILE)
 that is NDJSON when there are several; with --out DIR/ (an existing directory or a path
 ending in /) one file per leveranse, leveranse-000000.json, ... Files are written to a
-temporary name and renamed when complete, so a failed run leaves no half file.
+temporary name and renamed when complete, so a failed run leaves no half file; they are
+0644. An existing file, or a folder with leveranse files, is replaced only with --force (a
+symbolic link stays a link: the file it points to is replaced). A line on stderr says what
+was written.
 
 --max-body-size keeps every body at or under the limit (default 10 MiB, the API's
 maximum) by closing a leveranse early and carrying on in the next one; the run then
@@ -79,6 +83,7 @@ has more leveranser than --leveranser. Memory stays bounded however many oppgave
 	f.IntVar(&o.maxBody, "max-body-size", contract.MaxBody, "largest body in bytes; bigger leveranser are split (0: no limit)")
 	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "goroutines generating oppgaver; does not change the output")
 	f.StringVarP(&o.out, "out", "o", "-", `where to write: "-" for stdout, a FILE, or a DIR/ for one file per leveranse`)
+	f.BoolVar(&o.force, "force", false, "replace an existing --out file, or the leveranse files of an earlier run in --out DIR/")
 	return cmd
 }
 
@@ -97,13 +102,23 @@ func runGenerate(cmd *cobra.Command, o generateOpts) error {
 		return usageErr("--max-body-size must be 0 (no limit) or a number of bytes, got %d", o.maxBody)
 	case o.oppgaver > int64(^uint(0)>>1)/2:
 		return usageErr("--oppgaver %d is too large", o.oppgaver)
+	case o.maxProdukter < 1 || o.maxProdukter > generators.MaxFinansprodukter:
+		return usageErr("--max-finansprodukter must be 1–%d, got %d", generators.MaxFinansprodukter, o.maxProdukter)
+	case o.inntektsaar < 1000 || o.inntektsaar > 9998:
+		return usageErr("--inntektsaar %d is not a year between 1000 and 9998", o.inntektsaar)
+	}
+	if o.oppgavegiver != "" {
+		if err := ident.ValidateOrganisasjonsnummer(o.oppgavegiver); err != nil {
+			return usageErr("--oppgavegiver %s: %v", o.oppgavegiver, err)
+		}
 	}
 	gen, err := generators.New(generators.Config{
 		Seed: o.seed, Inntektsaar: o.inntektsaar, Oppgavegiver: o.oppgavegiver,
 		Oppgaver: int(o.oppgaver), MaxFinansprodukter: o.maxProdukter, Defects: o.defects,
 	})
 	if err != nil {
-		return usageErr("%v", err)
+		// What is left to refuse is the defects.
+		return usageErr("--defect: %v", err)
 	}
 	if o.oppgavegiver != "" && !ident.IsSyntheticOrganisasjonsnummer(o.oppgavegiver) {
 		fmt.Fprintf(cmd.ErrOrStderr(), "finprod: warning: --oppgavegiver %s is not a synthetic organisasjonsnummer (2xx or 3xx); such data must not go to a test environment\n", o.oppgavegiver)
@@ -113,22 +128,43 @@ func runGenerate(cmd *cobra.Command, o generateOpts) error {
 		maxBody = -1
 	}
 
-	sink, err := generators.OpenOutput(cmd.OutOrStdout(), o.out)
+	sink, err := generators.OpenOutput(cmd.OutOrStdout(), o.out, o.force)
+	if errors.Is(err, generators.ErrExists) {
+		return usageErr("--out %v: give --force to replace it, or another --out", err)
+	}
 	if err != nil {
-		return usageErr("%v", err)
+		return usageErr("--out %s: %v", o.out, err)
 	}
 	opt := generators.StreamOptions{Leveranser: o.leveranser, MaxBodySize: maxBody, Workers: o.workers}
 	if bar := progressBar(cmd.ErrOrStderr(), o.oppgaver*o.leveranser, "oppgaver", false); bar != nil {
 		opt.Progress = func(n int64) { _ = bar.Set64(n) }
 		defer func() { _ = bar.Finish() }()
 	}
-	if _, err := gen.Stream(cmd.Context(), sink, opt); err != nil {
+	stats, err := gen.Stream(cmd.Context(), sink, opt)
+	if err != nil {
+		if cmd.Context().Err() != nil {
+			return errors.Join(interruptedErr("interrupted; nothing was written"), sink.Abort())
+		}
 		return errors.Join(fmt.Errorf("generate: %w", err), sink.Abort())
 	}
 	if err := sink.Commit(); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
+	fmt.Fprintln(cmd.ErrOrStderr(), "finprod generate: "+generateSummary(stats, o.out))
 	return nil
+}
+
+// generateSummary is the one line that says what a run wrote.
+func generateSummary(s generators.StreamStats, out string) string {
+	bytes := s.Bytes + s.Leveranser // each body ends with a newline
+	where := "to " + out
+	switch {
+	case out == "" || out == "-":
+		where = "to stdout"
+	case generators.IsDirOutput(out):
+		where = fmt.Sprintf("to %d file(s) in %s", s.Leveranser, out)
+	}
+	return fmt.Sprintf("%d leveranse(r), %d oppgaver, %d bytes %s", s.Leveranser, s.Oppgaver, bytes, where)
 }
 
 func listDefects(w io.Writer) error {

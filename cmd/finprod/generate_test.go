@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,7 @@ func TestGenerateBadArgs(t *testing.T) {
 		"not a number":        {"generate", "--seed", "abc"},
 		"negative body":       {"generate", "--max-body-size", "-5"},
 		"too many products":   {"generate", "--max-finansprodukter", "11"},
+		"no products":         {"generate", "--max-finansprodukter", "0"},
 		"positional":          {"generate", "extra"},
 		"folder under a file": {"generate", "--out", "/dev/null/sub/x.json"},
 	}
@@ -41,6 +43,9 @@ func TestGenerateBadArgs(t *testing.T) {
 			}
 			assert.Equal(t, exitUsage, exitCodeQuiet(err))
 			assert.NotContains(t, err.Error(), "\n", "one clear line")
+			if flag := args[1]; strings.HasPrefix(flag, "--") && name != "unknown flag" {
+				assert.Contains(t, err.Error(), flag, "the message names the flag the user typed")
+			}
 		})
 	}
 }
@@ -123,4 +128,41 @@ func TestGenerateCreatesTheOutputFolder(t *testing.T) {
 	_, _, err := runCLI(t, "generate", "--oppgaver", "2", "--seed", "3", "--out", file)
 	require.NoError(t, err)
 	assert.FileExists(t, file)
+}
+
+func TestGenerateKeepsWhatExistsUnlessForced(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "lev.json")
+	require.NoError(t, os.WriteFile(file, []byte("mine"), 0o644))
+	_, errOut, err := runCLI(t, "generate", "--out", file)
+	require.Error(t, err)
+	assert.Equal(t, exitUsage, exitCodeQuiet(err))
+	assert.Contains(t, err.Error(), "--force")
+	b, _ := os.ReadFile(file)
+	assert.Equal(t, "mine", string(b))
+	assert.Empty(t, errOut)
+
+	_, errOut, err = runCLI(t, "generate", "--oppgaver", "3", "--leveranser", "2", "--out", file, "--force")
+	require.NoError(t, err)
+	st, err := os.Stat(file)
+	require.NoError(t, err)
+	assert.NotZero(t, st.Mode().Perm()&0o044, "data files are 0644, readable by others")
+	assert.Equal(t, fmt.Sprintf("finprod generate: 2 leveranse(r), 6 oppgaver, %d bytes to %s\n", st.Size(), file), errOut,
+		"one line says what was written, and its bytes are the file's")
+
+	link := filepath.Join(dir, "lenke.json")
+	require.NoError(t, os.Symlink(file, link))
+	_, _, err = runCLI(t, "generate", "--out", link, "--force")
+	require.NoError(t, err)
+	lst, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, lst.Mode()&os.ModeSymlink, "the link stays a link")
+
+	out := filepath.Join(dir, "ut") + "/"
+	_, errOut, err = runCLI(t, "generate", "--leveranser", "3", "--out", out)
+	require.NoError(t, err)
+	assert.Contains(t, errOut, "3 leveranse(r), 3 oppgaver")
+	assert.Contains(t, errOut, "to 3 file(s) in "+out)
+	_, _, err = runCLI(t, "generate", "--out", out)
+	require.ErrorContains(t, err, "--force")
 }

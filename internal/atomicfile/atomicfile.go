@@ -6,8 +6,11 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // File is a file being written; the target appears only on Commit.
@@ -16,15 +19,26 @@ type File struct {
 	target string
 }
 
-// Create starts a file that Commit will rename to target. The temporary
-// file is hidden (a leading dot) in target's folder, which must exist, so
-// the rename stays on one filesystem.
-func Create(target string) (*File, error) {
-	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.tmp")
-	if err != nil {
-		return nil, err
+// Create starts a file that Commit will rename to target, with mode perm
+// (0644 for data anyone may read; 0600 is for keys). The temporary file is
+// hidden (a leading dot) in target's folder, which must exist, so the
+// rename stays on one filesystem.
+func Create(target string, perm os.FileMode) (*File, error) {
+	// Not os.CreateTemp, which makes every file 0600: the name is drawn
+	// here and the file made with perm, which the umask trims as it does
+	// for os.Create.
+	for range 100 {
+		name := filepath.Join(filepath.Dir(target), "."+filepath.Base(target)+"."+strconv.FormatUint(rand.Uint64(), 36)+".tmp")
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &File{File: f, target: target}, nil
 	}
-	return &File{File: f, target: target}, nil
+	return nil, fmt.Errorf("no free temporary name beside %s", target)
 }
 
 // Target is the path the file gets on Commit.

@@ -24,7 +24,7 @@ func TestCommitPutsTheFileInPlace(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "lev.json")
 	require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
-	f, err := Create(target)
+	f, err := Create(target, 0o644)
 	require.NoError(t, err)
 	_, err = f.WriteString("new")
 	require.NoError(t, err)
@@ -40,7 +40,7 @@ func TestCommitPutsTheFileInPlace(t *testing.T) {
 
 func TestAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	f, err := Create(filepath.Join(dir, "lev.json"))
+	f, err := Create(filepath.Join(dir, "lev.json"), 0o644)
 	require.NoError(t, err)
 	_, err = f.WriteString("half")
 	require.NoError(t, err)
@@ -50,6 +50,26 @@ func TestAbortLeavesNothing(t *testing.T) {
 }
 
 func TestCreateNeedsTheFolder(t *testing.T) {
-	_, err := Create(filepath.Join(t.TempDir(), "missing", "lev.json"))
+	_, err := Create(filepath.Join(t.TempDir(), "missing", "lev.json"), 0o644)
 	assert.Error(t, err)
+}
+
+func TestTheFileGetsTheModeAskedFor(t *testing.T) {
+	dir := t.TempDir()
+	// The umask trims perm as it would os.Create's; the test's own file
+	// shows what it leaves of 0644.
+	probe := filepath.Join(dir, "probe")
+	require.NoError(t, os.WriteFile(probe, nil, 0o644))
+	st, err := os.Stat(probe)
+	require.NoError(t, err)
+	allowed := st.Mode().Perm() | 0o600
+	for _, perm := range []os.FileMode{0o644, 0o600} {
+		target := filepath.Join(dir, perm.String())
+		f, err := Create(target, perm)
+		require.NoError(t, err)
+		require.NoError(t, f.Commit())
+		st, err := os.Stat(target)
+		require.NoError(t, err)
+		assert.Equal(t, perm&allowed, st.Mode().Perm())
+	}
 }
