@@ -26,11 +26,14 @@ func newTokenCmd() *cobra.Command {
 print its decoded claims: client, consumer, scope, systembruker and expiry. Use it to check a
 TT02 set-up in one command, or against the local Maskinporten of 'finprod mock'.
 
-The token itself is printed only with --print-token. Passwords for PKCS#12 files are read from
-an environment variable (--password-env) or a file (--password-file), never from the command line.
+The token itself is printed only with --print-token: then it alone goes to stdout, on one line,
+and the claims to stderr, so FINPROD_TOKEN=$(finprod token ... --print-token) or > token works.
+Passwords for PKCS#12 files are read from an environment variable (--password-env) or a file
+(--password-file), never from the command line.
 
 Examples:
   finprod token --config out/mock/maskinporten-client.yaml
+  finprod token --config out/mock/maskinporten-client.yaml --scope digdir:dialogporten --print-token > out/dp-token
   finprod token --env test --client-id CLIENT --key key.pem --kid KID --systembruker 310000000
   finprod token --env test --client-id CLIENT --p12 virksomhet.p12 --password-env P12_PASSWORD --systembruker 310000000`,
 		Args: cobra.NoArgs,
@@ -48,6 +51,10 @@ Examples:
 				return unreachableErr("%w", err)
 			}
 			out := cmd.OutOrStdout()
+			if printToken {
+				// stdout is for the token alone, so it can go to a file.
+				out = cmd.ErrOrStderr()
+			}
 			fmt.Fprintf(out, "Maskinporten token for client %s from %s\n", cfg.ClientID, src.TokenURL())
 			info, err := maskinporten.DecodeToken(tok)
 			if err != nil {
@@ -56,7 +63,7 @@ Examples:
 				return err
 			}
 			if printToken {
-				fmt.Fprintln(out, tok)
+				fmt.Fprintln(cmd.OutOrStdout(), tok)
 			}
 			return nil
 		},
@@ -76,7 +83,7 @@ Examples:
 	f.StringVar(&flags.Issuer, "issuer", "", "issuer URL with trailing slash (overrides --env; the grant's aud)")
 	f.StringVar(&flags.TokenURL, "token-url", "", "token endpoint (default <issuer>token)")
 	f.BoolVar(&flags.Discover, "discover", false, "read the token endpoint from the issuer's discovery document")
-	f.BoolVar(&printToken, "print-token", false, "also print the access token itself (it is a credential: handle with care)")
+	f.BoolVar(&printToken, "print-token", false, "print the access token itself, alone on stdout (the claims go to stderr); it is a credential: handle with care")
 	return cmd
 }
 
