@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
 )
 
 // runCLI runs the root command in-process, as a user would from a shell.
@@ -28,4 +32,28 @@ func runCLIExit(t *testing.T, args ...string) (string, int) {
 		all += "finprod: " + err.Error() + "\n"
 	}
 	return all, exitCode(err)
+}
+
+// Every command teaches by example, as the README promises.
+func TestEveryCommandHasExamples(t *testing.T) {
+	var walk func(c *cobra.Command)
+	missing := []string{}
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+			return
+		}
+		if c.Runnable() || c.HasSubCommands() {
+			if strings.TrimSpace(c.Example) == "" && !strings.Contains(c.Long, "Examples:") {
+				missing = append(missing, c.CommandPath())
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	root := newRootCmd()
+	for _, c := range root.Commands() {
+		walk(c)
+	}
+	assert.Empty(t, missing, "commands without examples in --help")
 }

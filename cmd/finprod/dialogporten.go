@@ -27,12 +27,17 @@ func newDialogportenCmd() *cobra.Command {
 		Long: `finprod follows a submission into Altinn's Dialogporten over GraphQL. Its queries are checked
 against finprod's own subset of Dialogporten's schema; check-schema checks them against a fresh
 copy of the real one, so a breaking change is caught before a TT02 run.`,
+		Example: `  finprod dialogporten queries
+  finprod dialogporten schema > finprod-dialogporten.graphql
+  finprod dialogporten check-schema --schema https://platform.tt02.altinn.no/dialogporten/graphql`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newCheckSchemaCmd(), &cobra.Command{
 		Use:   "schema",
 		Short: "Print finprod's SDL for the part of Dialogporten it uses",
-		Args:  cobra.NoArgs,
+		Example: `  finprod dialogporten schema
+  finprod dialogporten schema > finprod-dialogporten.graphql   # diff it against schema.verified.graphql`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := io.WriteString(cmd.OutOrStdout(), dialogschema.SDL())
 			return err
@@ -40,7 +45,9 @@ copy of the real one, so a breaking change is caught before a TT02 run.`,
 	}, &cobra.Command{
 		Use:   "queries",
 		Short: "Print the GraphQL queries finprod sends to Dialogporten",
-		Args:  cobra.NoArgs,
+		Example: `  finprod dialogporten queries
+  finprod dialogporten queries > queries.graphql   # try them in Dialogporten's GraphiQL`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, q := range dialogporten.Queries() {
 				fmt.Fprintf(cmd.OutOrStdout(), "# %s\n%s\n", q.Name, q.Text)
