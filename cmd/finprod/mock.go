@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -78,7 +79,7 @@ configured clients a default Maskinporten client is created and its key written 
 			}
 			_ = w.Flush()
 			if d, ok := s.DefaultClient(); ok && d.ConfigFile != "" {
-				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, may report for any oppgavegiver):\n", d.ClientID, d.SystembrukerOrg)
+				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, %s):\n", d.ClientID, d.SystembrukerOrg, reportsFor(s.Access(), d.SystembrukerOrg))
 				fmt.Fprintf(out, "  client file  %s\n  private key  %s\n", d.ConfigFile, d.KeyFile)
 				fmt.Fprintf(out, "  try          finprod token --config %s\n", d.ConfigFile)
 			}
@@ -209,6 +210,28 @@ func (f *mockFlags) checkFlags(set func(string) bool) error {
 		return usageErr("--business-rules %q: use %s or %s", f.businessRules, rules.Async, rules.Sync)
 	}
 	return nil
+}
+
+// reportsFor says for whom a systembruker may report under the access rules.
+func reportsFor(a mock.AccessConfig, systembruker string) string {
+	var orgs []string
+	for _, r := range a.Relationships {
+		if r.Systembruker != systembruker {
+			continue
+		}
+		for _, o := range r.Oppgavegivere {
+			if o == mock.Any {
+				return "may report for any oppgavegiver"
+			}
+			if o != systembruker && !slices.Contains(orgs, o) {
+				orgs = append(orgs, o)
+			}
+		}
+	}
+	if len(orgs) == 0 {
+		return "may report for itself only"
+	}
+	return "may report for itself and " + strings.Join(orgs, ", ")
 }
 
 func parseRange(s string) (time.Duration, time.Duration, error) {

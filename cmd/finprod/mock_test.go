@@ -120,6 +120,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	assert.Contains(t, out.String(), "API")
 	assert.Contains(t, out.String(), filepath.Join(state, "maskinporten-client.yaml"), "the default client's file is named")
 	assert.FileExists(t, filepath.Join(state, "maskinporten-client.pem"))
+	assert.Contains(t, out.String(), "systembruker 315300029, may report for any oppgavegiver")
 	assert.NotContains(t, out.String(), "PRIVATE KEY")
 
 	resp, err := http.Get(base + "/admin/faults")
@@ -180,7 +181,8 @@ func startMockCmd(t *testing.T, args ...string) (string, *syncBuffer, context.Ca
 // files: it refuses, naming the mock that has them.
 func TestASecondMockKeepsOutOfTheFirstOnesFolder(t *testing.T) {
 	state := t.TempDir()
-	base, _, stop, done := startMockCmd(t, "--state-dir", state)
+	base, banner, stop, done := startMockCmd(t, "--state-dir", state, "--config", filepath.Join("..", "..", "profiles", "mock-tt02.yaml"))
+	assert.Contains(t, banner.String(), "may report for itself and 310000000", "the banner says what the access rules allow")
 	clientFile := filepath.Join(state, "maskinporten-client.yaml")
 	key, err := os.ReadFile(filepath.Join(state, "maskinporten-client.pem"))
 	require.NoError(t, err)
