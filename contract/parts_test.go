@@ -13,6 +13,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/internal/jsonmutate"
 )
 
 // The cut schema, element by element plus the envelope, must give exactly
@@ -48,7 +49,7 @@ func TestPartsAgreeWithTheWholeSchema(t *testing.T) {
 			require.NoError(t, err)
 			if k > 0 {
 				for range 1 + rng.IntN(3) {
-					mutate(rng, doc, values)
+					jsonmutate.Mutate(rng, doc, values)
 				}
 			}
 			whole := c.ValidateInnsending(doc)
@@ -108,64 +109,6 @@ func sorted(vs []contract.Violation) []contract.Violation {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-// mutate changes one value somewhere in doc: deletes a member, renames
-// it, or replaces a value with one of values.
-func mutate(rng *rand.Rand, doc any, values []any) {
-	node := doc
-	for {
-		var kids []any
-		switch n := node.(type) {
-		case map[string]any:
-			for _, v := range n {
-				switch v.(type) {
-				case map[string]any, []any:
-					kids = append(kids, v)
-				}
-			}
-		case []any:
-			for _, v := range n {
-				switch v.(type) {
-				case map[string]any, []any:
-					kids = append(kids, v)
-				}
-			}
-		}
-		if len(kids) == 0 || rng.IntN(5) == 0 {
-			break
-		}
-		node = kids[rng.IntN(len(kids))]
-	}
-	var val any
-	b, _ := json.Marshal(values[rng.IntN(len(values))])
-	val, _ = contract.DecodeJSON(b) // a fresh copy, never shared
-	switch n := node.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(n))
-		for k := range n {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		if len(keys) == 0 {
-			n["ekstra"] = val
-			return
-		}
-		k := keys[rng.IntN(len(keys))]
-		switch rng.IntN(4) {
-		case 0:
-			delete(n, k)
-		case 1:
-			n[k+"X"] = n[k]
-			delete(n, k)
-		default:
-			n[k] = val
-		}
-	case []any:
-		if len(n) > 0 {
-			n[rng.IntN(len(n))] = val
-		}
-	}
 }
 
 func TestASchemaThatCannotBeCutHasNoParts(t *testing.T) {

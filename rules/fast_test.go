@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/jsonmutate"
 	"github.com/finprod/finprod/internal/jsontree"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,67 +127,13 @@ func mutatedBodies(t *testing.T) []string {
 		var doc any
 		require.NoError(t, json.Unmarshal(contract.Eksempel(), &doc))
 		for range 1 + rng.IntN(3) {
-			mutateAny(rng, doc, values)
+			jsonmutate.Mutate(rng, doc, values)
 		}
 		b, err := json.Marshal(doc)
 		require.NoError(t, err)
 		bodies = append(bodies, string(b))
 	}
 	return bodies
-}
-
-func mutateAny(rng *rand.Rand, doc any, values []any) {
-	node := doc
-	for {
-		var kids []any
-		switch n := node.(type) {
-		case map[string]any:
-			for _, v := range n {
-				switch v.(type) {
-				case map[string]any, []any:
-					kids = append(kids, v)
-				}
-			}
-		case []any:
-			for _, v := range n {
-				switch v.(type) {
-				case map[string]any, []any:
-					kids = append(kids, v)
-				}
-			}
-		}
-		if len(kids) == 0 || rng.IntN(4) == 0 {
-			break
-		}
-		node = kids[rng.IntN(len(kids))]
-	}
-	var val any
-	b, _ := json.Marshal(values[rng.IntN(len(values))])
-	_ = json.Unmarshal(b, &val) // a fresh copy, never shared
-	switch n := node.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(n))
-		for k := range n {
-			keys = append(keys, k)
-		}
-		if len(keys) == 0 {
-			return
-		}
-		k := keys[rng.IntN(len(keys))]
-		switch rng.IntN(4) {
-		case 0:
-			delete(n, k)
-		case 1:
-			n[strings.ToUpper(k[:1])+k[1:]] = n[k]
-			delete(n, k)
-		default:
-			n[k] = val
-		}
-	case []any:
-		if len(n) > 0 {
-			n[rng.IntN(len(n))] = val
-		}
-	}
 }
 
 // number and amount read generic values; they must read them as the
