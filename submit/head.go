@@ -42,7 +42,10 @@ func readHead(body []byte) head {
 				case string:
 					h.yearText = y
 				}
-				h.inntektsaar, _ = strconv.Atoi(h.yearText)
+				// A year the path can carry: four digits, as written.
+				if y, err := strconv.Atoi(h.yearText); err == nil && strconv.Itoa(y) == h.yearText {
+					h.inntektsaar = y
+				}
 				return true
 			case "oppgavegiver":
 				object(r, &scratch, func(key string) bool {

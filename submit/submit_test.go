@@ -293,4 +293,5 @@ func TestReadHead(t *testing.T) {
 	h = readHead([]byte(`{"x": [1, {"leveranse": 2}], "leveranse": {"oppgave": [{"inntektsaar": 1}], "inntektsaar": "2023"}}`))
 	assert.Equal(t, 2023, h.inntektsaar, "only the leveranse's own member counts")
 	assert.Equal(t, head{}, readHead([]byte(`[1, 2]`)))
+	assert.Zero(t, readHead([]byte(`{"leveranse": {"inntektsaar": "02024"}}`)).inntektsaar, "not a year as a path writes it")
 }
