@@ -85,17 +85,6 @@ maskinporten:
 
 func TestSubmitToAnUnreachableTargetIsExit3(t *testing.T) {
 	dir := t.TempDir()
-	writeTestKey(t, filepath.Join(dir, "key.pem"))
-	profile := filepath.Join(dir, "p.yaml")
-	require.NoError(t, os.WriteFile(profile, []byte(`api: http://127.0.0.1:1
-dialogporten: http://127.0.0.1:1/dialogporten/graphql
-maskinporten:
-  issuer: http://127.0.0.1:1/maskinporten/
-  clientId: c
-  kid: k
-  keyFile: key.pem
-  systembruker: "315300029"
-`), 0o600))
-	all, code := run(t, "submit", "--target", profile, "--out", dir, writeFile(t, "x.json", ndjson(t, 1)))
+	all, code := run(t, "submit", "--target", unreachableProfile(t, dir), "--out", dir, writeFile(t, "x.json", ndjson(t, 1)))
 	assert.Equal(t, exitUnreachable, code, all)
 }

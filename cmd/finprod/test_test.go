@@ -65,9 +65,16 @@ func TestTestCommandTT02WithoutProfileNamesWhatIsMissing(t *testing.T) {
 
 func TestTestCommandUnreachableTargetIsExit3(t *testing.T) {
 	dir := t.TempDir()
+	all, code := runCLIExit(t, "test", "--target", "tt02", "--profile", unreachableProfile(t, dir), "--out", dir)
+	assert.Equal(t, exitUnreachable, code, all)
+}
+
+// unreachableProfile is a profile in dir whose hosts are port 1 on
+// loopback, where nothing listens.
+func unreachableProfile(t *testing.T, dir string) string {
+	t.Helper()
 	writeTestKey(t, filepath.Join(dir, "key.pem"))
 	profile := filepath.Join(dir, "p.yaml")
-	// Port 1 on loopback: nothing listens there.
 	require.NoError(t, os.WriteFile(profile, []byte(`api: http://127.0.0.1:1
 dialogporten: http://127.0.0.1:1/dialogporten/graphql
 maskinporten:
@@ -77,8 +84,7 @@ maskinporten:
   keyFile: key.pem
   systembruker: "315300029"
 `), 0o600))
-	all, code := runCLIExit(t, "test", "--target", "tt02", "--profile", profile, "--out", dir)
-	assert.Equal(t, exitUnreachable, code, all)
+	return profile
 }
 
 func writeTestKey(t *testing.T, path string) {
