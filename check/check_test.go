@@ -109,7 +109,7 @@ func TestCheckSaysWhatTheServiceAnswers(t *testing.T) {
 			return
 		}
 	}
-	assert.Greater(t, accepted, 10)
+	assert.Greater(t, accepted, 5)
 	assert.Greater(t, rejected, len(bodies)/2)
 }
 
@@ -183,7 +183,7 @@ func corpus(t *testing.T) [][]byte {
 		if json.Unmarshal(b, &doc) != nil {
 			continue
 		}
-		for range 25 {
+		for range 15 {
 			var c any
 			require.NoError(t, json.Unmarshal(b, &c))
 			jsonmutate.Mutate(rng, c, values)

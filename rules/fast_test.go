@@ -17,7 +17,7 @@ import (
 // Check reads most bodies through jsontree; its findings must be those of
 // the encoding/json reading the rules were written against, for any body.
 func TestCheckAgreesWithTypedDecoding(t *testing.T) {
-	bodies := mutatedBodies(t)
+	bodies := mutatedBodies(t, 5000)
 	fast := 0
 	for _, b := range bodies {
 		if doc, dup, err := jsontree.DecodeDup([]byte(b)); err == nil && !dup {
@@ -42,7 +42,7 @@ func TestCheckAgreesWithTypedDecoding(t *testing.T) {
 // oppgavegiver and oppgaveoppsummering of the schema's types.
 func TestStreamAgreesWithCheck(t *testing.T) {
 	streamed := 0
-	for _, b := range mutatedBodies(t) {
+	for _, b := range mutatedBodies(t, 1500) {
 		doc, dup, err := jsontree.DecodeDup([]byte(b))
 		if err != nil || dup {
 			continue
@@ -82,7 +82,7 @@ func TestStreamAgreesWithCheck(t *testing.T) {
 		}
 		streamed++
 	}
-	assert.Greater(t, streamed, 1000, "the corpus must exercise the stream")
+	assert.Greater(t, streamed, 300, "the corpus must exercise the stream")
 }
 
 func TestStreamResetKeepsTheLastArray(t *testing.T) {
@@ -100,7 +100,9 @@ func TestStreamResetKeepsTheLastArray(t *testing.T) {
 	assert.Empty(t, s.Finish(doc), "the first array's bad fødselsnummer and extra oppgave are forgotten")
 }
 
-func mutatedBodies(t *testing.T) []string {
+// mutatedBodies are hand-made edge cases and n random mutations of the
+// service page's example.
+func mutatedBodies(t *testing.T, n int) []string {
 	t.Helper()
 	ex := string(contract.Eksempel())
 	bodies := []string{
@@ -123,7 +125,7 @@ func mutatedBodies(t *testing.T) []string {
 	values := []any{nil, true, 1, 1.5, "1", "x", "15858012314", "310000000", map[string]any{}, []any{}, []any{nil},
 		map[string]any{"beloepINOK": "5"}, map[string]any{"foedselsnummer": "15858012314"}, []any{map[string]any{}}}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 5000 {
+	for range n {
 		var doc any
 		require.NoError(t, json.Unmarshal(contract.Eksempel(), &doc))
 		for range 1 + rng.IntN(3) {
