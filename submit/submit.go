@@ -54,7 +54,7 @@ type Options struct {
 	FeedbackTimeout time.Duration
 	// Report hears every receipt as it is written, and every leveranse
 	// skipped, with why (skipped is then not empty; r is the receipt that
-	// shows it accepted, or where it is).
+	// shows it accepted, or where it is). Calls come one at a time.
 	Report func(r Receipt, skipped string)
 	Now    func() time.Time
 }
@@ -213,6 +213,14 @@ type delivery struct {
 
 	mu  sync.Mutex
 	sum *Summary
+
+	reportMu sync.Mutex
+}
+
+func (d *delivery) report(r Receipt, skipped string) {
+	d.reportMu.Lock()
+	defer d.reportMu.Unlock()
+	d.o.Report(r, skipped)
 }
 
 func (d *delivery) count(f func(s *Summary)) {
@@ -251,11 +259,11 @@ func (d *delivery) one(ctx context.Context, it item) error {
 	switch {
 	case takenAt != "":
 		d.count(func(s *Summary) { s.Duplicates++ })
-		d.o.Report(r, "the same leveranse as "+takenAt+", byte for byte")
+		d.report(r, "the same leveranse as "+takenAt+", byte for byte")
 		return nil
 	case accepted != nil:
 		d.count(func(s *Summary) { s.Skipped++ })
-		d.o.Report(*accepted, "accepted before, at "+accepted.Time.Local().Format(time.DateTime))
+		d.report(*accepted, "accepted before, at "+accepted.Time.Local().Format(time.DateTime))
 		return nil
 	}
 	r.Key = key
@@ -314,7 +322,7 @@ func (d *delivery) write(r Receipt) error {
 	if err := d.j.append(r); err != nil {
 		return err
 	}
-	d.o.Report(r, "")
+	d.report(r, "")
 	return nil
 }
 
