@@ -2,6 +2,7 @@ package submit
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -35,10 +36,31 @@ func local(t *testing.T, cfg mock.Config) *target.Target {
 	return tg
 }
 
-// bodies are n leveranser of one oppgavegiver, for last year (always open).
-func bodies(t *testing.T, n int, defects ...string) [][]byte {
+// sharedMock is one plain local target for the tests that need no faults:
+// its keys are the tests' slowest part. Each test reports for an
+// oppgavegiver of its own (its seed), so their counts stay apart.
+var sharedMock = sync.OnceValues(func() (*target.Target, error) { return target.Local(context.Background(), mock.Config{}) })
+
+func shared(t *testing.T) *target.Target {
 	t.Helper()
-	g, err := generators.New(generators.Config{Seed: 21, Oppgaver: 2, Inntektsaar: time.Now().Year() - 1, Defects: defects})
+	tg, err := sharedMock()
+	require.NoError(t, err)
+	return tg
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tg, err := sharedMock(); err == nil {
+		_ = tg.Close()
+	}
+	os.Exit(code)
+}
+
+// bodies are n leveranser of the oppgavegiver seed draws, for last year
+// (always open).
+func bodies(t *testing.T, seed uint64, n int, defects ...string) [][]byte {
+	t.Helper()
+	g, err := generators.New(generators.Config{Seed: seed, Oppgaver: 2, Inntektsaar: time.Now().Year() - 1, Defects: defects})
 	require.NoError(t, err)
 	out := make([][]byte, n)
 	for k := range out {
@@ -100,9 +122,9 @@ func oppgavegiverOf(t *testing.T, body []byte) string {
 }
 
 func TestADeliveryAndItsResume(t *testing.T) {
-	tg := local(t, mock.Config{})
+	tg := shared(t)
 	dir := t.TempDir()
-	bs := bodies(t, 3)
+	bs := bodies(t, 31, 3)
 	file := ndjsonFile(t, dir, "lev.ndjson", bs...)
 	out := filepath.Join(dir, "out")
 	org := oppgavegiverOf(t, bs[0])
@@ -165,9 +187,9 @@ func TestADeliveryAndItsResume(t *testing.T) {
 // receipts show the key as sending, and a resume sends again with that key
 // and gets the first answer, not a second forsendelse.
 func TestAResumeAfterACrashSendsTheSameKey(t *testing.T) {
-	tg := local(t, mock.Config{})
+	tg := shared(t)
 	dir := t.TempDir()
-	bs := bodies(t, 2)
+	bs := bodies(t, 32, 2)
 	file := ndjsonFile(t, dir, "lev.ndjson", bs...)
 	out := filepath.Join(dir, "out")
 	require.NoError(t, os.MkdirAll(out, 0o755))
@@ -210,7 +232,7 @@ func TestAResumeAfterACrashSendsTheSameKey(t *testing.T) {
 func TestRetriesNeverDuplicate(t *testing.T) {
 	tg := local(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{DropShare: 0.4, FailShare: 0.2, Seed: 5}}})
 	dir := t.TempDir()
-	bs := bodies(t, 8)
+	bs := bodies(t, 33, 8)
 	file := ndjsonFile(t, dir, "lev.ndjson", bs...)
 	sum, err := Deliver(t.Context(), tg, Options{Inputs: []string{file}, Dir: filepath.Join(dir, "out"), Concurrency: 4,
 		Retry: retry.Policy{MaxRetries: 20, Base: time.Millisecond, Cap: 5 * time.Millisecond}})
@@ -228,9 +250,9 @@ func TestRetriesNeverDuplicate(t *testing.T) {
 }
 
 func TestTheSameBytesTwiceAreSentOnce(t *testing.T) {
-	tg := local(t, mock.Config{})
+	tg := shared(t)
 	dir := t.TempDir()
-	bs := bodies(t, 1)
+	bs := bodies(t, 34, 1)
 	a := ndjsonFile(t, dir, "a.json", bs[0])
 	b := ndjsonFile(t, dir, "b.json", bs[0])
 	sum, err := Deliver(t.Context(), tg, Options{Inputs: []string{a, b}, Dir: filepath.Join(dir, "out")})
@@ -241,11 +263,11 @@ func TestTheSameBytesTwiceAreSentOnce(t *testing.T) {
 }
 
 func TestRejectionsFeedbackAndWhatIsNotSent(t *testing.T) {
-	tg := local(t, mock.Config{})
+	tg := shared(t)
 	dir := t.TempDir()
-	good := bodies(t, 1)[0]
-	sum := bodies(t, 1, "feil-sum")[0]
-	typ := bodies(t, 1, "feil-type")[0]
+	good := bodies(t, 35, 1)[0]
+	sum := bodies(t, 35, 1, "feil-sum")[0]
+	typ := bodies(t, 35, 1, "feil-type")[0]
 	file := ndjsonFile(t, dir, "lev.ndjson", good, sum, typ, []byte(`{"leveranse": {"inntektsaar": "snart"}}`), []byte(`{"cut`))
 	out := filepath.Join(dir, "out")
 	var mu sync.Mutex
