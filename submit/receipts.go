@@ -99,6 +99,18 @@ type journal struct {
 // neither --resume nor --fresh says what to do with them.
 var ErrEarlierDelivery = errors.New("holds the receipts of an earlier delivery")
 
+// CheckEarlier is ErrEarlierDelivery when dir holds the receipts of an
+// earlier delivery and neither resume nor fresh says what to do with them:
+// a second run never sends everything again by accident. Callers may ask
+// before they reach a target; Deliver asks again.
+func CheckEarlier(dir string, resume, fresh bool) error {
+	path := filepath.Join(dir, ReceiptsFile)
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 && !resume && !fresh {
+		return fmt.Errorf("%s %w", path, ErrEarlierDelivery)
+	}
+	return nil
+}
+
 // openJournal opens OUT/submit/receipts.ndjson. With resume it reads what
 // is there; with fresh it moves an earlier file aside; with neither, an
 // earlier file is ErrEarlierDelivery, so a second run never sends
@@ -118,6 +130,10 @@ func openJournal(dir string, resume, fresh bool, now time.Time) (*journal, strin
 	_ = lock.Write(fmt.Sprintf("pid %d\n", os.Getpid()))
 	j := &journal{path: path, lock: lock, known: map[string]*known{}}
 	moved := ""
+	if err := CheckEarlier(dir, resume, fresh); err != nil {
+		_ = lock.Unlock()
+		return nil, "", err
+	}
 	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
 		switch {
 		case resume:
@@ -131,9 +147,6 @@ func openJournal(dir string, resume, fresh bool, now time.Time) (*journal, strin
 				_ = lock.Unlock()
 				return nil, "", fmt.Errorf("cannot keep the earlier receipts: %w", err)
 			}
-		default:
-			_ = lock.Unlock()
-			return nil, "", fmt.Errorf("%s %w", path, ErrEarlierDelivery)
 		}
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)

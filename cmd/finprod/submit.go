@@ -115,6 +115,10 @@ func runSubmit(cmd *cobra.Command, o submitOpts, args []string) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	dir := filepath.Join(o.out, "submit")
+	if err := submit.CheckEarlier(dir, o.resume, o.fresh); err != nil {
+		return usageErr("%v: give --resume to go on with it (nothing accepted is sent again), or --fresh to start a new delivery", err)
+	}
 	ctx := cmd.Context()
 	tgName, profile := o.target, o.profile
 	if isProfilePath(tgName) {
@@ -136,7 +140,7 @@ func runSubmit(cmd *cobra.Command, o submitOpts, args []string) error {
 		fmt.Fprintln(stderr, "finprod submit: target local is a mock in this process; it stops when submit ends (for a running finprod mock: --target profiles/mock.yaml)")
 	}
 	sum, err := submit.Deliver(ctx, tg, submit.Options{
-		Inputs: files, Stdin: cmd.InOrStdin(), Dir: filepath.Join(o.out, "submit"),
+		Inputs: files, Stdin: cmd.InOrStdin(), Dir: dir,
 		Resume: o.resume, Fresh: o.fresh, Inntektsaar: o.inntektsaar, Concurrency: o.concurrency,
 		Retry:        retry.Policy{MaxRetries: o.retries, AttemptTimeout: o.attemptTimeout},
 		WaitFeedback: o.waitFeedback, FeedbackTimeout: o.feedbackTimeout,
