@@ -1,84 +1,29 @@
 package reports
 
 import (
-	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/finprod/finprod/internal/junit"
 )
 
-// JUnit XML as Jenkins, GitLab and GitHub's test reporters read it (the
-// Ant/Surefire dialect; junit.xsd beside this file is finprod's own schema
-// of it, and the tests hold the output to it).
+// JUnit XML through internal/junit, whose types are named here as the
+// reports' code has always named them.
+type (
+	junitSuites    = junit.Suites
+	junitSuite     = junit.Suite
+	junitPropertys = junit.Properties
+	junitProperty  = junit.Property
+	junitCase      = junit.Case
+	junitText      = junit.Text
+	junitSkipped   = junit.Skipped
+	junitProblem   = junit.Problem
+)
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Time     string       `xml:"time,attr"`
-	Stamp    string       `xml:"timestamp,attr,omitempty"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Stamp      string          `xml:"timestamp,attr,omitempty"`
-	File       string          `xml:"file,attr,omitempty"`
-	Properties *junitPropertys `xml:"properties,omitempty"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
-type junitPropertys struct {
-	List []junitProperty `xml:"property"`
-}
-
-type junitProperty struct {
-	Name  string `xml:"name,attr"`
-	Value string `xml:"value,attr"`
-}
-
-type junitCase struct {
-	Name       string          `xml:"name,attr"`
-	Classname  string          `xml:"classname,attr"`
-	File       string          `xml:"file,attr,omitempty"`
-	Line       int             `xml:"line,attr,omitempty"`
-	Time       string          `xml:"time,attr"`
-	Properties *junitPropertys `xml:"properties,omitempty"`
-	Skipped    *junitSkipped   `xml:"skipped,omitempty"`
-	Error      *junitProblem   `xml:"error,omitempty"`
-	Failure    *junitProblem   `xml:"failure,omitempty"`
-	SystemOut  *junitText      `xml:"system-out,omitempty"`
-}
-
-// junitText is character data written as CDATA, so the raw file reads
-// like the console (newlines and quotes as they are).
-type junitText struct {
-	Text string `xml:",cdata"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",cdata"`
-}
-
-func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+func seconds(d time.Duration) string { return junit.Seconds(d) }
 
 // classname is the feature's name. Jenkins reads the part before the
 // last dot as a package, so a dot in a feature's name would split it.
@@ -116,16 +61,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 	if !r.Started.IsZero() {
 		doc.Stamp = r.Started.UTC().Format("2006-01-02T15:04:05")
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("encode JUnit XML: %w", err)
-	}
-	buf.WriteString("\n")
-	_, err := w.Write(buf.Bytes())
-	return err
+	return junit.Write(w, doc)
 }
 
 func featureSuite(a *Acceptance, f Feature) junitSuite {
