@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -303,4 +306,34 @@ func validBody(t *testing.T, oppgaver int) []byte {
 	g, err := generators.New(generators.Config{Seed: 3, Oppgaver: oppgaver, Inntektsaar: 2024})
 	require.NoError(t, err)
 	return g.Body(0)
+}
+
+// The JUnit is held to finprod's schema of it (reports/junit.xsd) by
+// libxml2's xmllint, an implementation of XML Schema that is not finprod's.
+func TestTheJUnitFollowsTheSchema(t *testing.T) {
+	lint, err := exec.LookPath("xmllint")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("xmllint is not installed; make test installs libxml2-utils (.ci/test-deps.sh)")
+		}
+		t.Skip("xmllint is not installed (Debian package libxml2-utils; make test installs it)")
+	}
+	var buf bytes.Buffer
+	rep, err := check.NewReport(&buf, check.FormatJUnit)
+	require.NoError(t, err)
+	rep.BeginFile("lev.ndjson")
+	docs, err := run(t, string(validBody(t, 1))+"\n"+string(contract.Eksempel()), check.Options{})
+	require.NoError(t, err)
+	for _, d := range docs {
+		require.NoError(t, rep.Document(d))
+	}
+	rep.BeginFile("tom.json")
+	require.NoError(t, rep.FileError(check.ErrEmpty))
+	require.NoError(t, rep.Close())
+	path := filepath.Join(t.TempDir(), "check-junit.xml")
+	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
+	out, err := exec.Command(lint, "--noout", "--schema", filepath.Join("..", "reports", "junit.xsd"), path).CombinedOutput()
+	require.NoError(t, err, "%s\n%s", out, buf.String())
+	assert.Contains(t, buf.String(), `failures="1"`)
+	assert.Contains(t, buf.String(), `errors="1"`)
 }

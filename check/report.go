@@ -2,12 +2,13 @@ package check
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/finprod/finprod/internal/junit"
 )
 
 // Formats a Report writes.
@@ -167,67 +168,35 @@ func (r *Report) Close() error {
 	return nil
 }
 
-// JUnit: one suite per file, one test case per document; a document with
-// findings fails, a file that cannot be checked is an error.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	File      string        `xml:"file,attr,omitempty"`
-	Line      int           `xml:"line,attr,omitempty"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
+// junit writes one suite per file and one test case per document (JUnit
+// XML through internal/junit, as the run reports are written): a document
+// with findings fails, a file that cannot be checked is an error.
 func (r *Report) junit() error {
-	out := junitSuites{Name: "finprod check", Time: fmt.Sprintf("%.3f", time.Since(r.start).Seconds())}
+	took := junit.Seconds(time.Since(r.start))
+	out := junit.Suites{Name: "finprod check", Time: took}
 	for _, f := range r.files {
-		s := junitSuite{Name: f.Name}
+		s := junit.Suite{Name: f.Name, File: f.Name, Time: took}
 		for _, d := range f.Documents {
-			c := junitCase{Name: fmt.Sprintf("document %d (line %d)", d.Index, d.Line), Classname: f.Name, File: f.Name, Line: d.Line}
+			c := junit.Case{Name: fmt.Sprintf("document %d (line %d)", d.Index, d.Line), Classname: classname(f.Name),
+				File: f.Name, Line: d.Line, Time: "0.000"}
 			if !d.OK() {
 				var text strings.Builder
-				kinds := map[string]bool{}
 				for _, fd := range d.Findings {
 					fmt.Fprintf(&text, "%s %s given %q: %s\n", fd.Kode, fd.Sti, fd.AngittVerdi, fd.Melding)
-					kinds[fd.Kode] = true
 				}
 				if d.Omitted > 0 {
 					fmt.Fprintf(&text, "... and %d more\n", d.Omitted)
 				}
 				first := d.Findings[0]
-				c.Failure = &junitProblem{Type: first.Kode, Text: text.String(),
+				c.Failure = &junit.Problem{Type: first.Kode, Text: text.String(),
 					Message: fmt.Sprintf("%d finding(s), first %s at %s", len(d.Findings)+d.Omitted, first.Kode, first.Sti)}
 				s.Failures++
 			}
 			s.Cases = append(s.Cases, c)
 		}
 		if f.Error != "" {
-			s.Cases = append(s.Cases, junitCase{Name: "read " + f.Name, Classname: f.Name, File: f.Name,
-				Error: &junitProblem{Message: f.Error, Type: "input"}})
+			s.Cases = append(s.Cases, junit.Case{Name: "read " + f.Name, Classname: classname(f.Name), File: f.Name, Time: "0.000",
+				Error: &junit.Problem{Message: f.Error, Type: "input", Text: f.Error}})
 			s.Errors++
 		}
 		s.Tests = len(s.Cases)
@@ -236,17 +205,12 @@ func (r *Report) junit() error {
 		out.Errors += s.Errors
 		out.Suites = append(out.Suites, s)
 	}
-	if _, err := io.WriteString(r.w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(r.w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := io.WriteString(r.w, "\n")
-	return err
+	return junit.Write(r.w, out)
 }
+
+// classname is the file's name: Jenkins reads the part before the last dot
+// as a package, so a file's extension would split it.
+func classname(file string) string { return strings.ReplaceAll(file, ".", "·") }
 
 func byteSize(n int64) string {
 	switch {
