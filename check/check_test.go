@@ -104,9 +104,8 @@ func TestCheckSaysWhatTheServiceAnswers(t *testing.T) {
 		if d.Findings[0].Status != 0 { // 0: a business rule, which the sync mock answers with 400
 			assert.Equal(t, res.Status, d.Findings[0].Status, "document %d: %s", d.Index, res.Body)
 		}
-		if res.Feil.Kode == contract.GLD008 {
-			assert.True(t, d.NotJSON)
-			continue
+		if res.Feil.Kode == contract.GLD008 && d.NotJSON {
+			continue // not JSON: where the parser gave up is worded per parser
 		}
 		if !assert.Equal(t, serviceSaid(res.Feil), checkSaid(d), "document %d: %s", d.Index, b) {
 			return
@@ -179,6 +178,22 @@ func corpus(t *testing.T) [][]byte {
 		base = append(base, g.Body(0))
 	}
 	out := append([][]byte(nil), base...)
+	// Text that is not UTF-8 and numbers no type holds, which the API
+	// refuses before the schema (A-UTF8, A-HELTALL): in an oppgave, around
+	// the oppgaver, in a key; written as bytes, since encoding/json would
+	// mend them.
+	good := string(base[0])
+	for _, edit := range []struct{ old, new string }{
+		{`"fornavn":"`, "\"fornavn\":\"\xff"},
+		{`"kildesystem":"`, "\"kildesystem\":\"ab\xc3("},
+		{`"etternavn":"`, `"etternavn":"\ud800`},
+		{`"kildesystem"`, "\"kilde\xffsystem\""},
+		{`"antallOppgaver":`, `"antallOppgaver":1e999,"x":`},
+		{`"beloepINOK":"`, `"beloepINOK":1e-999,"y":"`},
+	} {
+		require.Contains(t, good, edit.old)
+		out = append(out, []byte(strings.Replace(good, edit.old, edit.new, 1)))
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	values := []any{nil, true, 7, "x", "2024", "15088040063", strings.Repeat("å", 300), map[string]any{}, []any{}}
 	for _, b := range base {
