@@ -119,7 +119,7 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"latency range", args("mock", "--latency-range", "5ms"), exitUsage, []string{"--latency-range", "MIN-MAX"}, false},
 			{"share above 1", func(fx badFixture) []string {
 				return []string{"mock", "--fail-share", "2", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
-			}, exitUsage, []string{"failShare 2", "0..1"}, false},
+			}, exitUsage, []string{"--fail-share 2", "0..1"}, false},
 			{"years backwards", args("mock", "--open-years", "2026-2020"), exitUsage, []string{"--open-years"}, false},
 			{"unknown business rules", func(fx badFixture) []string {
 				return []string{"mock", "--business-rules", "later", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
@@ -206,14 +206,23 @@ func badRows(t *testing.T) map[string][]badRow {
 				return []string{"fetch", "--dialogporten", fx.mockURL + "/dialogporten/graphql", "--dialog", "0193b5cd-cb85-7320-bd8c-6c78c88dc8af", "--token-file", fx.garbage}
 			}, exitUnreachable, []string{"not valid"}, false},
 		},
-		"finprod contract validate": {
-			{"no file", args("contract", "validate"), exitUsage, []string{"1 arg"}, false},
-			{"two files", args("contract", "validate", "a.json", "b.json"), exitUsage, []string{"1 arg", "received 2"}, false},
-			{"file missing", func(fx badFixture) []string { return []string{"contract", "validate", fx.missing} }, exitUsage, []string{"missing.yaml"}, false},
-			{"file is a folder", func(fx badFixture) []string { return []string{"contract", "validate", fx.folder} }, exitUsage, []string{"is a directory"}, false},
-			{"file unreadable", func(fx badFixture) []string { return []string{"contract", "validate", fx.unreadable} }, exitUsage, []string{"permission denied"}, true},
-			{"empty file", func(fx badFixture) []string { return []string{"contract", "validate", fx.file(t, "empty.json", "")} }, exitFailed, []string{"empty.json", "GLD_008"}, false},
-			{"not JSON", func(fx badFixture) []string { return []string{"contract", "validate", fx.garbage} }, exitFailed, []string{"garbage.txt", "GLD_008"}, false},
+		"finprod contract validate": checkRows(t, "contract", "validate"),
+		"finprod check":             checkRows(t, "check"),
+		"finprod submit": {
+			{"no file", args("submit"), exitUsage, []string{"at least one FILE"}, false},
+			{"resume and fresh", func(fx badFixture) []string { return []string{"submit", "--resume", "--fresh", fx.garbage} }, exitUsage, []string{"--resume", "--fresh"}, false},
+			{"file missing", func(fx badFixture) []string { return []string{"submit", fx.missing} }, exitUsage, []string{"missing.yaml", "no such file"}, false},
+			{"folder without leveranser", func(fx badFixture) []string { return []string{"submit", fx.folder} }, exitUsage, []string{"adir", "no .json"}, false},
+			{"no concurrency", func(fx badFixture) []string { return []string{"submit", "--concurrency", "0", fx.garbage} }, exitUsage, []string{"--concurrency", "at least 1"}, false},
+			{"income year", func(fx badFixture) []string { return []string{"submit", "--inntektsaar", "25", fx.garbage} }, exitUsage, []string{"--inntektsaar 25"}, false},
+			{"unknown target", func(fx badFixture) []string { return []string{"submit", "--target", "nowhere", fx.garbage} }, exitUsage, []string{"--target", "local or tt02"}, false},
+			{"earlier receipts", func(fx badFixture) []string {
+				fx.runWith(t, filepath.Join("delivered", "submit"), "receipts.ndjson", `{"sha256":"x","status":"accepted"}`+"\n")
+				return []string{"submit", "--out", filepath.Join(fx.dir, "delivered"), fx.garbage}
+			}, exitUsage, []string{"earlier delivery", "--resume", "--fresh"}, false},
+			{"target does not answer", func(fx badFixture) []string {
+				return []string{"submit", "--target", fx.profile(t, "submit-nowhere.yaml", nil), "--out", fx.dir, fx.garbage}
+			}, exitUnreachable, []string{"127.0.0.1:1"}, false},
 		},
 		"finprod report": {
 			{"run folder missing", func(fx badFixture) []string { return []string{"report", "--out", fx.missing} }, exitUsage, []string{"missing.yaml", "does not exist"}, false},
@@ -428,6 +437,25 @@ func mergeRows(t *testing.T) []badRow {
 			exitUsage, []string{"results.bin", "not a whole Vegeta results file"}, false},
 		{"an SLO it cannot read", func(fx badFixture) []string { return []string{"load", "merge", "--slo", "p99", fx.shard} }, exitUsage, []string{"--slo", `"p99"`}, false},
 		{"output folder is a file", func(fx badFixture) []string { return []string{"load", "merge", "--out", fx.garbage, fx.shard} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
+	}
+}
+
+// checkRows are finprod check's rows, under either of its names.
+func checkRows(t *testing.T, cmd ...string) []badRow {
+	with := func(f func(fx badFixture) []string) func(badFixture) []string {
+		return func(fx badFixture) []string { return append(slices.Clone(cmd), f(fx)...) }
+	}
+	return []badRow{
+		{"no file", args(cmd...), exitUsage, []string{"at least one FILE"}, false},
+		{"file missing", with(func(fx badFixture) []string { return []string{fx.missing} }), exitUsage, []string{"missing.yaml", "no such file"}, false},
+		{"folder without leveranser", with(func(fx badFixture) []string { return []string{fx.folder} }), exitUsage, []string{"adir", "no .json"}, false},
+		{"file unreadable", with(func(fx badFixture) []string { return []string{fx.unreadable} }), exitUsage, []string{"permission denied"}, true},
+		{"empty file", with(func(fx badFixture) []string { return []string{fx.file(t, "empty.json", "")} }), exitUsage, []string{"empty.json", "empty"}, false},
+		{"not JSON", with(func(fx badFixture) []string { return []string{fx.garbage} }), exitUsage, []string{"garbage.txt", "is not JSON"}, false},
+		{"unknown format", with(func(fx badFixture) []string { return []string{"--format", "xml", fx.garbage} }), exitUsage, []string{"--format", "junit"}, false},
+		{"years backwards", with(func(fx badFixture) []string { return []string{"--open-years", "2026-2020", fx.garbage} }), exitUsage, []string{"--open-years"}, false},
+		{"income year", with(func(fx badFixture) []string { return []string{"--inntektsaar", "25", fx.garbage} }), exitUsage, []string{"--inntektsaar 25"}, false},
+		{"negative body limit", with(func(fx badFixture) []string { return []string{"--max-body-size", "-1", fx.garbage} }), exitUsage, []string{"--max-body-size"}, false},
 	}
 }
 

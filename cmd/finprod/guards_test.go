@@ -85,14 +85,17 @@ var guardRows = map[string][]guardRow{
 	"finprod test":          targetGuardRows,
 	"finprod load":          targetGuardRows,
 	"finprod load capacity": targetGuardRows,
+	"finprod submit":        targetGuardRows,
 }
 
 // guardArgs are what a command needs besides its target to get as far as
 // opening it (a load run must be bounded, and within a test environment's
-// ceiling).
+// ceiling; finprod submit a leveranse to send: the service page's example,
+// which, were anything sent, would not be synthetic either).
 var guardArgs = map[string][]string{
 	"finprod load":          {"--rate", "1", "--count", "1", "--progress", "none"},
 	"finprod load capacity": {"--start", "1", "--progress", "none"},
+	"finprod submit":        {filepath.Join("..", "..", "contract", "eksempel.json")},
 }
 
 // TestGuards: every command that sends to a target refuses, with exit 2 and

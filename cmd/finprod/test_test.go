@@ -99,7 +99,7 @@ func writeTestKey(t *testing.T, path string) {
 func TestTagsThatSelectNothingAreAnError(t *testing.T) {
 	for _, c := range []struct{ tags, names string }{
 		{"@finnes-ikke", "@finnes-ikke"},
-		{"@auth &&", `an empty part before or after "&&"`},
+		{"@auth &&", `has an empty term`},
 		{"@auth && @idempotens", "selects no scenario"},
 		{"@auth or @idempotens", `"@auth or @idempotens" is not a tag`},
 	} {
