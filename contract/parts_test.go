@@ -44,7 +44,7 @@ func TestPartsAgreeWithTheWholeSchema(t *testing.T) {
 		map[string]any{"oppgaveeier": map[string]any{}}, map[string]any{"konto": 1}}
 	cases, withViolations := 0, 0
 	for _, body := range docs {
-		for k := range 60 {
+		for k := range 30 {
 			doc, err := contract.DecodeJSON(body)
 			require.NoError(t, err)
 			if k > 0 {
@@ -66,7 +66,7 @@ func TestPartsAgreeWithTheWholeSchema(t *testing.T) {
 			}
 		}
 	}
-	assert.Greater(t, cases, 400)
+	assert.Greater(t, cases, 200)
 	assert.Greater(t, withViolations, cases/2)
 }
 

@@ -42,7 +42,7 @@ func TestCheckAgreesWithTypedDecoding(t *testing.T) {
 // oppgavegiver and oppgaveoppsummering of the schema's types.
 func TestStreamAgreesWithCheck(t *testing.T) {
 	streamed := 0
-	for _, b := range mutatedBodies(t, 1500) {
+	for _, b := range mutatedBodies(t, 800) {
 		doc, dup, err := jsontree.DecodeDup([]byte(b))
 		if err != nil || dup {
 			continue
@@ -82,7 +82,7 @@ func TestStreamAgreesWithCheck(t *testing.T) {
 		}
 		streamed++
 	}
-	assert.Greater(t, streamed, 300, "the corpus must exercise the stream")
+	assert.Greater(t, streamed, 150, "the corpus must exercise the stream")
 }
 
 func TestStreamResetKeepsTheLastArray(t *testing.T) {
