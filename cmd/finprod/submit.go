@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -120,14 +119,7 @@ func runSubmit(cmd *cobra.Command, o submitOpts, args []string) error {
 		return usageErr("%v: give --resume to go on with it (nothing accepted is sent again), or --fresh to start a new delivery", err)
 	}
 	ctx := cmd.Context()
-	tgName, profile := o.target, o.profile
-	if isProfilePath(tgName) {
-		if profile != "" {
-			return usageErr("--target %s is a profile already; leave out --profile %s", tgName, profile)
-		}
-		tgName, profile = "tt02", o.target
-	}
-	tg, _, err := openTarget(ctx, acceptanceOptions{Target: tgName, Profile: profile, Getenv: os.Getenv})
+	tg, _, err := openTarget(ctx, targetChoice{Target: o.target, Profile: o.profile})
 	if err != nil {
 		return err
 	}
@@ -220,11 +212,4 @@ func printReceipt(w io.Writer, r submit.Receipt, skipped string) {
 	default:
 		fmt.Fprintf(w, "%-9s %s: %s\n", r.Status, where, r.Melding)
 	}
-}
-
-// isProfilePath: a --target value that names a profile file rather than an
-// environment.
-func isProfilePath(v string) bool {
-	ext := strings.ToLower(filepath.Ext(v))
-	return ext == ".yaml" || ext == ".yml" || strings.ContainsRune(v, os.PathSeparator)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // targetChoice is the --target and --profile pair of every command that
-// talks to a target (test, load).
+// talks to a target (test, load, submit).
 type targetChoice struct {
 	// Target is "local", "tt02" (with Profile or $FINPROD_PROFILE) or the
 	// path of a profile file.
