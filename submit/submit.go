@@ -9,9 +9,11 @@
 package submit
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -177,6 +179,11 @@ func readInputs(ctx context.Context, o Options, out chan<- item) error {
 		r := jsonstream.NewReader(in)
 		for doc := 1; ; doc++ {
 			if _, err := r.Peek(); err == io.EOF {
+				if doc == 1 {
+					// As finprod check: an input without a leveranse is a
+					// mistake, never a delivery of none.
+					return fmt.Errorf("%s %w", display, check.ErrEmpty)
+				}
 				break
 			} else if err != nil {
 				return fmt.Errorf("%s cannot be read: %w", name, err)
@@ -241,6 +248,20 @@ func (d *delivery) one(ctx context.Context, it item) error {
 		d.count(func(s *Summary) { s.Refused++ })
 		return d.write(r)
 	}
+	// The reader finds where a document ends by its brackets alone; what
+	// is not JSON inside them (or a bare word) is refused here, as the
+	// API would refuse it, and is never sent.
+	if err := json.Unmarshal(it.body, new(json.RawMessage)); err != nil {
+		line := it.line
+		var se *json.SyntaxError
+		if errors.As(err, &se) && se.Offset > 0 && se.Offset <= int64(len(it.body)) {
+			line += bytes.Count(it.body[:se.Offset-1], []byte("\n"))
+		}
+		r.Status, r.Kode = StatusRefused, string(contract.GLD008)
+		r.Melding = fmt.Sprintf("not sent: not JSON (line %d: %v); see finprod check", line, err)
+		d.count(func(s *Summary) { s.Refused++ })
+		return d.write(r)
+	}
 	h := readHead(it.body)
 	r.Oppgavegiver, r.Referanse = h.oppgavegiver, h.referanse
 	year := d.o.Inntektsaar
@@ -254,6 +275,14 @@ func (d *delivery) one(ctx context.Context, it item) error {
 		return d.write(r)
 	}
 	r.Inntektsaar = year
+	if sb := d.tg.Systembruker(h.oppgavegiver); !nineDigits(sb) {
+		// Only on --target local, where an oppgavegiver reports for
+		// itself: a profile's systembruker is checked when it is opened.
+		r.Status = StatusRefused
+		r.Melding = fmt.Sprintf("not sent: the leveranse names no oppgavegiver to report for (leveranse.oppgavegiver.organisasjonsnummer %q), and on target %s the oppgavegiver reports for itself; see finprod check", h.oppgavegiver, d.tg.Name)
+		d.count(func(s *Summary) { s.Refused++ })
+		return d.write(r)
+	}
 
 	key, accepted, takenAt := d.j.claim(r.SHA256, newKey(), fmt.Sprintf("%s document %d", it.file, it.document))
 	switch {
@@ -346,4 +375,19 @@ func newKey() string {
 		return u.String()
 	}
 	return uuid.NewString()
+}
+
+// nineDigits: the form of an organisasjonsnummer, which is all a
+// systembruker needs to ask for a token; its check digit is the API's to
+// judge.
+func nineDigits(s string) bool {
+	if len(s) != 9 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/check"
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/client/retry"
@@ -268,7 +269,8 @@ func TestRejectionsFeedbackAndWhatIsNotSent(t *testing.T) {
 	good := bodies(t, 35, 1)[0]
 	sum := bodies(t, 35, 1, "feil-sum")[0]
 	typ := bodies(t, 35, 1, "feil-type")[0]
-	file := ndjsonFile(t, dir, "lev.ndjson", good, sum, typ, []byte(`{"leveranse": {"inntektsaar": "snart"}}`), []byte(`{"cut`))
+	file := ndjsonFile(t, dir, "lev.ndjson", good, sum, typ, []byte(`{"leveranse": {"inntektsaar": "snart"}}`),
+		[]byte(`garbage`), []byte(`{"leveranse": {"inntektsaar": 2025,`+"\n"+`"oppgave" []}}`), []byte(`{"leveranse": {"inntektsaar": 2025}}`), []byte(`{"cut`))
 	out := filepath.Join(dir, "out")
 	var mu sync.Mutex
 	seen := map[int][]Receipt{}
@@ -277,7 +279,7 @@ func TestRejectionsFeedbackAndWhatIsNotSent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, s.Accepted)
 	assert.Equal(t, 1, s.Rejected)
-	assert.Equal(t, 2, s.Refused)
+	assert.Equal(t, 5, s.Refused)
 	assert.Equal(t, 1, s.Godkjent)
 	assert.Equal(t, 1, s.Avvist)
 	assert.False(t, s.OK())
@@ -293,8 +295,35 @@ func TestRejectionsFeedbackAndWhatIsNotSent(t *testing.T) {
 	assert.Equal(t, 400, last(3).HTTPStatus)
 	assert.Equal(t, StatusRefused, last(4).Status)
 	assert.Contains(t, last(4).Melding, "--inntektsaar")
+	// The reader ends a document by its brackets; what is not JSON
+	// within them, or a bare word, is refused all the same, with its line.
 	assert.Equal(t, StatusRefused, last(5).Status)
-	assert.Equal(t, string(contract.GLD008), last(5).Kode)
+	assert.Contains(t, last(5).Melding, "not JSON (line 5: invalid character 'g'")
+	assert.Equal(t, StatusRefused, last(6).Status)
+	assert.Equal(t, string(contract.GLD008), last(6).Kode)
+	assert.Contains(t, last(6).Melding, "not JSON (line 7: invalid character '['")
+	// On the local mock the oppgavegiver reports for itself: without one,
+	// there is no one to ask a token for.
+	assert.Equal(t, StatusRefused, last(7).Status)
+	assert.Contains(t, last(7).Melding, "names no oppgavegiver")
+	assert.Equal(t, StatusRefused, last(8).Status)
+	assert.Equal(t, string(contract.GLD008), last(8).Kode)
+	for doc := 4; doc <= 8; doc++ {
+		assert.Zero(t, last(doc).HTTPStatus, "document %d was never sent", doc)
+		assert.Zero(t, last(doc).Attempts, "document %d was never sent", doc)
+	}
+}
+
+// An input without a document is an error, as finprod check has it, not a
+// delivery of none.
+func TestAnEmptyInputIsAnError(t *testing.T) {
+	tg := shared(t)
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	require.NoError(t, os.WriteFile(empty, []byte(" \n"), 0o600))
+	_, err := Deliver(t.Context(), tg, Options{Inputs: []string{empty}, Dir: filepath.Join(dir, "out")})
+	require.ErrorIs(t, err, check.ErrEmpty)
+	assert.Contains(t, err.Error(), "empty.json")
 }
 
 func TestOneDeliveryAtATimePerFolder(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -57,8 +58,9 @@ Only synthetic identities are ever sent to a profile target; a leveranse with ot
 refused before it leaves (exit 2).
 
 Exit codes: 0 every leveranse accepted (and godkjent, with --wait-feedback), 1 some were
-rejected, failed or avvist, 2 bad usage, unreadable input, earlier receipts, or identities
-that are not synthetic, 3 target or credentials unreachable, 130 interrupted.`,
+rejected, failed or avvist, 2 bad usage, input that cannot be read, is empty, is not JSON
+or has no inntektsaar, earlier receipts, or identities that are not synthetic (what could be
+sent is sent, the others are not), 3 target or credentials unreachable, 130 interrupted.`,
 		Example: `  # against a running finprod mock, as a TT02 run would go (profiles/README.md)
   finprod mock &
   finprod generate --oppgaver 100 --seed 7 --out out/lev.json
@@ -118,6 +120,12 @@ func runSubmit(cmd *cobra.Command, o submitOpts, args []string) error {
 	if err := submit.CheckEarlier(dir, o.resume, o.fresh); err != nil {
 		return usageErr("%v: give --resume to go on with it (nothing accepted is sent again), or --fresh to start a new delivery", err)
 	}
+	// The receipts' folder is made before a target is opened (a mock
+	// started, a token asked for), so an --out that cannot hold it is
+	// named first.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErr("output folder %s: %v (--out)", o.out, err)
+	}
 	ctx := cmd.Context()
 	tg, _, err := openTarget(ctx, targetChoice{Target: o.target, Profile: o.profile})
 	if err != nil {
@@ -155,8 +163,8 @@ func runSubmit(cmd *cobra.Command, o submitOpts, args []string) error {
 	}
 	fmt.Fprintln(stderr, "finprod submit: "+submitSummary(sum))
 	switch {
-	case sum.NotSynthetic > 0:
-		return usageErr("%d leveranse(r) carry identities that are not synthetic and were not sent; only Tenor-synthetic data may go to a test environment", sum.NotSynthetic)
+	case sum.Refused > 0:
+		return usageErr("%s; fix the input and send it again with --resume", refusedSummary(sum))
 	case !sum.OK():
 		return failedErr("not every leveranse got through (see %s)", sum.Receipts)
 	}
@@ -181,6 +189,19 @@ func submitSummary(s submit.Summary) string {
 		parts = append(parts, fmt.Sprintf("%d retries", s.Retries))
 	}
 	return strings.Join(parts, ", ") + "; receipts in " + s.Receipts
+}
+
+// refusedSummary says why leveranser were not sent: the input's fault
+// (exit 2), whatever the others' fate.
+func refusedSummary(s submit.Summary) string {
+	var why []string
+	if n := s.Refused - s.NotSynthetic; n > 0 {
+		why = append(why, fmt.Sprintf("%d not JSON, or without an inntektsaar or oppgavegiver to send to (finprod check names what is wrong)", n))
+	}
+	if s.NotSynthetic > 0 {
+		why = append(why, fmt.Sprintf("%d with identities that are not synthetic (only Tenor-synthetic data may go to a test environment)", s.NotSynthetic))
+	}
+	return fmt.Sprintf("%d leveranse(r) were not sent: %s", s.Refused, strings.Join(why, "; "))
 }
 
 // printReceipt is one line per outcome: the "sending" receipts are for the
