@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/internal/flock"
 	"github.com/finprod/finprod/mock"
 )
 
@@ -24,6 +25,8 @@ type badFixture struct {
 	mockURL                                                 string
 	// shard is the --out folder of a real one-shard finprod load run.
 	shard string
+	// leveranse is a synthetic leveranse without findings.
+	leveranse string
 }
 
 func (fx badFixture) file(t *testing.T, name, content string) string {
@@ -80,7 +83,7 @@ const unreachable = "http://127.0.0.1:1/"
 // also gets the rows of genericBadRows.
 func badRows(t *testing.T) map[string][]badRow {
 	return map[string][]badRow{
-		"finprod test": append(targetRows(t, "test"),
+		"finprod test": append(targetRows(t, args("test")),
 			badRow{"unknown format", args("test", "--format", "fancy"), exitUsage, []string{"--format", "pretty"}, false},
 			badRow{"no concurrency", args("test", "--concurrency", "0"), exitUsage, []string{"--concurrency", "at least 1"}, false},
 			badRow{"not a number", args("test", "--concurrency", "many"), exitUsage, []string{"--concurrency", "many"}, false},
@@ -89,8 +92,9 @@ func badRows(t *testing.T) map[string][]badRow {
 			badRow{"tags that select nothing", func(fx badFixture) []string { return []string{"test", "--tags", "@finnes-ikke", "--out", fx.dir} }, exitUsage, []string{"@finnes-ikke", "no scenario"}, false},
 			badRow{"output folder is a file", func(fx badFixture) []string { return []string{"test", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
 		),
-		"finprod load":          append(targetRows(t, "load", "--rate", "1", "--count", "1", "--progress", "none"), loadRows(t)...),
-		"finprod load capacity": append(targetRows(t, "load", "capacity", "--start", "1", "--progress", "none"), capacityRows()...),
+		"finprod load":          append(targetRows(t, args("load", "--rate", "1", "--count", "1", "--progress", "none")), loadRows(t)...),
+		"finprod load capacity": append(targetRows(t, args("load", "capacity", "--start", "1", "--progress", "none")), capacityRows()...),
+		"finprod submit":        append(targetRows(t, func(fx badFixture) []string { return []string{"submit", fx.leveranse} }), submitRows(t)...),
 		"finprod load merge":    mergeRows(t),
 		"finprod run": {
 			{"output folder is a file", func(fx badFixture) []string { return []string{"run", "--out", fx.garbage} }, exitUsage, []string{"output folder", "garbage.txt"}, false},
@@ -208,22 +212,6 @@ func badRows(t *testing.T) map[string][]badRow {
 		},
 		"finprod contract validate": checkRows(t, "contract", "validate"),
 		"finprod check":             checkRows(t, "check"),
-		"finprod submit": {
-			{"no file", args("submit"), exitUsage, []string{"at least one FILE"}, false},
-			{"resume and fresh", func(fx badFixture) []string { return []string{"submit", "--resume", "--fresh", fx.garbage} }, exitUsage, []string{"--resume", "--fresh"}, false},
-			{"file missing", func(fx badFixture) []string { return []string{"submit", fx.missing} }, exitUsage, []string{"missing.yaml", "no such file"}, false},
-			{"folder without leveranser", func(fx badFixture) []string { return []string{"submit", fx.folder} }, exitUsage, []string{"adir", "no .json"}, false},
-			{"no concurrency", func(fx badFixture) []string { return []string{"submit", "--concurrency", "0", fx.garbage} }, exitUsage, []string{"--concurrency", "at least 1"}, false},
-			{"income year", func(fx badFixture) []string { return []string{"submit", "--inntektsaar", "25", fx.garbage} }, exitUsage, []string{"--inntektsaar 25"}, false},
-			{"unknown target", func(fx badFixture) []string { return []string{"submit", "--target", "nowhere", fx.garbage} }, exitUsage, []string{"--target", "local or tt02"}, false},
-			{"earlier receipts", func(fx badFixture) []string {
-				fx.runWith(t, filepath.Join("delivered", "submit"), "receipts.ndjson", `{"sha256":"x","status":"accepted"}`+"\n")
-				return []string{"submit", "--out", filepath.Join(fx.dir, "delivered"), fx.garbage}
-			}, exitUsage, []string{"earlier delivery", "--resume", "--fresh"}, false},
-			{"target does not answer", func(fx badFixture) []string {
-				return []string{"submit", "--target", fx.profile(t, "submit-nowhere.yaml", nil), "--out", fx.dir, fx.garbage}
-			}, exitUnreachable, []string{"127.0.0.1:1"}, false},
-		},
 		"finprod report": {
 			{"run folder missing", func(fx badFixture) []string { return []string{"report", "--out", fx.missing} }, exitUsage, []string{"missing.yaml", "does not exist"}, false},
 			{"run folder is a file", func(fx badFixture) []string { return []string{"report", "--out", fx.garbage} }, exitUsage, []string{"garbage.txt", "not a run folder"}, false},
@@ -265,11 +253,11 @@ func badRows(t *testing.T) map[string][]badRow {
 }
 
 // targetRows are the rows of every command that opens a target with
-// --target and --profile (test, load, load capacity); pre is the command
-// and what it needs to get as far as opening one.
-func targetRows(t *testing.T, pre ...string) []badRow {
+// --target and --profile (test, load, load capacity, submit); pre is the
+// command and what it needs to get as far as opening one.
+func targetRows(t *testing.T, pre func(fx badFixture) []string) []badRow {
 	cmd := func(extra func(fx badFixture) []string) func(badFixture) []string {
-		return func(fx badFixture) []string { return append(slices.Clone(pre), extra(fx)...) }
+		return func(fx badFixture) []string { return append(slices.Clone(pre(fx)), extra(fx)...) }
 	}
 	tt02 := func(profile func(fx badFixture) string) func(badFixture) []string {
 		return cmd(func(fx badFixture) []string {
@@ -440,6 +428,53 @@ func mergeRows(t *testing.T) []badRow {
 	}
 }
 
+// submitRows are finprod submit's own: its files, flags and receipts. The
+// rows with a file to send run against the embedded mock, which refuses
+// nothing of what they get wrong: submit itself must.
+func submitRows(t *testing.T) []badRow {
+	submit := func(f func(fx badFixture) []string) func(badFixture) []string {
+		return func(fx badFixture) []string {
+			return append([]string{"submit", "--out", filepath.Join(fx.dir, "submit-rows"), "--fresh"}, f(fx)...)
+		}
+	}
+	return []badRow{
+		{"no file", args("submit"), exitUsage, []string{"at least one FILE"}, false},
+		{"resume and fresh", func(fx badFixture) []string { return []string{"submit", "--resume", "--fresh", fx.leveranse} }, exitUsage, []string{"--resume", "--fresh"}, false},
+		{"file missing", submit(func(fx badFixture) []string { return []string{fx.missing} }), exitUsage, []string{"missing.yaml", "no such file"}, false},
+		{"folder without leveranser", submit(func(fx badFixture) []string { return []string{fx.folder} }), exitUsage, []string{"adir", "no .json"}, false},
+		{"file unreadable", submit(func(fx badFixture) []string { return []string{fx.unreadable} }), exitUsage, []string{"unreadable.yaml", "permission denied"}, true},
+		{"empty file", submit(func(fx badFixture) []string { return []string{fx.file(t, "submit-empty.json", "\n")} }), exitUsage, []string{"submit-empty.json", "empty"}, false},
+		{"not JSON", submit(func(fx badFixture) []string { return []string{fx.garbage} }), exitUsage, []string{"garbage.txt", "not JSON", "1 leveranse(r) were not sent"}, false},
+		{"not JSON inside its braces", submit(func(fx badFixture) []string {
+			return []string{fx.file(t, "submit-braces.json", `{"leveranse": {"inntektsaar": 2025, "oppgave" []}}`)}
+		}), exitUsage, []string{"submit-braces.json", "not JSON", "after object key"}, false},
+		{"no inntektsaar", submit(func(fx badFixture) []string { return []string{fx.file(t, "submit-noyear.json", `{"leveranse": {}}`)} }),
+			exitUsage, []string{"no four-digit inntektsaar", "--inntektsaar"}, false},
+		{"no oppgavegiver on the local mock", submit(func(fx badFixture) []string {
+			return []string{fx.file(t, "submit-nobody.json", `{"leveranse": {"inntektsaar": 2025}}`)}
+		}), exitUsage, []string{"names no oppgavegiver", "finprod check"}, false},
+		{"no concurrency", submit(func(fx badFixture) []string { return []string{"--concurrency", "0", fx.leveranse} }), exitUsage, []string{"--concurrency", "at least 1"}, false},
+		{"income year", submit(func(fx badFixture) []string { return []string{"--inntektsaar", "25", fx.leveranse} }), exitUsage, []string{"--inntektsaar 25"}, false},
+		{"negative retries", submit(func(fx badFixture) []string { return []string{"--retries", "-1", fx.leveranse} }), exitUsage, []string{"--retries", "0 or more"}, false},
+		{"no attempt timeout", submit(func(fx badFixture) []string { return []string{"--attempt-timeout", "0", fx.leveranse} }), exitUsage, []string{"--attempt-timeout must be positive"}, false},
+		{"negative feedback timeout", submit(func(fx badFixture) []string { return []string{"--feedback-timeout", "-1s", fx.leveranse} }), exitUsage, []string{"--feedback-timeout", "negative"}, false},
+		{"output folder is a file", func(fx badFixture) []string { return []string{"submit", "--out", fx.garbage, fx.leveranse} }, exitUsage, []string{"output folder", "garbage.txt", "--out"}, false},
+		{"earlier receipts", func(fx badFixture) []string {
+			fx.runWith(t, filepath.Join("delivered", "submit"), "receipts.ndjson", `{"sha256":"x","status":"accepted"}`+"\n")
+			return []string{"submit", "--out", filepath.Join(fx.dir, "delivered"), fx.leveranse}
+		}, exitUsage, []string{"earlier delivery", "--resume", "--fresh"}, false},
+		{"a delivery under way in the same folder", func(fx badFixture) []string {
+			d := filepath.Join(fx.dir, "busy", "submit")
+			require.NoError(t, os.MkdirAll(d, 0o755))
+			l, _, err := flock.TryLock(filepath.Join(d, ".receipts.lock"))
+			require.NoError(t, err)
+			require.NoError(t, l.Write("pid 4242\n"))
+			t.Cleanup(func() { _ = l.Unlock() })
+			return []string{"submit", "--out", filepath.Join(fx.dir, "busy"), fx.leveranse}
+		}, exitUsage, []string{"in use by another finprod submit", "pid 4242", "another --out"}, false},
+	}
+}
+
 // checkRows are finprod check's rows, under either of its names.
 func checkRows(t *testing.T, cmd ...string) []badRow {
 	with := func(f func(fx badFixture) []string) func(badFixture) []string {
@@ -456,6 +491,9 @@ func checkRows(t *testing.T, cmd ...string) []badRow {
 		{"years backwards", with(func(fx badFixture) []string { return []string{"--open-years", "2026-2020", fx.garbage} }), exitUsage, []string{"--open-years"}, false},
 		{"income year", with(func(fx badFixture) []string { return []string{"--inntektsaar", "25", fx.garbage} }), exitUsage, []string{"--inntektsaar 25"}, false},
 		{"negative body limit", with(func(fx badFixture) []string { return []string{"--max-body-size", "-1", fx.garbage} }), exitUsage, []string{"--max-body-size"}, false},
+		{"no findings listed", with(func(fx badFixture) []string { return []string{"--max-findings", "0", fx.leveranse} }), exitUsage, []string{"--max-findings must be at least 1"}, false},
+		{"years not a range", with(func(fx badFixture) []string { return []string{"--open-years", "soon", fx.leveranse} }), exitUsage, []string{`--open-years "soon"`, "FROM-TO"}, false},
+		{"one file of two not JSON", with(func(fx badFixture) []string { return []string{fx.leveranse, fx.garbage} }), exitUsage, []string{"garbage.txt", "is not JSON", "1 of 2 file(s) could not be checked"}, false},
 	}
 }
 
@@ -538,6 +576,7 @@ func TestBadInput(t *testing.T) {
 	fx.badYAML = fx.file(t, "bad.yaml", "name: x\napi: [\n")
 	fx.unreadable = fx.file(t, "unreadable.yaml", "name: x\n")
 	require.NoError(t, os.Chmod(fx.unreadable, 0))
+	fx.leveranse = fx.file(t, "lev.json", ndjson(t, 1))
 	fx.key = filepath.Join(dir, "key.pem")
 	writeTestKey(t, fx.key)
 	t.Chdir(dir) // anything a command writes by default lands here
