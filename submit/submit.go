@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -312,7 +313,13 @@ func (d *delivery) one(ctx context.Context, it item) error {
 		// again with the same key.
 		return nil
 	case errors.Is(err, target.ErrNotSynthetic):
-		r.Status, r.Melding = StatusRefused, "not sent: "+err.Error()
+		// The guard's own words, without the URL that the client, the
+		// transport and the guard each put before them.
+		msg := err.Error()
+		if i := strings.Index(msg, target.ErrNotSynthetic.Error()); i >= 0 {
+			msg = msg[i:]
+		}
+		r.Status, r.Melding = StatusRefused, "not sent: "+msg
 		d.count(func(s *Summary) { s.Refused++; s.NotSynthetic++ })
 		return d.write(r)
 	case err != nil:
