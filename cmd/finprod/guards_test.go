@@ -3,14 +3,20 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
@@ -18,6 +24,8 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/submit"
 	"github.com/finprod/finprod/target"
 )
 
@@ -182,6 +190,146 @@ func TestGuards(t *testing.T) {
 			})
 		}
 	}
+
+	// finprod submit sends a user's own files: the profile passes, so the
+	// guard that must refuse is the one in front of the API. The profile's
+	// API is a loopback server that records every request before passing
+	// it to a mock: what a row lets through shows there (and the synthetic
+	// baseline shows that it would).
+	t.Run("finprod submit/a user's file", func(t *testing.T) {
+		srv, err := mock.Start(t.Context(), mock.Config{StateDir: filepath.Join(dir, "submit-mock")})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = srv.Close() })
+		def, ok := srv.DefaultClient()
+		require.True(t, ok)
+		require.Equal(t, synthOrg, def.SystembrukerOrg, "the leveranser below report for the default client's own organisation")
+		mockURL, err := url.Parse(srv.URL())
+		require.NoError(t, err)
+		var mu sync.Mutex
+		var posted [][]byte
+		proxy := httputil.NewSingleHostReverseProxy(mockURL)
+		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			if r.Method == http.MethodPost || len(b) > 0 {
+				mu.Lock()
+				posted = append(posted, b)
+				mu.Unlock()
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			proxy.ServeHTTP(w, r)
+		}))
+		t.Cleanup(front.Close)
+		sent := func() [][]byte {
+			mu.Lock()
+			defer mu.Unlock()
+			out := posted
+			posted = nil
+			return out
+		}
+		p := filepath.Join(dir, "submit-profile.yaml")
+		require.NoError(t, os.WriteFile(p, []byte(fmt.Sprintf("api: %s\ndialogporten: %s/dialogporten/graphql\nmaskinporten:\n  issuer: %s\n  clientId: %s\n  kid: %s\n  keyFile: %s\n  systembruker: %q\noppgavegiver: %q\n",
+			front.URL, srv.URL(), def.Issuer, def.ClientID, def.KID, def.KeyFile, synthOrg, synthOrg)), 0o600))
+
+		g, err := generators.New(generators.Config{Seed: 12, Oppgaver: 2, Oppgavegiver: synthOrg, Inntektsaar: time.Now().Year() - 1})
+		require.NoError(t, err)
+		good := g.Body(0)
+		fnr := regexp.MustCompile(`"foedselsnummer":"([0-9]{11})"`).FindSubmatch(good)
+		require.NotNil(t, fnr, "the leveranse has an oppgaveeier with a fødselsnummer")
+		require.True(t, bytes.Contains(good, []byte(`"organisasjonsnummer":"`+synthOrg+`"`)))
+		// 01017012345 and 41017012345 are a fødselsnummer and a D-nummer of
+		// the ordinary ranges (month 01), not Tenor's (month + 80).
+		const realFnr, realDnr = "01017012345", "41017012345"
+		with := func(old, new string) []byte {
+			b := bytes.Replace(good, []byte(old), []byte(new), 1)
+			require.NotEqual(t, good, b, "%s is in the leveranse", old)
+			return b
+		}
+		ownFnr := `"foedselsnummer":"` + string(fnr[1]) + `"`
+		second := g.Body(1)
+
+		baseline := filepath.Join(dir, "synthetic.json")
+		require.NoError(t, os.WriteFile(baseline, good, 0o600))
+		out, code := runNoPanic(t, "submit", "--target", p, "--out", filepath.Join(dir, "submit-baseline"), baseline)
+		require.Equal(t, exitOK, code, out)
+		require.Len(t, sent(), 1, "the synthetic leveranse goes through the front to the mock")
+
+		for _, r := range []struct {
+			name string
+			docs [][]byte // the file's documents, one per line; or one file each with via "folder"
+			via  string   // "" a file, "folder" a folder of files, "stdin" standard input
+			// sent are how many leveranser go out (the synthetic ones
+			// beside the refused one); secret is what must appear in no
+			// request and no output, and want what the refusal names.
+			sent   int
+			secret string
+			want   []string
+		}{
+			{"a real oppgavegiver", [][]byte{with(`"organisasjonsnummer":"`+synthOrg+`"`, `"organisasjonsnummer":"`+realOrg+`"`)}, "", 0, "",
+				[]string{"leveranse.oppgavegiver.organisasjonsnummer", realOrg, "organisasjonsnummer is not synthetic"}},
+			{"the service page's example", [][]byte{contract.Eksempel()}, "", 0, "", []string{exampleOrgnr, "not synthetic"}},
+			{"a real fødselsnummer of an oppgaveeier", [][]byte{with(ownFnr, `"foedselsnummer":"`+realFnr+`"`)}, "", 0, realFnr,
+				[]string{"foedselsnummer", "foedselsnummer is not synthetic", "not shown"}},
+			{"a real D-nummer of an oppgaveeier", [][]byte{with(ownFnr, `"foedselsnummer":"`+realDnr+`"`)}, "", 0, realDnr, []string{"foedselsnummer is not synthetic"}},
+			{"a fødselsnummer written as a number", [][]byte{with(ownFnr, `"foedselsnummer":`+strings.TrimPrefix(realDnr, "4"))}, "", 0, strings.TrimPrefix(realDnr, "4"),
+				[]string{"foedselsnummer is not synthetic"}},
+			{"a fødselsnummer under a key in capitals", [][]byte{with(ownFnr, `"FOEDSELSNUMMER":"`+realFnr+`"`)}, "", 0, realFnr, []string{"not synthetic"}},
+			{"an organisasjonsnummer where the schema has none", [][]byte{with(`"kildesystem":`, `"organisasjonsnummer":"`+realOrg+`","kildesystem":`)}, "", 0, "",
+				[]string{"leveranse.organisasjonsnummer", realOrg}},
+			{"a real fødselsnummer in the second leveranse of NDJSON", [][]byte{second, with(ownFnr, `"foedselsnummer":"`+realFnr+`"`)}, "", 1, realFnr,
+				[]string{"#2 (line 2)", "foedselsnummer is not synthetic"}},
+			{"a real oppgavegiver in a folder's second file", [][]byte{second, with(`"organisasjonsnummer":"`+synthOrg+`"`, `"organisasjonsnummer":"`+realOrg+`"`)}, "folder", 1, "",
+				[]string{"2.json", realOrg}},
+			{"a real fødselsnummer from standard input", [][]byte{with(ownFnr, `"foedselsnummer":"`+realFnr+`"`)}, "stdin", 0, realFnr, []string{"stdin #1", "not synthetic"}},
+		} {
+			t.Run(r.name, func(t *testing.T) {
+				cases++
+				d := t.TempDir()
+				var lines []byte
+				for _, doc := range r.docs {
+					lines = append(append(lines, doc...), '\n')
+				}
+				in := filepath.Join(d, "lev.ndjson")
+				switch r.via {
+				case "folder":
+					in = filepath.Join(d, "leveranser")
+					require.NoError(t, os.Mkdir(in, 0o755))
+					for i, doc := range r.docs {
+						require.NoError(t, os.WriteFile(filepath.Join(in, fmt.Sprintf("%d.json", i+1)), doc, 0o600))
+					}
+				case "stdin":
+					in = "-"
+				default:
+					require.NoError(t, os.WriteFile(in, lines, 0o600))
+				}
+				var stdout, stderr bytes.Buffer
+				root := newRootCmd()
+				root.SetArgs([]string{"submit", "--target", p, "--out", filepath.Join(d, "out"), "--concurrency", "1", in})
+				root.SetIn(bytes.NewReader(lines))
+				root.SetOut(&stdout)
+				root.SetErr(&stderr)
+				err := root.ExecuteContext(t.Context())
+				require.Error(t, err)
+				all := stdout.String() + stderr.String() + err.Error()
+				assert.Equal(t, exitUsage, exitCodeOf(err), all)
+				for _, w := range append(r.want, "not synthetic") {
+					assert.Contains(t, all, w)
+				}
+				got := sent()
+				assert.Len(t, got, r.sent, "only the synthetic leveranser reach the API")
+				for _, b := range got {
+					for _, real := range []string{realOrg, exampleOrgnr, realFnr, realDnr, strings.TrimPrefix(realDnr, "4")} {
+						assert.NotContains(t, string(b), real, "a refused identity reached the API")
+					}
+				}
+				if r.secret != "" {
+					receipts, err := os.ReadFile(filepath.Join(d, "out", "submit", submit.ReceiptsFile))
+					require.NoError(t, err)
+					assert.NotContains(t, all+string(receipts), r.secret, "a fødselsnummer is named by where it sits, never shown")
+				}
+			})
+		}
+	})
 
 	// finprod load's leveranser are generated for the profile's (checked)
 	// oppgavegiver and vetted one by one; what its transport carries
