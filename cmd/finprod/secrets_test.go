@@ -33,6 +33,7 @@ import (
 	"github.com/finprod/finprod/generators"
 	"github.com/finprod/finprod/load"
 	"github.com/finprod/finprod/mock"
+	"github.com/finprod/finprod/submit"
 )
 
 // secretOrg is the synthetic organisation whose client and systembruker the
@@ -188,7 +189,8 @@ func (s *knownSecrets) scanTree(t *testing.T, sc *scanned, dir string) int {
 // output folders (JUnit, Cucumber JSON with its exchanges, reports and
 // their history, downloaded documents, generated files, load runs'
 // results.bin, latency.hdr and summary.json, passing, failing, merged and
-// of a capacity search). Zero hits. Every command that sends to a target
+// of a capacity search; submit's receipts and feedback documents, passing
+// and failing). Zero hits. Every command that sends to a target
 // must be among the runs. (`finprod run`, which takes no secrets of the
 // user's, is scanned for any token or key by TestRunSubmitsAndReplaysExample.)
 func TestSecretsStaySecret(t *testing.T) {
@@ -250,6 +252,16 @@ func TestSecretsStaySecret(t *testing.T) {
 	gql := srv.URL() + "/dialogporten/graphql"
 	kvittering := srv.Forsendelser(mock.ForsendelseFilter{})[0]
 	tags := "@auth,@feilformat,@dialogporten && ~@A-PATH && ~@A-SYNTETISK"
+	// A user's own leveranser for finprod submit: two the secrets'
+	// organisation may report; and one for an oppgavegiver it has no access
+	// to beside one whose feedback is avvist (its feedback document saved).
+	leveranser := func(seed uint64, oppgavegiver string, defects ...string) []byte {
+		g, err := generators.New(generators.Config{Seed: seed, Oppgaver: 2, Oppgavegiver: oppgavegiver, Inntektsaar: year, Defects: defects})
+		require.NoError(t, err)
+		return append(g.Body(0), '\n')
+	}
+	ownFile := write("egne.ndjson", string(leveranser(6, secretOrg))+string(leveranser(7, secretOrg)))
+	failFile := write("feil.ndjson", string(leveranser(8, "310000000"))+string(leveranser(9, secretOrg, "feil-sum")))
 
 	type run struct {
 		name string
@@ -282,6 +294,10 @@ func TestSecretsStaySecret(t *testing.T) {
 		{"load merge of the shards", []string{"load", "merge", "--out", "out/merged", "out/shard-0", "out/shard-1"}, nil, true},
 		{"load capacity through a profile with the key", []string{"load", "capacity", "--target", profile("c-key.yaml", keyCreds, secretOrg), "--start", "50", "--max-rate", "100",
 			"--stage", "200ms", "--slo", "p99<5s,success>=99%", "--progress", "lines", "--out", "out/capacity"}, nil, true},
+		{"submit through a profile with the key, to its feedback", []string{"submit", "--target", profile("s-key.yaml", keyCreds, secretOrg), "--wait-feedback", "--out", "out/submit-key", ownFile}, nil, true},
+		{"submit through a profile with PKCS#12, to its feedback", []string{"submit", "--target", profile("s-p12.yaml", p12Creds, secretOrg), "--wait-feedback", "--out", "out/submit-p12", ownFile}, nil, true},
+		{"submit failing (no access to one oppgavegiver, the other's feedback avvist)", []string{"submit", "--target", profile("s-fail.yaml", keyCreds, secretOrg), "--wait-feedback", "--out", "out/submit-fail", failFile}, nil, false},
+		{"submit with the password wrong", []string{"submit", "--target", profile("s-wrong.yaml", strings.Replace(p12Creds, pwEnv, wrongEnv, 1), secretOrg), "--out", "out/submit-wrong", ownFile}, nil, false},
 		{"generate", []string{"generate", "--oppgaver", "3", "--out", "out/generate/lev.json"}, nil, true},
 		{"contract validate", []string{"contract", "validate", docFile}, nil, true},
 	}
@@ -334,6 +350,19 @@ func TestSecretsStaySecret(t *testing.T) {
 			assert.FileExists(t, filepath.Join(base, d, "load", f))
 		}
 	}
+	// The submit runs' receipts and feedback documents are among them: a
+	// passing run's, and a failing one's (the API's refusal and an avvist
+	// feedback, both kept).
+	for _, d := range []string{"out/submit-key", "out/submit-p12", "out/submit-fail"} {
+		assert.FileExists(t, filepath.Join(base, d, "submit", submit.ReceiptsFile))
+		feedback, err := filepath.Glob(filepath.Join(base, d, "submit", "feedback", "*", "*"))
+		require.NoError(t, err)
+		assert.NotEmpty(t, feedback, "%s has its feedback documents", d)
+	}
+	receipts, err := os.ReadFile(filepath.Join(base, "out/submit-fail/submit", submit.ReceiptsFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(receipts), `"status":"rejected"`)
+	assert.Contains(t, string(receipts), `"feedback":"`+contract.TilbakemeldingAvvist+`"`)
 	files := sec.scanTree(t, &sc, base)
 	assert.Positive(t, files)
 	t.Logf("%d outputs (%d files, %d base64 pieces inside them decoded), %d bytes scanned for %d secret forms, any token and any private key: %d hits",
