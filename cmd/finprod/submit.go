@@ -55,7 +55,8 @@ Targets:
   tt02     a test environment described by --profile or $FINPROD_PROFILE
   FILE     a profile file, e.g. profiles/mock.yaml for a running 'finprod mock'
 Only synthetic identities are ever sent to a profile target; a leveranse with others is
-refused before it leaves (exit 2).
+refused before it leaves (exit 2). Production hosts (skatteetaten.no, maskinporten.no,
+platform.altinn.no), in a profile or the environment, are refused outright.
 
 Exit codes: 0 every leveranse accepted (and godkjent, with --wait-feedback), 1 some were
 rejected, failed or avvist, 2 bad usage, input that cannot be read, is empty, is not JSON

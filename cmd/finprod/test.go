@@ -71,7 +71,7 @@ reports are written whole, and the exit code is 130. A second Ctrl-C ends it at 
 Examples:
   finprod test
   finprod test --tags @idempotens --format pretty
-  finprod test --target tt02 --profile profiles/mock.yaml   # a TT02 dry run against finprod mock (profiles/README.md)
+  finprod test --target profiles/mock.yaml                 # a TT02 dry run against finprod mock (profiles/README.md)
   finprod test --target tt02 --profile profiles/tt02.yaml --concurrency 2
   finprod test --tags "@antakelse" --target tt02 --profile profiles/tt02.yaml
 
