@@ -3,15 +3,29 @@ GO      ?= go
 OUT     ?= out
 PKGS    ?= ./...
 
-.PHONY: run test test-deps build lint bench bench-mock bench-generate bench-load clean
+.PHONY: run test test-deps build lint bench bench-mock bench-generate bench-load clean fuzz fuzz-short
 
 ## run: the main job against the embedded local mock (no credentials, no network)
 run:
 	$(GO) run ./cmd/finprod run --out $(OUT)
 
-## test: formatting, vet and staticcheck, then every test with the race detector
+## test: formatting, vet and staticcheck, then every test with the race detector (which runs
+## every fuzz target's seed corpus); on CI (CI set) also every fuzz target for FUZZTIME_SHORT
 test: lint test-deps
 	$(GO) test -race -count=1 $(PKGS)
+ifneq ($(CI),)
+	@$(MAKE) --no-print-directory fuzz-short
+endif
+
+## fuzz: every native fuzz target for FUZZTIME each (default 1m), one after another (docs/fuzzing.md)
+FUZZTIME       ?= 1m
+FUZZTIME_SHORT ?= 10s
+fuzz:
+	FUZZTIME=$(FUZZTIME) bash .ci/fuzz.sh
+
+## fuzz-short: every fuzz target for FUZZTIME_SHORT (10s) each, the budget CI affords
+fuzz-short:
+	FUZZTIME=$(FUZZTIME_SHORT) bash .ci/fuzz.sh
 
 ## test-deps: the Debian packages tests use (chromium for the report's browser test, xmllint), when missing
 test-deps:
