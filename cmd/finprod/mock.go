@@ -23,16 +23,19 @@ const mockGCPercent = 400
 const defaultMockListen = "127.0.0.1:8080"
 
 type mockFlags struct {
-	listen, configFile, openapi string
-	latency                     time.Duration
-	latencyRange                string
-	failShare, dropShare        float64
-	seed                        uint64
-	openYears, businessRules    string
-	systembruker                string
-	discardDocuments, quiet     bool
-	stateDir                    string
-	feedbackDelay               time.Duration
+	listen, configFile, openapi  string
+	latency                      time.Duration
+	latencyRange                 string
+	failShare, dropShare         float64
+	resetShare, emptyShare       float64
+	malformedShare, trickleShare float64
+	trickle                      time.Duration
+	seed                         uint64
+	openYears, businessRules     string
+	systembruker                 string
+	discardDocuments, quiet      bool
+	stateDir                     string
+	feedbackDelay                time.Duration
 }
 
 func newMockCmd() *cobra.Command {
@@ -54,6 +57,7 @@ configured clients a default Maskinporten client is created and its key written 
 --state-dir. Flags override the config file. See docs/mock.md.`,
 		Example: `  finprod mock
   finprod mock --listen 127.0.0.1:9000 --latency-range 5ms-50ms --fail-share 0.05
+  finprod mock --reset-share 0.05 --empty-share 0.05 --malformed-chunk-share 0.05 --trickle-share 0.05 --trickle 3s
   finprod mock --config mock.yaml --openapi swaggerhub-export.yaml --business-rules sync`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -97,6 +101,11 @@ configured clients a default Maskinporten client is created and its key written 
 	fl.StringVar(&f.latencyRange, "latency-range", "", "further random latency MIN-MAX, e.g. 5ms-50ms")
 	fl.Float64Var(&f.failShare, "fail-share", 0, "share (0..1) of API requests answered 500 GLD_023/GLD_1053")
 	fl.Float64Var(&f.dropShare, "drop-share", 0, "share (0..1) of submissions processed and then dropped without an answer")
+	fl.Float64Var(&f.resetShare, "reset-share", 0, "share (0..1) of API requests processed and then answered with a TCP reset (connection reset by peer)")
+	fl.Float64Var(&f.emptyShare, "empty-share", 0, "share (0..1) of API requests answered with an empty response: read, not processed, connection closed")
+	fl.Float64Var(&f.malformedShare, "malformed-chunk-share", 0, "share (0..1) of API requests processed and answered with a malformed chunk after the headers")
+	fl.Float64Var(&f.trickleShare, "trickle-share", 0, "share (0..1) of API requests processed and answered with a body that trickles over --trickle")
+	fl.DurationVar(&f.trickle, "trickle", 0, "how long a trickled body takes, first byte to last (default 2s)")
 	fl.Uint64Var(&f.seed, "seed", 0, "seed for the fault shares (0: from the clock)")
 	fl.StringVar(&f.openYears, "open-years", "", "income years that may be reported, FROM-TO (default: this year and the three before)")
 	fl.StringVar(&f.businessRules, "business-rules", "", "async (default: sums and check digits in the feedback) or sync (400 GLD_010 at once)")
@@ -150,6 +159,19 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	}
 	if set("drop-share") {
 		faults.DropShare = f.dropShare
+	}
+	for _, sf := range []struct {
+		flag string
+		dst  *float64
+		v    float64
+	}{{"reset-share", &faults.ResetShare, f.resetShare}, {"empty-share", &faults.EmptyShare, f.emptyShare},
+		{"malformed-chunk-share", &faults.MalformedChunkShare, f.malformedShare}, {"trickle-share", &faults.TrickleShare, f.trickleShare}} {
+		if set(sf.flag) {
+			*sf.dst = sf.v
+		}
+	}
+	if set("trickle") {
+		faults.Trickle = mock.Duration(f.trickle)
 	}
 	if set("seed") {
 		faults.Seed = f.seed

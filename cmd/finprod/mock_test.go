@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -82,6 +83,7 @@ func TestMockRefusesBadFlags(t *testing.T) {
 		{"bad drop share", []string{"mock", "--listen", "127.0.0.1:0", "--drop-share", "-0.1"}, "--drop-share -0.1"},
 		{"negative latency", []string{"mock", "--latency", "-5ms"}, "--latency -5ms"},
 		{"negative feedback delay", []string{"mock", "--feedback-delay", "-1s"}, "--feedback-delay -1s"},
+		{"socket shares over 1", []string{"mock", "--listen", "127.0.0.1:0", "--reset-share", "0.7", "--trickle-share", "0.7"}, "add up to 1.4"},
 		{"bad years", []string{"mock", "--open-years", "soon"}, "--open-years"},
 		{"bad rules", []string{"mock", "--listen", "127.0.0.1:0", "--business-rules", "later"}, `--business-rules "later": use async or sync`},
 		{"unknown flag", []string{"mock", "--lisen", "127.0.0.1:0"}, "lisen"},
@@ -201,4 +203,23 @@ func TestASecondMockKeepsOutOfTheFirstOnesFolder(t *testing.T) {
 	done <- nil // for the cleanup
 	base2, _, _, _ := startMockCmd(t, "--state-dir", state)
 	assert.NotEmpty(t, base2, "once the first has stopped, the folder is free")
+}
+
+// The socket-level faults come from their flags, over what the config file
+// says, and show in GET /admin/faults.
+func TestMockSocketFaultFlags(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "mock.yaml")
+	require.NoError(t, os.WriteFile(cfg, []byte("api:\n  faults: {resetShare: 0.5, trickle: 9s}\n"), 0o600))
+	base, _, _, _ := startMockCmd(t, "--state-dir", t.TempDir(), "--config", cfg,
+		"--reset-share", "0.1", "--empty-share", "0.2", "--malformed-chunk-share", "0.3", "--trickle-share", "0.05", "--trickle", "700ms")
+	resp, err := http.Get(base + "/admin/faults")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var got map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	assert.Equal(t, 0.1, got["resetShare"], "the flag wins over the config")
+	assert.Equal(t, 0.2, got["emptyShare"])
+	assert.Equal(t, 0.3, got["malformedChunkShare"])
+	assert.Equal(t, 0.05, got["trickleShare"])
+	assert.Equal(t, "700ms", got["trickle"])
 }

@@ -148,10 +148,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			methodNotAllowed(w, http.MethodPost)
 			return
 		}
-		if !h.injectFaults(w, r) {
-			return
-		}
-		h.submit(w, r, rest)
+		h.withFaults(w, r, func(w http.ResponseWriter) { h.submit(w, r, rest) })
 		return
 	}
 	if prefix, doc, ok := contract.ParseDokumentPath(r.URL.Path); ok && prefix == "" {
@@ -159,10 +156,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			methodNotAllowed(w, http.MethodGet+", "+http.MethodHead)
 			return
 		}
-		if !h.injectFaults(w, r) {
-			return
-		}
-		h.document(w, r, doc)
+		h.withFaults(w, r, func(w http.ResponseWriter) { h.document(w, r, doc) })
 		return
 	}
 	writeFeil(w, contract.GLD1023)

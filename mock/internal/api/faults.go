@@ -42,6 +42,28 @@ type Faults struct {
 	// DropShare (0..1) of submissions are processed and stored, and then the
 	// connection is closed without a response.
 	DropShare float64 `json:"dropShare" yaml:"dropShare"`
+
+	// The socket-level faults (socketfaults.go), at most one per request,
+	// drawn together: their shares add up to at most 1.
+	//
+	// ResetShare (0..1) of API requests are processed, and then the
+	// connection is reset (TCP RST) instead of answered.
+	ResetShare float64 `json:"resetShare" yaml:"resetShare"`
+	// EmptyShare (0..1) of API requests get an empty response: the request
+	// is read, nothing is processed, and the connection is closed without a
+	// byte written.
+	EmptyShare float64 `json:"emptyShare" yaml:"emptyShare"`
+	// MalformedChunkShare (0..1) of API requests are processed, and the
+	// answer's status line and headers go out with the first part of its
+	// body as a chunk, followed by a chunk header that is not one; then the
+	// connection is closed.
+	MalformedChunkShare float64 `json:"malformedChunkShare" yaml:"malformedChunkShare"`
+	// TrickleShare (0..1) of API requests are processed, and the answer's
+	// body goes out a few bytes at a time over Trickle.
+	TrickleShare float64 `json:"trickleShare" yaml:"trickleShare"`
+	// Trickle is how long a trickled body takes from its first byte to its
+	// last; DefaultTrickle when zero.
+	Trickle Duration `json:"trickle,omitempty" yaml:"trickle"`
 	// Seed makes the shares reproducible; 0 seeds from the clock. Setting
 	// faults with a non-zero seed restarts the sequence.
 	Seed uint64 `json:"seed,omitempty" yaml:"seed"`
@@ -63,11 +85,27 @@ func (f Faults) Validate() error {
 	if f.DropShare < 0 || f.DropShare > 1 {
 		errs = append(errs, fmt.Errorf("faults: dropShare %g is outside 0..1", f.DropShare))
 	}
+	socket := 0.0
+	for _, s := range []struct {
+		name  string
+		share float64
+	}{{"resetShare", f.ResetShare}, {"emptyShare", f.EmptyShare}, {"malformedChunkShare", f.MalformedChunkShare}, {"trickleShare", f.TrickleShare}} {
+		if s.share < 0 || s.share > 1 {
+			errs = append(errs, fmt.Errorf("faults: %s %g is outside 0..1", s.name, s.share))
+		}
+		socket += s.share
+	}
+	if socket > 1+1e-9 {
+		errs = append(errs, fmt.Errorf("faults: resetShare, emptyShare, malformedChunkShare and trickleShare add up to %g; a request meets at most one of them, so at most 1", socket))
+	}
+	if f.Trickle < 0 {
+		errs = append(errs, errors.New("faults: trickle must not be negative"))
+	}
 	return errors.Join(errs...)
 }
 
 func (f Faults) active() bool {
-	return f.Latency > 0 || f.LatencyMax > 0 || f.FailShare > 0 || f.DropShare > 0
+	return f.Latency > 0 || f.LatencyMax > 0 || f.FailShare > 0 || f.DropShare > 0 || f.socketActive()
 }
 
 // faultState holds the faults in force and the server's own random source,
@@ -122,12 +160,14 @@ func (s *faultState) delay(f Faults) time.Duration {
 	return d
 }
 
-// injectFaults applies latency and the failure share; false means it has
-// answered (or the client went away) and the request must stop here.
-func (h *Handler) injectFaults(w http.ResponseWriter, r *http.Request) bool {
+// withFaults serves one API request through the faults in force: latency,
+// then the failure share, then at most one socket-level fault on the way
+// back. serve writes the request's answer to the writer it is given.
+func (h *Handler) withFaults(w http.ResponseWriter, r *http.Request, serve func(http.ResponseWriter)) {
 	f := h.faults.cur.Load()
 	if !f.active() {
-		return true
+		serve(w)
+		return
 	}
 	if d := h.faults.delay(*f); d > 0 {
 		t := time.NewTimer(d)
@@ -135,14 +175,28 @@ func (h *Handler) injectFaults(w http.ResponseWriter, r *http.Request) bool {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return false
+			return
 		}
 	}
-	if f.FailShare > 0 && h.faults.float() < f.FailShare {
-		writeFeil(w, contract.GLD1053)
-		return false
+	sf := h.faults.socketFault(*f)
+	if sf == socketEmpty {
+		hangUp(w, r)
+		return
 	}
-	return true
+	out := w
+	var c *capture
+	if sf != socketNone {
+		c = newCapture()
+		out = c
+	}
+	if f.FailShare > 0 && h.faults.float() < f.FailShare {
+		writeFeil(out, contract.GLD1053)
+	} else {
+		serve(out)
+	}
+	if c != nil {
+		c.deliver(w, r, sf, f.trickle())
+	}
 }
 
 // shouldDrop decides, after a submission was processed, whether to lose the
