@@ -7,21 +7,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+	"github.com/finprod/finprod/internal/sqlitefile"
 )
 
-// applicationID marks a SQLite file as a finprod history ("fprd").
-const applicationID = 0x66707264
-
-// migrations are the history's schema versions, in order; migrations[i]
-// takes a database from version i to i+1. A released migration is never
-// changed: a new need is a new migration.
-var migrations = []string{
-	// 1: the acceptance suite's figures.
-	`CREATE TABLE runs (
+// historySchema is the history's SQLite schema ("fprd" marks the file).
+var historySchema = sqlitefile.Schema{
+	Kind: "history", Owner: "finprod's history", Flag: "--history", ApplicationID: 0x66707264,
+	Migrations: []string{
+		// 1: the acceptance suite's figures.
+		`CREATE TABLE runs (
 		id            INTEGER PRIMARY KEY,
 		key           TEXT NOT NULL UNIQUE,
 		started       TEXT NOT NULL,
@@ -35,13 +31,14 @@ var migrations = []string{
 		recorded      TEXT NOT NULL
 	);
 	CREATE INDEX runs_target_started ON runs (target, started);`,
-	// 2: the load run's figures.
-	`ALTER TABLE runs ADD COLUMN p99_ms REAL;
+		// 2: the load run's figures.
+		`ALTER TABLE runs ADD COLUMN p99_ms REAL;
 	ALTER TABLE runs ADD COLUMN max_rate REAL;`,
+	},
 }
 
 // SchemaVersion is the history schema this finprod writes.
-func SchemaVersion() int { return len(migrations) }
+func SchemaVersion() int { return len(historySchema.Migrations) }
 
 // History is the SQLite database of runs (default out/history.db).
 type History struct {
@@ -62,66 +59,13 @@ func OpenHistory(ctx context.Context, path string) (*History, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	db, from, err := sqlitefile.Open(ctx, path, "_pragma=busy_timeout(5000)", historySchema)
 	if err != nil {
-		return nil, fmt.Errorf("history %s: %w", path, err)
+		return nil, err
 	}
 	// One connection: the history is small, and SQLite serialises writers.
 	db.SetMaxOpenConns(1)
-	h := &History{db: db, path: path}
-	if err := h.migrate(ctx); err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return h, nil
-}
-
-func (h *History) migrate(ctx context.Context) error {
-	var version, app int
-	if err := h.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		if strings.Contains(err.Error(), "not a database") {
-			return fmt.Errorf("history %s is not a SQLite database: give --history a new file, or move this one away", h.path)
-		}
-		return fmt.Errorf("history %s: %w", h.path, err)
-	}
-	if err := h.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&app); err != nil {
-		return fmt.Errorf("history %s: %w", h.path, err)
-	}
-	var tables int
-	if err := h.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Scan(&tables); err != nil {
-		return fmt.Errorf("history %s: %w", h.path, err)
-	}
-	switch {
-	case app == 0 && version == 0 && tables == 0:
-		// A new (or empty) file.
-	case app != applicationID:
-		return fmt.Errorf("history %s is a SQLite database, but not finprod's history: give --history another file", h.path)
-	case version > len(migrations):
-		return fmt.Errorf("history %s has schema version %d, written by a newer finprod; this finprod knows versions up to %d: use the newer finprod, or another --history file", h.path, version, len(migrations))
-	}
-	h.From = version
-	for v := version; v < len(migrations); v++ {
-		if err := h.apply(ctx, v); err != nil {
-			return fmt.Errorf("history %s: upgrade from schema version %d to %d: %w (the file is unchanged)", h.path, v, v+1, err)
-		}
-	}
-	return nil
-}
-
-func (h *History) apply(ctx context.Context, v int) error {
-	tx, err := h.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-		return err
-	}
-	// PRAGMAs take no parameters; both values are this package's integers.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = %d", applicationID, v+1)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return &History{db: db, path: path, From: from}, nil
 }
 
 // Path is the database's file.
