@@ -149,6 +149,10 @@ func (s *Server) MaskinportenIssuer() string { return s.maskinporten.IssuerURL()
 // MaskinportenTokenURL is the local Maskinporten's token endpoint.
 func (s *Server) MaskinportenTokenURL() string { return s.maskinporten.TokenURL() }
 
+// StoreFile is the SQLite file the mock keeps its state in; empty when it
+// lives in memory only.
+func (s *Server) StoreFile() string { return s.cfg.Store }
+
 // ContractSource names the OpenAPI document the API validates against.
 func (s *Server) ContractSource() string { return s.contract.Source() }
 

@@ -44,6 +44,11 @@ type Config struct {
 	// StateDir receives files the mock makes for its user: the default
 	// Maskinporten client's private key and client YAML. Empty: none written.
 	StateDir string `yaml:"stateDir"`
+	// Store names a SQLite file that keeps the mock's state (forsendelser,
+	// dialogs, documents, idempotency records and their answers) across
+	// restarts, even a killed process; relative to the config file when
+	// loaded by LoadConfig. Empty: the state lives in memory only.
+	Store string `yaml:"store"`
 
 	// Contract, when set, is used instead of OpenAPI or the embedded document.
 	Contract *contract.Contract `yaml:"-"`
@@ -61,7 +66,7 @@ func LoadConfig(path string) (Config, error) {
 		return Config{}, err
 	}
 	dir := filepath.Dir(path)
-	yamlfile.Relative(dir, &c.OpenAPI)
+	yamlfile.Relative(dir, &c.OpenAPI, &c.Store)
 	c.Maskinporten.ResolvePaths(dir)
 	if err := c.Validate(); err != nil {
 		return Config{}, fmt.Errorf("mock config %s: %w", path, err)

@@ -154,7 +154,16 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 	s.verifier = tokens.NewVerifier(s.issuer.URL(), s.issuer.KeySet(), cfg.Now)
-	s.store = store.New(store.WithClock(cfg.Now))
+	if cfg.Store == "" {
+		s.store = store.New(store.WithClock(cfg.Now))
+	} else if s.store, err = store.Open(ctx, cfg.Store, store.WithClock(cfg.Now)); err != nil {
+		return fail(err)
+	}
+	failBeforeStore := fail
+	fail = func(err error) (*Server, error) {
+		_ = s.store.Close()
+		return failBeforeStore(err)
+	}
 	s.api, err = api.New(cfg.API, api.Deps{Contract: ct, Store: s.store, Verifier: s.verifier, Access: rules, Now: cfg.Now})
 	if err != nil {
 		return fail(err)
@@ -260,6 +269,9 @@ func (s *Server) Close() error {
 		<-s.done
 		if err := s.dialogporten.Close(); err != nil && s.closeErr == nil {
 			s.closeErr = fmt.Errorf("mock: close dialogporten: %w", err)
+		}
+		if err := s.store.Close(); err != nil && s.closeErr == nil {
+			s.closeErr = fmt.Errorf("mock: %w", err)
 		}
 		_ = s.stateLock.Unlock()
 	})

@@ -34,7 +34,7 @@ type mockFlags struct {
 	openYears, businessRules     string
 	systembruker                 string
 	discardDocuments, quiet      bool
-	stateDir                     string
+	stateDir, store              string
 	feedbackDelay                time.Duration
 }
 
@@ -54,9 +54,13 @@ token endpoint that verifies JWT-bearer grants like the real one) and a local Di
 GraphQL endpoint at /dialogporten/graphql, where each accepted submission shows up as a
 SUBMISSION transmission and, after --feedback-delay, Skatteetaten's feedback. Without
 configured clients a default Maskinporten client is created and its key written under
---state-dir. Flags override the config file. See docs/mock.md.`,
+--state-dir. With --store the state (forsendelser, dialogs, documents, idempotency records and
+their answers) is kept in a SQLite file: a mock started again on the file, even after kill -9,
+has lost nothing it answered, and replays give the same answers byte for byte. Flags override
+the config file. See docs/mock.md.`,
 		Example: `  finprod mock
   finprod mock --listen 127.0.0.1:9000 --latency-range 5ms-50ms --fail-share 0.05
+  finprod mock --store out/mock/store.db           # state survives a restart, even kill -9
   finprod mock --reset-share 0.05 --empty-share 0.05 --malformed-chunk-share 0.05 --trickle-share 0.05 --trickle 3s
   finprod mock --config mock.yaml --openapi swaggerhub-export.yaml --business-rules sync`,
 		Args: cobra.NoArgs,
@@ -82,6 +86,9 @@ configured clients a default Maskinporten client is created and its key written 
 				fmt.Fprintf(w, "  %s\t%s\n", e.Name, e.URL)
 			}
 			_ = w.Flush()
+			if file := s.StoreFile(); file != "" {
+				fmt.Fprintf(out, "State kept in %s (%d forsendelser read back from it).\n", file, s.Count())
+			}
 			if d, ok := s.DefaultClient(); ok && d.ConfigFile != "" {
 				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, %s):\n", d.ClientID, d.SystembrukerOrg, reportsFor(s.Access(), d.SystembrukerOrg))
 				fmt.Fprintf(out, "  client file  %s\n  private key  %s\n", d.ConfigFile, d.KeyFile)
@@ -113,6 +120,7 @@ configured clients a default Maskinporten client is created and its key written 
 	fl.BoolVar(&f.discardDocuments, "discard-documents", false, "keep no document bodies (long load runs)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no request log")
 	fl.StringVar(&f.stateDir, "state-dir", "out/mock", "folder for the default Maskinporten client's key and client YAML")
+	fl.StringVar(&f.store, "store", "", "keep the mock's state in this SQLite file, across restarts and kills (default: in memory)")
 	fl.DurationVar(&f.feedbackDelay, "feedback-delay", mock.DefaultFeedbackDelay, "time until Dialogporten shows the feedback of a submission (0: at once)")
 	return cmd
 }
@@ -188,6 +196,9 @@ func (f *mockFlags) config(cmd *cobra.Command) (mock.Config, error) {
 	}
 	if set("systembruker") {
 		cfg.API.Systembruker = f.systembruker
+	}
+	if set("store") {
+		cfg.Store = f.store
 	}
 	if set("state-dir") || cfg.StateDir == "" {
 		cfg.StateDir = f.stateDir

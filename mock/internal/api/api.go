@@ -107,7 +107,7 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	}
 	return &Handler{
 		cfg: cfg, contract: d.Contract, store: d.Store, verifier: d.Verifier, access: d.Access, now: d.Now,
-		faults: newFaultState(cfg.Faults), idem: newIdempotency(),
+		faults: newFaultState(cfg.Faults), idem: newIdempotency(d.Store),
 	}, nil
 }
 

@@ -3,84 +3,88 @@ package api
 import (
 	"context"
 	"sync"
+
+	"github.com/finprod/finprod/mock/internal/store"
 )
 
 // idemKey scopes an idempotencyKey to the systembruker that used it
 // (ASSUMPTION A-IDEMPOTENS), so two vendors can never collide.
-type idemKey struct {
-	systembruker string
-	key          string
-}
+type idemKey = store.IdemKey
 
-// idemEntry is one key's record. done closes when the first request with
-// the key has finished; resp is then set if it succeeded.
+// idemEntry is a request with a key that is being processed; done closes
+// when it has finished, successfully or not.
 type idemEntry struct {
 	hash [32]byte
 	done chan struct{}
-	resp *response
 }
 
-// idempotency remembers successful answers per key and coalesces requests
-// that arrive while the first one with their key is still in flight.
+// idempotency coalesces requests that arrive while the first one with
+// their key is still in flight. The answers of requests that succeeded are
+// the store's (store.AcceptIdempotent), which keeps them with the
+// forsendelse, in its file too when it has one.
 type idempotency struct {
-	mu sync.Mutex
-	m  map[idemKey]*idemEntry
+	store    *store.Store
+	mu       sync.Mutex
+	inFlight map[idemKey]*idemEntry
 }
 
-func newIdempotency() *idempotency { return &idempotency{m: map[idemKey]*idemEntry{}} }
+func newIdempotency(st *store.Store) *idempotency {
+	return &idempotency{store: st, inFlight: map[idemKey]*idemEntry{}}
+}
 
 // claimResult says what a request with a key must do.
 type claimResult int
 
 const (
-	// claimOwner: process the request, then complete or release the entry.
+	// claimOwner: process the request, then call done.
 	claimOwner claimResult = iota
-	// claimReplay: answer with entry.resp.
+	// claimReplay: answer with the stored answer.
 	claimReplay
 	// claimConflict: the key was used with another body (GLD_019).
 	claimConflict
 )
 
 // claim blocks while another request with the same key and body is in
-// flight, so a duplicate never gets processed twice.
-func (s *idempotency) claim(ctx context.Context, k idemKey, hash [32]byte) (*idemEntry, claimResult, error) {
+// flight, so a duplicate never gets processed twice. A key whose request
+// succeeded is answered from the store: an in-flight entry is only let go
+// after the store has the answer, so a request that finds none in flight
+// finds the answer, if there is one.
+func (s *idempotency) claim(ctx context.Context, k idemKey, hash [32]byte) (*idemEntry, store.Answer, claimResult, error) {
 	for {
 		s.mu.Lock()
-		e, ok := s.m[k]
-		if !ok {
+		e, inFlight := s.inFlight[k]
+		if !inFlight {
+			if h, a, ok := s.store.Answer(k); ok {
+				s.mu.Unlock()
+				if h != hash {
+					return nil, store.Answer{}, claimConflict, nil
+				}
+				return nil, a, claimReplay, nil
+			}
 			e = &idemEntry{hash: hash, done: make(chan struct{})}
-			s.m[k] = e
+			s.inFlight[k] = e
 			s.mu.Unlock()
-			return e, claimOwner, nil
+			return e, store.Answer{}, claimOwner, nil
 		}
 		s.mu.Unlock()
 		if e.hash != hash {
-			return e, claimConflict, nil
+			return nil, store.Answer{}, claimConflict, nil
 		}
 		select {
 		case <-e.done:
+			// Succeeded (the store answers) or failed and let the key go
+			// (this request may own it): ask again.
 		case <-ctx.Done():
-			return nil, 0, ctx.Err()
+			return nil, store.Answer{}, 0, ctx.Err()
 		}
-		if e.resp != nil {
-			return e, claimReplay, nil
-		}
-		// The first request failed and let the key go: try to own it.
 	}
 }
 
-// complete keeps a successful answer for replays.
-func (s *idempotency) complete(e *idemEntry, r response) {
-	e.resp = &r
-	close(e.done)
-}
-
-// release forgets a key whose request did not succeed, so the caller may
-// correct the body and use the key again.
-func (s *idempotency) release(k idemKey, e *idemEntry) {
+// done ends the owner's claim: the waiting requests ask the store again.
+func (s *idempotency) done(k idemKey, e *idemEntry) {
 	s.mu.Lock()
-	if s.m[k] == e {
-		delete(s.m, k)
+	if s.inFlight[k] == e {
+		delete(s.inFlight, k)
 	}
 	s.mu.Unlock()
 	close(e.done)
@@ -88,6 +92,6 @@ func (s *idempotency) release(k idemKey, e *idemEntry) {
 
 func (s *idempotency) reset() {
 	s.mu.Lock()
-	s.m = map[idemKey]*idemEntry{}
+	s.inFlight = map[idemKey]*idemEntry{}
 	s.mu.Unlock()
 }

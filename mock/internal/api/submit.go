@@ -82,8 +82,9 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 		return
 	}
 
-	k := idemKey{systembruker: systembruker, key: key}
-	entry, claim, err := h.idem.claim(r.Context(), k, sha256.Sum256(body))
+	k := idemKey{Systembruker: systembruker, Key: key}
+	hash := sha256.Sum256(body)
+	entry, stored, claim, err := h.idem.claim(r.Context(), k, hash)
 	if err != nil {
 		return
 	}
@@ -94,26 +95,14 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 		})
 		return
 	case claimReplay:
-		entry.resp.write(w)
+		response{status: stored.Status, korrelasjonsid: stored.Korrelasjonsid, body: stored.Body}.write(w)
 		return
 	}
-	processed := false
-	defer func() {
-		if !processed {
-			// process panicked: let the key go, or every retry with it
-			// would wait for an answer that never comes.
-			h.idem.release(k, entry)
-		}
-	}()
-	resp := h.process(body, year, systembruker)
-	processed = true
-	if resp.status != http.StatusOK {
-		h.idem.release(k, entry)
-		resp.write(w)
-		return
-	}
-	h.idem.complete(entry, resp)
-	if h.shouldDrop() {
+	// Deferred, so that a panic in process lets the key go too, or every
+	// retry with it would wait for an answer that never comes.
+	defer h.idem.done(k, entry)
+	resp := h.process(body, year, systembruker, k, hash)
+	if resp.status == http.StatusOK && h.shouldDrop() {
 		// Processed and remembered, but the caller never hears: only a
 		// retry with the same key tells it what happened.
 		panic(http.ErrAbortHandler)
@@ -122,7 +111,8 @@ func (h *Handler) submit(w http.ResponseWriter, r *http.Request, yearSeg string)
 }
 
 // process validates and stores one body; it never writes to the client.
-func (h *Handler) process(body []byte, year int, systembruker string) response {
+// A successful answer is kept by the store under the idempotencyKey.
+func (h *Handler) process(body []byte, year int, systembruker string, key idemKey, hash [32]byte) response {
 	// The body buffer is never written after readBody: the document may
 	// alias it rather than copy it.
 	doc, dup, err := jsontree.DecodeStrictShared(body)
@@ -179,21 +169,20 @@ func (h *Handler) process(body []byte, year int, systembruker string) response {
 	if h.cfg.DiscardDocuments {
 		stored, parsed = nil, nil
 	}
-	f, err := h.store.Accept(store.Submission{
+	_, ans, err := h.store.AcceptIdempotent(store.Submission{
 		Inntektsaar: year, Oppgavegiver: m.oppgavegiver, Referanse: m.referanse,
 		AntallOppgaver: m.antallOppgaver, Systembruker: systembruker, Body: stored, Parsed: parsed,
+	}, key, hash, func(f store.Forsendelse) (store.Answer, error) {
+		out, err := json.Marshal(contract.Kvittering{
+			DialogID: f.DialogID, ForsendelseID: f.ID,
+			OppgavegiversLeveranseReferanse: m.referanse, AntallOppgaver: m.antallOppgaver,
+		})
+		return store.Answer{Status: http.StatusOK, Korrelasjonsid: uuid.NewString(), Body: out}, err
 	})
 	if err != nil {
 		return errorBody(contract.GLD001)
 	}
-	out, err := json.Marshal(contract.Kvittering{
-		DialogID: f.DialogID, ForsendelseID: f.ID,
-		OppgavegiversLeveranseReferanse: m.referanse, AntallOppgaver: m.antallOppgaver,
-	})
-	if err != nil {
-		return errorBody(contract.GLD001)
-	}
-	return response{status: http.StatusOK, korrelasjonsid: uuid.NewString(), body: out}
+	return response{status: ans.Status, korrelasjonsid: ans.Korrelasjonsid, body: ans.Body}
 }
 
 // meta is what the API needs from a schema-valid body. It is read from the

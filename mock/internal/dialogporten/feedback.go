@@ -44,6 +44,30 @@ func (s *Server) onAccepted(f store.Forsendelse, sub store.Submission) {
 	_, _ = s.st.AddFeedback(s.feedback(f, sub.Body, pre)) // an error means a concurrent Reset
 }
 
+// resume gives feedback to the forsendelser a store read back from its
+// file holds without one: their feedback was due, or coming, when the mock
+// stopped. Each is due when it would have been, or now if that has passed.
+func (s *Server) resume(awaiting []store.Awaiting) {
+	if len(awaiting) == 0 {
+		return
+	}
+	if s.cfg.FeedbackDelay == 0 {
+		fbs := make([]store.Feedback, 0, len(awaiting))
+		for _, a := range awaiting {
+			fbs = append(fbs, s.feedback(a.Forsendelse, a.Body, nil))
+		}
+		_, _ = s.st.AddFeedback(fbs...)
+		return
+	}
+	now, wall := time.Now(), time.Now().Round(0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range awaiting { // oldest first, so the queue stays in due order
+		left := max(0, a.Forsendelse.CreatedAt.Add(s.cfg.FeedbackDelay).Sub(wall))
+		s.pending = append(s.pending, pendingFeedback{f: a.Forsendelse, body: a.Body, due: now.Add(left)})
+	}
+}
+
 // dropPending forgets feedback not yet written: the store was reset
 // (store.OnReset), so nothing is left to answer, and the bodies are let go.
 func (s *Server) dropPending() {

@@ -87,6 +87,7 @@ func New(cfg Config, st *store.Store, verifier *tokens.Verifier, baseURL string,
 	st.OnAcceptedSubmission(s.onAccepted)
 	st.OnRead(s.settle)
 	st.OnReset(s.dropPending)
+	s.resume(st.AwaitingFeedback())
 	return s, nil
 }
 

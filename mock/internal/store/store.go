@@ -1,6 +1,9 @@
 // Package store holds the mock's state: forsendelser, the dialogs they belong
-// to, their transmissions and documents. The reporting API writes it; the
-// Dialogporten stand-in reads it and adds feedback. It is in memory only.
+// to, their transmissions and documents, and the idempotency records with
+// the answers they replay. The reporting API writes it; the Dialogporten
+// stand-in reads it and adds feedback. It lives in memory (New); Open also
+// keeps it in a SQLite file, so that a mock that is killed and started
+// again on the same file has lost nothing it answered (journal.go).
 package store
 
 import (
@@ -103,6 +106,27 @@ type dialogKey struct {
 	year int
 }
 
+// IdemKey is an idempotencyKey as the API scopes it: per systembruker
+// (ASSUMPTION A-IDEMPOTENS).
+type IdemKey struct {
+	Systembruker string
+	Key          string
+}
+
+// Answer is a whole answer the API gave, kept so that a replay with the same
+// key repeats it byte for byte.
+type Answer struct {
+	Status         int
+	Korrelasjonsid string
+	Body           []byte
+}
+
+// idemRecord is what an idempotencyKey was first used for, and its answer.
+type idemRecord struct {
+	hash   [32]byte
+	answer Answer
+}
+
 // Store is safe for concurrent use.
 type Store struct {
 	mu          sync.RWMutex
@@ -115,9 +139,16 @@ type Store struct {
 	documents   map[string][]*Document
 	dialogs     map[string]*Dialog
 	dialogByKey map[dialogKey]string
-	listeners   []func(Forsendelse, Submission)
-	readHooks   []func()
-	resetHooks  []func()
+	answers     map[IdemKey]idemRecord
+	// appended counts transmissions in the order they were added, which
+	// the journal keeps, so a store read back orders ties as they were.
+	appended int64
+	// journal, when set, writes every change to the store's file; nil is
+	// the in-memory store.
+	journal    *journal
+	listeners  []func(Forsendelse, Submission)
+	readHooks  []func()
+	resetHooks []func()
 }
 
 // Option configures a Store.
@@ -142,6 +173,7 @@ func (s *Store) reset() {
 	s.documents = map[string][]*Document{}
 	s.dialogs = map[string]*Dialog{}
 	s.dialogByKey = map[dialogKey]string{}
+	s.answers = map[IdemKey]idemRecord{}
 }
 
 // OnAccepted registers a function called (outside the lock, in the accepting
@@ -199,54 +231,149 @@ func newID() (string, error) {
 // SUBMISSION transmission in the dialog of (oppgavegiver, inntektsår), which
 // is created (UUIDv7) the first time.
 func (s *Store) Accept(sub Submission) (Forsendelse, error) {
+	f, _, err := s.accept(sub, nil)
+	return f, err
+}
+
+// AcceptIdempotent is Accept for a request with an idempotencyKey: the
+// answer made from the new forsendelse is kept under key with the body's
+// hash, in the same step, so that no store (nor its file after a crash)
+// ever holds the one without the other. A store with a file returns only
+// once both are written to it.
+func (s *Store) AcceptIdempotent(sub Submission, key IdemKey, hash [32]byte, answer func(Forsendelse) (Answer, error)) (Forsendelse, Answer, error) {
+	return s.accept(sub, &idempotent{key: key, hash: hash, answer: answer})
+}
+
+type idempotent struct {
+	key    IdemKey
+	hash   [32]byte
+	answer func(Forsendelse) (Answer, error)
+}
+
+func (s *Store) accept(sub Submission, idem *idempotent) (Forsendelse, Answer, error) {
 	fid, err := newID()
 	if err != nil {
-		return Forsendelse{}, err
+		return Forsendelse{}, Answer{}, err
 	}
 	did, err := newID()
 	if err != nil {
-		return Forsendelse{}, err
+		return Forsendelse{}, Answer{}, err
 	}
 	tid, err := newID()
 	if err != nil {
-		return Forsendelse{}, err
+		return Forsendelse{}, Answer{}, err
 	}
 	key := dialogKey{sub.Oppgavegiver, sub.Inntektsaar}
 	s.mu.Lock()
+	if err := s.journal.failed(); err != nil {
+		s.mu.Unlock()
+		return Forsendelse{}, Answer{}, err
+	}
 	now := s.now() // under the lock, so a dialog's transmissions are in time order
-	doc := &Document{ID: did, ForsendelseID: fid, Name: "leveranse.json", MediaType: "application/json", Body: sub.Body, CreatedAt: now}
 	dialogID, ok := s.dialogByKey[key]
+	var newDialog *Dialog
 	if !ok { // most submissions go to a dialog that exists
 		if dialogID, err = newID(); err != nil {
 			s.mu.Unlock()
-			return Forsendelse{}, err
+			return Forsendelse{}, Answer{}, err
 		}
-		s.dialogByKey[key] = dialogID
-		s.dialogs[dialogID] = &Dialog{ID: dialogID, Oppgavegiver: sub.Oppgavegiver, Inntektsaar: sub.Inntektsaar, CreatedAt: now}
+		newDialog = &Dialog{ID: dialogID, Oppgavegiver: sub.Oppgavegiver, Inntektsaar: sub.Inntektsaar, CreatedAt: now}
 	}
 	f := &Forsendelse{
 		ID: fid, DialogID: dialogID, Inntektsaar: sub.Inntektsaar, Oppgavegiver: sub.Oppgavegiver,
 		Referanse: sub.Referanse, AntallOppgaver: sub.AntallOppgaver, Systembruker: sub.Systembruker,
 		DocumentID: did, CreatedAt: now,
 	}
+	var ans Answer
+	if idem != nil {
+		if ans, err = idem.answer(*f); err != nil {
+			s.mu.Unlock()
+			return Forsendelse{}, Answer{}, err
+		}
+		s.answers[idem.key] = idemRecord{hash: idem.hash, answer: ans}
+	}
+	if newDialog != nil {
+		s.dialogByKey[key] = dialogID
+		s.dialogs[dialogID] = newDialog
+	}
 	s.forsendelse[fid] = f
 	s.order = append(s.order, fid)
+	doc := submittedDocument(f, sub.Body)
 	s.documents[fid] = []*Document{doc}
 	d := s.dialogs[dialogID]
 	d.UpdatedAt = now
-	d.Transmissions = append(d.Transmissions, Transmission{
-		ID: tid, Type: TransmissionSubmission, CreatedAt: now, ForsendelseID: fid,
-		Title:       "Innsending " + sub.Referanse,
-		Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Innsendt leveranse", MediaType: doc.MediaType, DocumentID: did}},
-	})
+	d.Transmissions = append(d.Transmissions, submissionTransmission(f, tid))
+	s.appended++
+	var written *batch
+	if s.journal != nil {
+		// Queued under the lock, so the file's order is the memory's.
+		rec := record{accept: &acceptRecord{f: *f, transmissionID: tid, appended: s.appended, body: sub.Body}}
+		if newDialog != nil {
+			nd := *newDialog
+			rec.accept.newDialog = &nd
+		}
+		if idem != nil {
+			rec.accept.idem = &idemRow{key: idem.key, rec: s.answers[idem.key]}
+		}
+		written = s.journal.write(rec)
+	}
 	listeners := s.listeners // only ever appended to: this prefix stays as it is
 	out := *f
 	s.mu.Unlock()
 
+	if written != nil {
+		if err := written.wait(); err != nil {
+			// Not in the file: no replay may answer from memory what a
+			// restart would not know.
+			if idem != nil {
+				s.mu.Lock()
+				delete(s.answers, idem.key)
+				s.mu.Unlock()
+			}
+			return Forsendelse{}, Answer{}, err
+		}
+	}
 	for _, l := range listeners {
 		l(out, sub)
 	}
-	return out, nil
+	return out, ans, nil
+}
+
+// Answer returns the answer kept for an idempotencyKey, and the hash of the
+// body it was first used with.
+func (s *Store) Answer(key IdemKey) (hash [32]byte, a Answer, ok bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.answers[key]
+	return r.hash, r.answer, ok
+}
+
+// submittedDocument is the stored leveranse of a forsendelse.
+func submittedDocument(f *Forsendelse, body []byte) *Document {
+	return &Document{ID: f.DocumentID, ForsendelseID: f.ID, Name: "leveranse.json", MediaType: "application/json", Body: body, CreatedAt: f.CreatedAt}
+}
+
+// submissionTransmission is a forsendelse's SUBMISSION in its dialog.
+func submissionTransmission(f *Forsendelse, id string) Transmission {
+	return Transmission{
+		ID: id, Type: TransmissionSubmission, CreatedAt: f.CreatedAt, ForsendelseID: f.ID,
+		Title: "Innsending " + f.Referanse,
+		Attachments: []Attachment{{ID: f.DocumentID, Name: "leveranse.json", DisplayName: "Innsendt leveranse",
+			MediaType: "application/json", DocumentID: f.DocumentID}},
+	}
+}
+
+// feedbackDocument and feedbackTransmission are one feedback's document
+// and its transmission.
+func feedbackDocument(forsendelseID, id string, body []byte, at time.Time) *Document {
+	return &Document{ID: id, ForsendelseID: forsendelseID, Name: "tilbakemelding.json", MediaType: "application/json", Body: body, CreatedAt: at}
+}
+
+func feedbackTransmission(doc *Document, id, typ, title string) Transmission {
+	return Transmission{
+		ID: id, Type: typ, CreatedAt: doc.CreatedAt, ForsendelseID: doc.ForsendelseID, Title: title,
+		Attachments: []Attachment{{ID: doc.ID, Name: doc.Name, DisplayName: "Tilbakemelding", MediaType: doc.MediaType, DocumentID: doc.ID}},
+	}
 }
 
 // Feedback is Skatteetaten's answer to one forsendelse, for AddFeedback.
@@ -295,11 +422,14 @@ func (s *Store) AddFeedback(fbs ...Feedback) ([]Transmission, error) {
 			at = now
 		}
 		did, tid := ids[2*i], ids[2*i+1]
-		doc := &Document{ID: did, ForsendelseID: f.ID, Name: "tilbakemelding.json", MediaType: "application/json", Body: fb.Body, CreatedAt: at}
+		doc := feedbackDocument(f.ID, did, fb.Body, at)
 		s.documents[f.ID] = append(s.documents[f.ID], doc)
-		t := Transmission{
-			ID: tid, Type: fb.Type, CreatedAt: at, ForsendelseID: f.ID, Title: fb.Title,
-			Attachments: []Attachment{{ID: did, Name: doc.Name, DisplayName: "Tilbakemelding", MediaType: doc.MediaType, DocumentID: did}},
+		t := feedbackTransmission(doc, tid, fb.Type, fb.Title)
+		s.appended++
+		if s.journal != nil {
+			// Not waited for: feedback lost in a crash is written again
+			// after the restart (AwaitingFeedback).
+			s.journal.write(record{feedback: &feedbackRecord{t: t, appended: s.appended, body: fb.Body}})
 		}
 		d := s.dialogs[f.DialogID]
 		if td := dialogs[d]; td == nil {
@@ -411,12 +541,40 @@ func (s *Store) Count() int {
 }
 
 // Reset forgets everything but the listeners, and tells the OnReset ones.
+// A store with a file empties it too.
 func (s *Store) Reset() {
 	s.mu.Lock()
 	s.reset()
+	var written *batch
+	if s.journal != nil {
+		written = s.journal.write(record{reset: true})
+	}
 	hooks := s.resetHooks
 	s.mu.Unlock()
+	if written != nil {
+		_ = written.wait() // a failure is the journal's from then on (failed)
+	}
 	for _, h := range hooks {
 		h()
 	}
+}
+
+// Awaiting is a forsendelse that has no feedback yet, with its document.
+type Awaiting struct {
+	Forsendelse Forsendelse
+	Body        []byte
+}
+
+// AwaitingFeedback lists the forsendelser without feedback, oldest first:
+// after a restart, those whose feedback was due but not yet written.
+func (s *Store) AwaitingFeedback() []Awaiting {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Awaiting
+	for _, id := range s.order {
+		if docs := s.documents[id]; len(docs) == 1 {
+			out = append(out, Awaiting{Forsendelse: *s.forsendelse[id], Body: docs[0].Body})
+		}
+	}
+	return out
 }
