@@ -22,6 +22,11 @@ func (allowAll) MayReport(string, string) bool { return true }
 
 func benchHandler(b *testing.B, cfg Config) (*Handler, string) {
 	b.Helper()
+	return benchHandlerWith(b, cfg, store.New())
+}
+
+func benchHandlerWith(b *testing.B, cfg Config, st *store.Store) (*Handler, string) {
+	b.Helper()
 	iss, err := tokens.NewIssuer("http://127.0.0.1/maskinporten/", nil)
 	if err != nil {
 		b.Fatal(err)
@@ -32,7 +37,7 @@ func benchHandler(b *testing.B, cfg Config) (*Handler, string) {
 		b.Fatal(err)
 	}
 	h, err := New(cfg, Deps{
-		Contract: contract.Default(), Store: store.New(),
+		Contract: contract.Default(), Store: st,
 		Verifier: tokens.NewVerifier(iss.URL(), iss.KeySet(), nil), Access: allowAll{},
 	})
 	if err != nil {
