@@ -19,6 +19,7 @@ targets=(
 	./mock:FuzzRequest
 	./mock/internal/dialogporten:FuzzGraphQL
 	./internal/jsontree:FuzzDecode
+	./internal/jsontree:FuzzDecodeStrict
 	./internal/jsonenc:FuzzAppendString
 	./ident:FuzzValidators
 	./target:FuzzLoadProfile

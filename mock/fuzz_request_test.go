@@ -134,7 +134,9 @@ func newRequestHarness(f *testing.F) *requestHarness {
 		f.Fatal(err)
 	}
 	h.addr = ln.Addr().String()
-	srv := &http.Server{Handler: h.record(s.srv.Handler), ReadHeaderTimeout: s.srv.ReadHeaderTimeout, ErrorLog: nil}
+	// The mock's own server settings, with the recording handler.
+	srv := &http.Server{Handler: h.record(s.srv.Handler), ReadHeaderTimeout: s.srv.ReadHeaderTimeout, ReadTimeout: s.srv.ReadTimeout,
+		WriteTimeout: s.srv.WriteTimeout, IdleTimeout: s.srv.IdleTimeout, MaxHeaderBytes: s.srv.MaxHeaderBytes}
 	go func() { _ = srv.Serve(ln) }()
 	f.Cleanup(func() {
 		_ = srv.Close()

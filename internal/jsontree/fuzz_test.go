@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // FuzzDecode holds the decoder to encoding/json, the reference: a document
@@ -56,6 +57,43 @@ func FuzzDecode(f *testing.F) {
 		}
 		if wantDup := repeatsKey(t, b); dup != wantDup {
 			t.Fatalf("input %q: jsontree says repeated key %v, encoding/json's tokens say %v", b, dup, wantDup)
+		}
+	})
+}
+
+// FuzzDecodeStrict holds the strict decoder to go-json-experiment's
+// jsontext, whose reader refuses invalid UTF-8 and lone surrogate escapes
+// (RFC 8259 §8.1): a document is accepted exactly when jsontext accepts it
+// (repeated names allowed, as encoding/json allows them), to the value the
+// lenient decoder gives; a document encoding/json accepts and jsontext
+// refuses is refused as an *EncodingError, not as bad syntax.
+func FuzzDecodeStrict(f *testing.F) {
+	for _, s := range []string{
+		string(contract.Eksempel()), `{"a":"æøå","b":["\u00e6","\ud83d\ude00"]}`, `"\ud800"`, `"\udc00x"`, `"\ud83d\u0041"`,
+		"\"\xff\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "{\"\xff\":1}", `{"a":1,"a":2}`, `[1,`, `"\ud800\ud800"`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, dup, err := DecodeStrict(b)
+		shared, sharedDup, sharedErr := DecodeStrictShared(b)
+		want := jsontext.Value(b).IsValid(jsontext.AllowDuplicateNames(true))
+		if (err == nil) != want {
+			t.Fatalf("input %q: DecodeStrict says %v, jsontext says valid=%v", b, err, want)
+		}
+		if (sharedErr == nil) != want || !reflect.DeepEqual(got, shared) || dup != sharedDup {
+			t.Fatalf("input %q: DecodeStrictShared (%v, %v) differs from DecodeStrict (%v, %v)", b, shared, sharedErr, got, err)
+		}
+		if err != nil {
+			var enc *EncodingError
+			if json.Valid(b) && !errors.As(err, &enc) {
+				t.Fatalf("input %q: well-formed JSON with bad text refused as %T %v, not an *EncodingError", b, err, err)
+			}
+			return
+		}
+		lenient, lenientDup, _ := DecodeDup(b)
+		if !reflect.DeepEqual(got, lenient) || dup != lenientDup {
+			t.Fatalf("input %q: strict %#v, lenient %#v", b, got, lenient)
 		}
 	})
 }
