@@ -92,19 +92,6 @@ func startMockChild(t *testing.T, args ...string) *mockChild {
 	return c
 }
 
-func (c *mockChild) token(t *testing.T) string {
-	t.Helper()
-	resp, err := http.Post(c.base+"/admin/token", "application/json", strings.NewReader(`{"systembruker":"987546231"}`))
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var tr struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tr))
-	require.NotEmpty(t, tr.AccessToken)
-	return tr.AccessToken
-}
-
 // forsendelser lists what the mock holds for one referanse.
 func (c *mockChild) forsendelser(t *testing.T, referanse string) []string {
 	t.Helper()
@@ -158,7 +145,7 @@ func TestMockKilledWithStoreLosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	store := filepath.Join(dir, "store.db")
 	first := startMockChild(t, "--store", store, "--state-dir", filepath.Join(dir, "state"), "--feedback-delay", "50ms")
-	tok := first.token(t)
+	tok := adminTokenFor(t, first.base, "987546231")
 
 	const n, killAfter, workers = 160, 50, 8
 	keys, bodies, refs := make([]string, n), make([][]byte, n), make([]string, n)
@@ -212,7 +199,7 @@ func TestMockKilledWithStoreLosesNothing(t *testing.T) {
 
 	second := startMockChild(t, "--store", store, "--state-dir", filepath.Join(dir, "state2"), "--feedback-delay", "50ms")
 	assert.Contains(t, second.out.String(), "forsendelser read back from it")
-	tok = second.token(t)
+	tok = adminTokenFor(t, second.base, "987546231")
 	lost := 0
 	for _, i := range answered {
 		var k contract.Kvittering

@@ -398,7 +398,13 @@ func submitFor(t *testing.T, srv *mock.Server, tok string) []byte {
 // adminToken mints a token through the served mock's admin endpoint.
 func adminToken(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Post(url+"/admin/token", "application/json", strings.NewReader(`{"systembruker":"`+secretOrg+`"}`))
+	return adminTokenFor(t, url, secretOrg)
+}
+
+// adminTokenFor mints a token for a systembruker of org.
+func adminTokenFor(t *testing.T, url, org string) string {
+	t.Helper()
+	resp, err := http.Post(url+"/admin/token", "application/json", strings.NewReader(`{"systembruker":"`+org+`"}`))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var tr struct {

@@ -1,15 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/mock/internal/store"
-	"github.com/google/uuid"
 )
 
 // BenchmarkSubmitStore is what keeping the state in a file costs a valid
@@ -22,7 +20,7 @@ func BenchmarkSubmitStore(b *testing.B) {
 	body := contract.Eksempel()
 	for _, kind := range []string{"memory", "file"} {
 		for _, par := range []int{1, 32} {
-			b.Run(kind+"/concurrent="+map[int]string{1: "1", 32: "32"}[par], func(b *testing.B) {
+			b.Run(kind+"/concurrent="+strconv.Itoa(par), func(b *testing.B) {
 				st := store.New()
 				if kind == "file" {
 					var err error
@@ -35,15 +33,10 @@ func BenchmarkSubmitStore(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(body)))
 				b.SetParallelism(par)
+				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
-						r := httptest.NewRequest(http.MethodPost, "/v1/2024", bytes.NewReader(body))
-						r.Header.Set("Authorization", "Bearer "+tok)
-						r.Header.Set("Content-Type", "application/json")
-						r.Header.Set("idempotencyKey", uuid.NewString())
-						w := httptest.NewRecorder()
-						h.ServeHTTP(w, r)
-						if w.Code != http.StatusOK {
+						if w := postSubmission(h, tok, body); w.Code != http.StatusOK {
 							b.Errorf("status %d: %s", w.Code, w.Body)
 							return
 						}
