@@ -137,6 +137,15 @@ func badRows(t *testing.T) map[string][]badRow {
 			{"state folder is a file", func(fx badFixture) []string {
 				return []string{"mock", "--state-dir", fx.garbage, "--listen", "127.0.0.1:0"}
 			}, exitUsage, []string{"garbage.txt"}, false},
+			{"socket fault shares above 1", func(fx badFixture) []string {
+				return []string{"mock", "--reset-share", "0.6", "--trickle-share", "0.6", "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"add up to 1.2", "at most 1"}, false},
+			{"store is not SQLite", func(fx badFixture) []string {
+				return []string{"mock", "--store", fx.garbage, "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"garbage.txt", "not a SQLite database", "--store"}, false},
+			{"store is a folder", func(fx badFixture) []string {
+				return []string{"mock", "--store", fx.folder, "--listen", "127.0.0.1:0", "--state-dir", fx.dir}
+			}, exitUsage, []string{"is a folder", "store.db"}, false},
 		},
 		"finprod token": {
 			{"no client id", args("token", "--issuer", unreachable), exitUsage, []string{"client id", "--client-id"}, false},
