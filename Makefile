@@ -3,7 +3,7 @@ GO      ?= go
 OUT     ?= out
 PKGS    ?= ./...
 
-.PHONY: run test test-deps build lint bench bench-mock bench-generate bench-load clean fuzz fuzz-short
+.PHONY: run test test-deps build lint bench bench-mock bench-generate bench-load bench-store clean fuzz fuzz-short
 
 ## run: the main job against the embedded local mock (no credentials, no network)
 run:
@@ -55,3 +55,7 @@ bench-generate:
 ## bench-load: finprod load vs raw Vegeta and wrk, the mock's capacity, memory of a long run
 bench-load:
 	bash bench/load/run.sh
+
+## bench-store: the mock with --store against the mock in memory, taking turns (docs/mock.md)
+bench-store:
+	bash bench/mock/store.sh
