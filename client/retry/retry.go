@@ -1,6 +1,10 @@
 // Package retry is an http.RoundTripper that sends a request again when it
 // may not have reached the server, or the server failed it in a way that
-// invites a retry: a timeout, a dropped or refused connection, 429 or 5xx.
+// invites a retry: a timeout, a dropped or refused connection, 429 or 5xx,
+// or an answer whose body did not arrive whole (a malformed chunk, a body
+// that trickles past the attempt's timeout). It reads each answer's body
+// (up to MaxBuffered) before it returns, so that a cut body is a failed
+// attempt it can retry rather than the caller's read error after the fact.
 // Every attempt carries the same headers (so the same idempotencyKey) and
 // the same body, which is what makes a retry of a submission safe: the API
 // processes a key once and answers a repeat with the first answer.
@@ -80,7 +84,16 @@ const (
 	ReasonTimeout    = "timeout"
 	ReasonConnection = "connection"
 	ReasonRefused    = "refused"
+	// ReasonBody: the status line and headers came, the body did not
+	// arrive whole (a malformed chunk, a connection lost mid-body).
+	ReasonBody = "body"
 )
+
+// MaxBuffered is how much of an answer's body the Transport reads before
+// returning it; the rest of a longer body streams to the caller, whose
+// read errors it can no longer retry. The reporting API's answers are far
+// smaller.
+const MaxBuffered = 16 << 20
 
 // Event describes one finished attempt.
 type Event struct {
@@ -202,6 +215,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		resp, err := t.attempt(r)
+		if err == nil {
+			if resp, err = buffer(resp); err != nil {
+				resp = nil
+			}
+		}
 		reason := classify(ctx, resp, err)
 		if resp != nil && resp.StatusCode == http.StatusConflict {
 			t.conflicts.Add(1)
@@ -260,6 +278,41 @@ func (t *Transport) count(reason string) {
 	t.mu.Lock()
 	t.reasons[reason]++
 	t.mu.Unlock()
+}
+
+// buffer reads the answer's body (up to MaxBuffered) while the attempt's
+// timeout still holds, and gives the caller a body that cannot fail. A body
+// that fails is a failed attempt (its reason: ReasonBody, or ReasonTimeout).
+func buffer(resp *http.Response) (*http.Response, error) {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBuffered))
+	if err != nil {
+		_ = resp.Body.Close()
+		return nil, &bodyError{status: resp.StatusCode, err: err}
+	}
+	if len(b) < MaxBuffered {
+		_ = resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		return resp, nil
+	}
+	resp.Body = &prefixed{Reader: io.MultiReader(bytes.NewReader(b), resp.Body), Closer: resp.Body}
+	return resp, nil
+}
+
+// bodyError is an answer whose body did not arrive whole.
+type bodyError struct {
+	status int
+	err    error
+}
+
+func (e *bodyError) Error() string {
+	return fmt.Sprintf("the answer (status %d) was cut short: %v", e.status, e.err)
+}
+
+func (e *bodyError) Unwrap() error { return e.err }
+
+type prefixed struct {
+	io.Reader
+	io.Closer
 }
 
 // attempt sends one attempt, under its own timeout when the policy has one;
@@ -341,9 +394,12 @@ func classify(ctx context.Context, resp *http.Response, err error) string {
 		return ""
 	}
 	var ne net.Error
+	var be *bodyError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return ReasonTimeout
+	case errors.As(err, &be):
+		return ReasonBody
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return ReasonRefused
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),

@@ -253,6 +253,83 @@ func TestRetriesATimedOutAttempt(t *testing.T) {
 	assert.Equal(t, map[string]uint64{ReasonTimeout: 1}, rt.Stats().Reasons)
 }
 
+// A 200 whose body breaks off (a malformed chunk) has not delivered its
+// receipt: it is retried with the same key and body, and the caller gets
+// the whole answer of the retry.
+func TestRetriesABodyCutShort(t *testing.T) {
+	srv, s := server(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			conn, buf, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				return
+			}
+			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"for\r\nzz\r\n")
+			_ = buf.Flush()
+			_ = conn.Close()
+			return
+		}
+		_, _ = io.WriteString(w, `{"forsendelseId":"f"}`)
+	})
+	rt := New(nil, Policy{MaxRetries: 2}, WithSleep((&recorder{}).sleep))
+	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("same body"))
+	require.NoError(t, err)
+	resp, err := (&http.Client{Transport: rt}).Do(req)
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, `{"forsendelseId":"f"}`, string(b))
+	assert.Equal(t, []string{"same body", "same body"}, s.bodies)
+	assert.Equal(t, map[string]uint64{ReasonBody: 1}, rt.Stats().Reasons)
+	assert.Equal(t, uint64(1), rt.Stats().Recovered)
+}
+
+// A body that trickles past the attempt's timeout is a timed-out attempt,
+// retried; one that keeps within it is read whole.
+func TestRetriesABodyThatTricklesPastTheAttemptTimeout(t *testing.T) {
+	srv, s := server(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "4")
+		w.WriteHeader(http.StatusOK)
+		pause := 10 * time.Millisecond
+		if n == 1 {
+			pause = time.Second
+		}
+		for _, c := range "okay" {
+			w.(http.Flusher).Flush()
+			select {
+			case <-time.After(pause):
+			case <-r.Context().Done():
+				return
+			}
+			_, _ = io.WriteString(w, string(c))
+		}
+	})
+	rt := New(nil, Policy{MaxRetries: 1, AttemptTimeout: 300 * time.Millisecond}, WithSleep((&recorder{}).sleep))
+	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("x"))
+	require.NoError(t, err)
+	resp, err := (&http.Client{Transport: rt}).Do(req)
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, "okay", string(b))
+	assert.Len(t, s.bodies, 2)
+	assert.Equal(t, map[string]uint64{ReasonTimeout: 1}, rt.Stats().Reasons)
+}
+
+// A body longer than MaxBuffered reaches the caller whole, the part beyond
+// streamed.
+func TestALongBodyReachesTheCallerWhole(t *testing.T) {
+	long := bytes.Repeat([]byte("0123456789abcdef"), MaxBuffered/16+3)
+	srv, _ := server(t, func(_ int, w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(long) })
+	rt := New(nil, Policy{})
+	resp, err := (&http.Client{Transport: rt}).Get(srv.URL)
+	require.NoError(t, err)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.True(t, bytes.Equal(long, b), "got %d bytes of %d", len(b), len(long))
+}
+
 func TestRetriesARefusedConnectionAndGivesUpWithTheError(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
