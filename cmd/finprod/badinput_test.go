@@ -341,6 +341,12 @@ func loadRows(t *testing.T) []badRow {
 			return []string{"load", "--progress", "none", "--count", "1", "--out", fx.garbage}
 		}, exitUsage,
 			[]string{"output folder", "garbage.txt"}, false},
+		{"mock config for a target that is not the local mock", func(fx badFixture) []string {
+			return []string{"load", "--progress", "none", "--count", "1", "--target", fx.profile(t, "withmock.yaml", nil), "--mock-config", fx.missing, "--out", fx.dir}
+		}, exitUsage, []string{"--mock-config", "--target local"}, false},
+		{"mock config that is not one", func(fx badFixture) []string {
+			return []string{"load", "--progress", "none", "--count", "1", "--mock-config", fx.file(t, "badfaults.yaml", "api:\n  faults: {dropShare: 2}\n"), "--out", fx.dir}
+		}, exitUsage, []string{"--mock-config", "dropShare 2", "0..1"}, false},
 		{"CPU profile in a folder that is not there", func(fx badFixture) []string {
 			return []string{"load", "--progress", "none", "--count", "1", "--out", fx.dir, "--cpuprofile", filepath.Join(fx.missing, "cpu.prof")}
 		}, exitUsage, []string{"--cpuprofile", "missing.yaml"}, false},

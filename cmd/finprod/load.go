@@ -19,6 +19,7 @@ import (
 
 	"github.com/finprod/finprod/client/retry"
 	"github.com/finprod/finprod/load"
+	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
 )
 
@@ -32,6 +33,7 @@ const loadGCPercent = 400
 // loadFlags are the flags `finprod load` and `finprod load capacity` share.
 type loadFlags struct {
 	target, profile string
+	mockConfig      string
 	oppgaver        int
 	seed            uint64
 	workers         uint64
@@ -53,6 +55,7 @@ func (f *loadFlags) register(cmd *cobra.Command, sloDefault string) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.target, "target", "local", "local (the mock, in-process), tt02 (with --profile) or a profile file")
 	fl.StringVar(&f.profile, "profile", "", "profile YAML for --target tt02 (default $"+EnvProfile+")")
+	fl.StringVar(&f.mockConfig, "mock-config", "", "--target local: configure its mock with this finprod mock config file, e.g. faults to prove the retries (docs/mock.md)")
 	fl.IntVar(&f.oppgaver, "oppgaver", load.DefaultOppgaver, "oppgaver per leveranse (the size of each request)")
 	fl.Uint64Var(&f.seed, "seed", 0, "payload seed: leveranse k is made from (seed, k); default random, printed")
 	fl.Uint64Var(&f.workers, "workers", load.DefaultWorkers, "Vegeta workers to start with")
@@ -162,6 +165,16 @@ func (f *loadFlags) view(stderr io.Writer) (func(load.Snapshot), time.Duration, 
 // so a long run does not grow its memory.
 func (f *loadFlags) open(ctx context.Context, o *load.Options, check func(load.Options) error) (*target.Target, error) {
 	c := targetChoice{Target: f.target, Profile: f.profile}
+	if f.mockConfig != "" {
+		if f.target != "local" {
+			return nil, usageErr("--mock-config configures the mock of --target local; %s is not the local mock", f.target)
+		}
+		cfg, err := mock.LoadConfig(f.mockConfig)
+		if err != nil {
+			return nil, usageErr("--mock-config: %v", err)
+		}
+		c.Local = cfg
+	}
 	c.Local.API.DiscardDocuments = true
 	tg, _, err := openTarget(ctx, c)
 	if err != nil {
@@ -212,7 +225,9 @@ retried with the same key and body (bounded, backoff with jitter, Retry-After ho
 Latency is measured from when each request was due (intended time, into an HDR histogram),
 beside Vegeta's own service time; the schedule lag shows when the sender itself fell behind.
 At the end every leveranse sent is accounted for (accepted once, or given up with a reason), and
-against the local mock its store is checked: no leveranse stored twice, none lost.
+against the local mock its store is checked: no leveranse stored twice, none lost. To prove the
+retries, give the local mock faults with --mock-config (a finprod mock config file, docs/mock.md):
+dropped answers after commit, 500s, resets, empty responses, malformed chunks, trickling bodies.
 
 Shapes (--shape, or implied by the flags given):
   constant  --rate N
@@ -233,6 +248,7 @@ Examples:
   finprod load --steps 100@10s,200@10s,400@10s --slo 'p99<800ms:abort'
   finprod load --target tt02 --profile profiles/tt02.yaml --rate 2 --duration 5m
   finprod load --shard 0/4 --seed 7 --rate 1000 --duration 1m --out out/shard-0
+  finprod load --mock-config faults.yaml --count 100000 --rate 1000 --retries 10 --slo 'success>=100%'
   vegeta report out/load/results.bin
 
 Exit codes: 0 every gate passed, 1 a check failed (a leveranse duplicated or lost, nothing sent),
