@@ -215,6 +215,9 @@ func (h *requestHarness) run(t *testing.T, method, path, headers string, body []
 	if twice {
 		raw = append(raw, raw...)
 	}
+	// Failures show the request as the fuzzer made it, with the
+	// placeholders, never the tokens spliced in for them.
+	shown := fmt.Sprintf("%s %s, headers %q, body %q, twice %v", method, path, headers, body, twice)
 	conn, err := net.Dial("tcp", h.addr)
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +232,7 @@ func (h *requestHarness) run(t *testing.T, method, path, headers string, body []
 	if _, err := io.Copy(io.Discard, bufio.NewReader(conn)); err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			t.Fatalf("no end to the answers within 20 s; the request was %q", raw)
+			t.Fatalf("no end to the answers within 20 s; the request was %s", shown)
 		}
 	}
 	// The handler's deferred record runs before the connection closes.
@@ -241,7 +244,7 @@ func (h *requestHarness) run(t *testing.T, method, path, headers string, body []
 	var firstReceipt *answered
 	for i := range answers {
 		a := &answers[i]
-		where := fmt.Sprintf("%s %q (request %q)", a.method, a.path, raw)
+		where := fmt.Sprintf("%s %q (request %s)", a.method, a.path, shown)
 		if a.panicked != "" {
 			t.Fatalf("%s: the handler panicked: %s", where, a.panicked)
 		}
@@ -282,7 +285,7 @@ func (h *requestHarness) run(t *testing.T, method, path, headers string, body []
 		}
 	}
 	if stored != nil && h.s.Count() != len(stored) {
-		t.Fatalf("the store holds %d forsendelser, receipts were given for %d (request %q)", h.s.Count(), len(stored), raw)
+		t.Fatalf("the store holds %d forsendelser, receipts were given for %d (request %s)", h.s.Count(), len(stored), shown)
 	}
 }
 
