@@ -87,7 +87,11 @@ the config file. See docs/mock.md.`,
 			}
 			_ = w.Flush()
 			if file := s.StoreFile(); file != "" {
-				fmt.Fprintf(out, "State kept in %s (%d forsendelser read back from it).\n", file, s.Count())
+				n, noun := s.Count(), "forsendelser"
+				if n == 1 {
+					noun = "forsendelse"
+				}
+				fmt.Fprintf(out, "State kept in %s (%d %s read back from it).\n", file, n, noun)
 			}
 			if d, ok := s.DefaultClient(); ok && d.ConfigFile != "" {
 				fmt.Fprintf(out, "Default Maskinporten client %s (systembruker %s, %s):\n", d.ClientID, d.SystembrukerOrg, reportsFor(s.Access(), d.SystembrukerOrg))

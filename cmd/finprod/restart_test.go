@@ -198,7 +198,7 @@ func TestMockKilledWithStoreLosesNothing(t *testing.T) {
 	require.NotEmpty(t, cutOff, "the kill came during the load")
 
 	second := startMockChild(t, "--store", store, "--state-dir", filepath.Join(dir, "state2"), "--feedback-delay", "50ms")
-	assert.Contains(t, second.out.String(), "forsendelser read back from it")
+	assert.Contains(t, second.out.String(), "read back from it")
 	tok = adminTokenFor(t, second.base, "987546231")
 	lost := 0
 	for _, i := range answered {
