@@ -71,13 +71,19 @@ func startMockChild(t *testing.T, args ...string) *mockChild {
 		_ = cmd.Wait()
 	})
 	found := make(chan string, 1)
+	// The banner is read to its last line before the test goes on, so a
+	// check of what it says does not race with its printing.
 	go func() {
 		sc := bufio.NewScanner(stdout)
+		base := ""
 		for sc.Scan() {
 			line := sc.Text()
 			c.out.Write([]byte(line + "\n"))
 			if rest, ok := strings.CutPrefix(line, "finprod mock serving on "); ok {
-				found <- strings.Fields(rest)[0]
+				base = strings.Fields(rest)[0]
+			}
+			if line == "Stop with Ctrl-C." && base != "" {
+				found <- base
 			}
 		}
 		close(found)
