@@ -14,6 +14,7 @@ import (
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/finprod/finprod/rules"
@@ -92,7 +93,7 @@ func TestEveryGLDCode(t *testing.T) {
 	ex := contract.Eksempel()
 	good := apiFor(t, s, exampleOrg)
 
-	other, err := tokens.NewIssuer(s.MaskinportenIssuer(), nil)
+	other, err := tokens.NewIssuerWithKey(s.MaskinportenIssuer(), testkit.Key(t, "stranger signing"), nil)
 	require.NoError(t, err)
 	forged, _, err := other.Mint(mptoken.Claims{Scope: contract.Scope, Consumer: mptoken.NewOrg(exampleOrg)}, time.Minute)
 	require.NoError(t, err)
@@ -349,7 +350,8 @@ func TestConcurrentMocksAreIndependent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, err := mock.Start(context.Background(), mock.Config{})
+			s, err := mock.Start(context.Background(), mock.Config{
+				SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 			if !assert.NoError(t, err) {
 				return
 			}

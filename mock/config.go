@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,6 +57,12 @@ type Config struct {
 	Logger *slog.Logger `yaml:"-"`
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time `yaml:"-"`
+	// SigningKey, when set, signs the local Maskinporten's access tokens,
+	// and DefaultClientKey is the default client's key; when nil, Start
+	// generates fresh 2048-bit keys. Tests hand in keys they made once:
+	// generating keys was most of a short test's time.
+	SigningKey       *rsa.PrivateKey `yaml:"-"`
+	DefaultClientKey *rsa.PrivateKey `yaml:"-"`
 }
 
 // LoadConfig reads a YAML config file. Unknown fields are errors, so a typo

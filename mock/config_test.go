@@ -2,7 +2,10 @@ package mock_test
 
 import (
 	"context"
+	"crypto/rsa"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,9 +13,13 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/rules"
 	"github.com/google/uuid"
+	"github.com/lestrrat-go/jwx/v3/jwa"
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jwt"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -147,6 +154,36 @@ func TestCloseOnContextCancel(t *testing.T) {
 	require.NoError(t, s.Wait())
 	_, err = net.DialTimeout("tcp", strings.TrimPrefix(s.URL(), "http://"), time.Second)
 	assert.Error(t, err, "the port is closed")
+}
+
+// Keys handed to Start are the ones the mock uses: its JWKS serves the
+// signing key's public half, and the default client holds its key.
+func TestStartUsesGivenKeys(t *testing.T) {
+	signing, def := testkit.Key(t, "given signing"), testkit.Key(t, "given default client")
+	s := start(t, mock.Config{SigningKey: signing, DefaultClientKey: def})
+	d, ok := s.DefaultClient()
+	require.True(t, ok)
+	assert.True(t, def.Equal(d.Key))
+
+	resp, err := http.Get(s.MaskinportenIssuer() + "jwk")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	set, err := jwk.Parse(b)
+	require.NoError(t, err)
+	require.Equal(t, 1, set.Len())
+	k, _ := set.Key(0)
+	var pub rsa.PublicKey
+	require.NoError(t, jwk.Export(k, &pub))
+	assert.True(t, signing.PublicKey.Equal(&pub))
+
+	tok, err := s.MintToken(exampleOrg)
+	require.NoError(t, err)
+	_, err = jwt.Parse([]byte(tok), jwt.WithKey(jwa.RS256(), &signing.PublicKey), jwt.WithValidate(false))
+	assert.NoError(t, err, "the token is signed with the given key")
+	_, err = jwt.Parse([]byte(tok), jwt.WithKey(jwa.RS256(), &def.PublicKey), jwt.WithValidate(false))
+	assert.Error(t, err)
 }
 
 func TestEndpointsListMounts(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -20,9 +21,17 @@ import (
 // exampleOrg is the oppgavegiver of the documented example.
 const exampleOrg = "987546231"
 
-// start runs a mock on a free loopback port for one test.
+// start runs a mock on a free loopback port for one test, with the test
+// binary's keys where cfg names none (TestCloseOnContextCancel starts one
+// that makes its own).
 func start(t *testing.T, cfg mock.Config) *mock.Server {
 	t.Helper()
+	if cfg.SigningKey == nil {
+		cfg.SigningKey = testkit.Key(t, "mock signing")
+	}
+	if cfg.DefaultClientKey == nil {
+		cfg.DefaultClientKey = testkit.Key(t, "mock default client")
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := mock.Start(ctx, cfg)
 	require.NoError(t, err)

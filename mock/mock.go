@@ -150,7 +150,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if stateLock != nil {
 		_ = stateLock.Write(fmt.Sprintf("finprod mock, pid %d, serving %s\n", os.Getpid(), s.base))
 	}
-	if s.issuer, err = tokens.NewIssuer(s.base+MaskinportenPrefix, cfg.Now); err != nil {
+	if cfg.SigningKey != nil {
+		s.issuer, err = tokens.NewIssuerWithKey(s.base+MaskinportenPrefix, cfg.SigningKey, cfg.Now)
+	} else {
+		s.issuer, err = tokens.NewIssuer(s.base+MaskinportenPrefix, cfg.Now)
+	}
+	if err != nil {
 		return fail(err)
 	}
 	s.verifier = tokens.NewVerifier(s.issuer.URL(), s.issuer.KeySet(), cfg.Now)
@@ -171,6 +176,9 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	mpOpts := []maskinporten.Option{maskinporten.WithClock(cfg.Now)}
 	if cfg.StateDir != "" {
 		mpOpts = append(mpOpts, maskinporten.WithDefaultClientDir(cfg.StateDir))
+	}
+	if cfg.DefaultClientKey != nil {
+		mpOpts = append(mpOpts, maskinporten.WithDefaultClientKey(cfg.DefaultClientKey))
 	}
 	if s.maskinporten, err = maskinporten.New(cfg.Maskinporten, s.issuer, mpOpts...); err != nil {
 		return fail(err)

@@ -67,9 +67,12 @@ type clientFile struct {
 }
 
 func (s *Server) addDefaultClient() error {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return fmt.Errorf("maskinporten: default client key: %w", err)
+	key := s.defKey
+	if key == nil {
+		var err error
+		if key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			return fmt.Errorf("maskinporten: default client key: %w", err)
+		}
 	}
 	pubDER, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	if err != nil {

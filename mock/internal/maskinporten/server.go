@@ -5,6 +5,7 @@
 package maskinporten
 
 import (
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,6 +42,7 @@ type Server struct {
 	swept   time.Time
 
 	outDir string
+	defKey *rsa.PrivateKey // the default client's key when given; else generated
 	def    *DefaultClient
 }
 
@@ -54,6 +56,10 @@ func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = n
 // WithDefaultClientDir names the folder where the default client's private key
 // and client YAML are written when Config registers no client.
 func WithDefaultClientDir(dir string) Option { return func(s *Server) { s.outDir = dir } }
+
+// WithDefaultClientKey gives the default client this key instead of a fresh
+// one, for tests that make their keys once.
+func WithDefaultClientKey(key *rsa.PrivateKey) Option { return func(s *Server) { s.defKey = key } }
 
 // New makes a Maskinporten whose issuer URL (with trailing slash) is
 // issuer.URL(). Without clients in cfg it registers a default client (see

@@ -33,12 +33,21 @@ type Issuer struct {
 // NewIssuer makes an issuer for the given issuer URL (with trailing slash,
 // as Maskinporten's) and a fresh 2048-bit key. now may be nil.
 func NewIssuer(issuerURL string, now func() time.Time) (*Issuer, error) {
-	if now == nil {
-		now = time.Now
-	}
 	raw, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("generate signing key: %w", err)
+	}
+	return NewIssuerWithKey(issuerURL, raw, now)
+}
+
+// NewIssuerWithKey is NewIssuer with a signing key of the caller's, for
+// tests that make their keys once instead of one per issuer.
+func NewIssuerWithKey(issuerURL string, raw *rsa.PrivateKey, now func() time.Time) (*Issuer, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if raw == nil {
+		return nil, errors.New("nil signing key")
 	}
 	key, err := jwk.Import(raw)
 	if err != nil {
