@@ -6,13 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/contract/mptoken"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock/internal/dialogporten"
 	"github.com/finprod/finprod/mock/internal/store"
 	"github.com/finprod/finprod/mock/internal/tokens"
@@ -34,7 +34,7 @@ type env struct {
 
 func newEnv(t *testing.T, cfg dialogporten.Config, mayReport func(string, string) bool) *env {
 	t.Helper()
-	iss, err := tokens.NewIssuer("http://127.0.0.1/", nil)
+	iss, err := tokens.NewIssuerWithKey("http://127.0.0.1/", testkit.Key(t, "issuer signing"), nil)
 	require.NoError(t, err)
 	st := store.New()
 	dp, err := dialogporten.New(cfg, st, tokens.NewVerifier(iss.URL(), iss.KeySet(), nil), "http://127.0.0.1:9", mayReport)
@@ -117,12 +117,8 @@ func path(v any, steps ...any) any {
 	return v
 }
 
-func consistentBody() []byte {
-	s := string(contract.Eksempel())
-	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
-	s = strings.Replace(s, `"987546231"`, `"`+orgA+`"`, 1)
-	return []byte(strings.Replace(s, `"00000000000"`, `"15088040063"`, 1))
-}
+// consistentBody is the documented example with its defects mended, for orgA.
+func consistentBody() []byte { return testkit.ConsistentBody(orgA, 2024) }
 
 func TestDialogByIDHonoursSelectionSet(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)

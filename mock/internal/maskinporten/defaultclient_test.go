@@ -16,6 +16,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/contract/mptoken"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/goccy/go-yaml"
 	"github.com/google/uuid"
@@ -54,8 +55,9 @@ func TestDefaultClientFilesAndGrant(t *testing.T) {
 	mux := http.NewServeMux()
 	hs := httptest.NewServer(mux)
 	defer hs.Close()
-	iss, err := tokens.NewIssuer(hs.URL+"/maskinporten/", nil)
+	iss, err := tokens.NewIssuerWithKey(hs.URL+"/maskinporten/", testkit.Key(t, "issuer signing"), nil)
 	require.NoError(t, err)
+	// The default client's key is generated here, as `finprod mock` does.
 	s, err := New(Config{}, iss, WithDefaultClientDir(dir))
 	require.NoError(t, err)
 	mux.Handle("/maskinporten/", s.Handler())
@@ -88,7 +90,7 @@ func TestDefaultClientFilesAndGrant(t *testing.T) {
 	assert.NotContains(t, string(raw), "PRIVATE KEY")
 
 	// The written key gets a token through the handler.
-	e := &env{t: t, issuer: iss, srv: s, http: hs, clock: &clock{t: time.Now()}}
+	e := &env{t: t, issuer: iss, srv: s, http: hs, clock: testkit.NewClock(time.Now())}
 	now := time.Now()
 	claims := map[string]any{"aud": iss.URL(), "iss": d.ClientID, "scope": strings.Join(d.Scopes, " "),
 		"iat": now.Unix(), "exp": now.Add(30 * time.Second).Unix(), "jti": uuid.NewString(),
@@ -110,7 +112,7 @@ func TestNoDefaultClientWhenConfigured(t *testing.T) {
 
 func TestAdminRegistersClientWithJWK(t *testing.T) {
 	e := newEnv(t)
-	key := newKey(t)
+	key := testkit.Key(t, "jwk client")
 	pub, err := jwk.Import(&key.PublicKey)
 	require.NoError(t, err)
 	pubJSON, err := json.Marshal(pub)
@@ -151,8 +153,8 @@ func TestAdminRegistersClientWithJWK(t *testing.T) {
 
 func TestLoadConfigResolvesRelativeFiles(t *testing.T) {
 	dir := t.TempDir()
-	key := newKey(t)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "pub.pem"), []byte(publicPEM(t, &key.PublicKey)), 0o644))
+	key := testkit.Key(t, "file client")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "pub.pem"), []byte(testkit.PublicKeyPEM(t, &key.PublicKey)), 0o644))
 	y := `tokenTtl: 30s
 clients:
   - id: from-file
@@ -168,7 +170,7 @@ clients:
 	assert.Equal(t, 30*time.Second, cfg.TokenTTL)
 	assert.Equal(t, filepath.Join(dir, "pub.pem"), cfg.Clients[0].Keys[0].PublicKeyFile)
 
-	iss, err := tokens.NewIssuer("http://127.0.0.1:1/maskinporten/", nil)
+	iss, err := tokens.NewIssuerWithKey("http://127.0.0.1:1/maskinporten/", testkit.Key(t, "issuer signing"), nil)
 	require.NoError(t, err)
 	s, err := New(cfg, iss)
 	require.NoError(t, err)

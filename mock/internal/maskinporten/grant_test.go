@@ -14,6 +14,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock/internal/tokens"
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
@@ -67,7 +68,7 @@ func TestGrantWithoutSystembrukerGivesPlainToken(t *testing.T) {
 }
 
 func TestGrantRefusals(t *testing.T) {
-	other := newKey(t)
+	other := testkit.Key(t, "stranger")
 	cases := []struct {
 		name   string
 		edit   func(e *env, c map[string]any)
@@ -195,12 +196,12 @@ func TestGrantRefusesOtherAlgorithmsAndForms(t *testing.T) {
 }
 
 func TestGrantWithPinnedCertificate(t *testing.T) {
-	leafKey := newKey(t)
+	leafKey := testkit.Key(t, "leaf")
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	leaf := certificate(t, leafKey, pkix.Name{CommonName: "Finprod Test AS", SerialNumber: testOrg}, false, now.Add(-time.Hour), now.Add(time.Hour), nil, nil)
-	stranger := certificate(t, leafKey, pkix.Name{CommonName: "Other AS", SerialNumber: testOrg}, false, now.Add(-time.Hour), now.Add(time.Hour), nil, nil)
+	leaf := testkit.Certificate(t, leafKey, pkix.Name{CommonName: "Finprod Test AS", SerialNumber: testOrg}, false, now.Add(-time.Hour), now.Add(time.Hour), nil, nil)
+	stranger := testkit.Certificate(t, leafKey, pkix.Name{CommonName: "Other AS", SerialNumber: testOrg}, false, now.Add(-time.Hour), now.Add(time.Hour), nil, nil)
 	e := newEnv(t, ClientConfig{ID: "cert-client", Org: testOrg, Scopes: []string{contract.Scope},
-		Certificates:  []CertConfig{{PEM: certPEM(leaf)}},
+		Certificates:  []CertConfig{{PEM: string(testkit.CertPEM(leaf))}},
 		Systembrukere: []SystembrukerConfig{{Org: testSB}}})
 	c := e.claims()
 	c["iss"] = "cert-client"
@@ -215,7 +216,7 @@ func TestGrantWithPinnedCertificate(t *testing.T) {
 
 	c = e.claims()
 	c["iss"] = "cert-client"
-	status, body = e.grant(sign(t, newKey(t), c, x5cHeader(t, leaf)))
+	status, body = e.grant(sign(t, testkit.Key(t, "stranger"), c, x5cHeader(t, leaf)))
 	assert.Equal(t, http.StatusBadRequest, status, "the leaf's key must have signed the assertion")
 	assert.Contains(t, body["error_description"], "signature")
 
@@ -229,15 +230,15 @@ func TestGrantWithPinnedCertificate(t *testing.T) {
 
 func TestGrantWithCertificateFromRegisteredCA(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	caKey, interKey, leafKey := newKey(t), newKey(t), newKey(t)
-	ca := certificate(t, caKey, pkix.Name{CommonName: "Test Root CA"}, true, now.Add(-time.Hour), now.Add(48*time.Hour), nil, nil)
-	inter := certificate(t, interKey, pkix.Name{CommonName: "Test Issuing CA"}, true, now.Add(-time.Hour), now.Add(48*time.Hour), ca, caKey)
+	caKey, interKey, leafKey := testkit.Key(t, "root ca"), testkit.Key(t, "issuing ca"), testkit.Key(t, "leaf")
+	ca := testkit.Certificate(t, caKey, pkix.Name{CommonName: "Test Root CA"}, true, now.Add(-time.Hour), now.Add(48*time.Hour), nil, nil)
+	inter := testkit.Certificate(t, interKey, pkix.Name{CommonName: "Test Issuing CA"}, true, now.Add(-time.Hour), now.Add(48*time.Hour), ca, caKey)
 	orgID := pkix.AttributeTypeAndValue{Type: asn1.ObjectIdentifier{2, 5, 4, 97}, Value: "NTRNO-" + testOrg}
-	leaf := certificate(t, leafKey, pkix.Name{CommonName: "Finprod Test AS", ExtraNames: []pkix.AttributeTypeAndValue{orgID}}, false, now.Add(-time.Hour), now.Add(time.Hour), inter, interKey)
-	wrongOrg := certificate(t, leafKey, pkix.Name{CommonName: "Other AS", SerialNumber: "310000000"}, false, now.Add(-time.Hour), now.Add(time.Hour), inter, interKey)
+	leaf := testkit.Certificate(t, leafKey, pkix.Name{CommonName: "Finprod Test AS", ExtraNames: []pkix.AttributeTypeAndValue{orgID}}, false, now.Add(-time.Hour), now.Add(time.Hour), inter, interKey)
+	wrongOrg := testkit.Certificate(t, leafKey, pkix.Name{CommonName: "Other AS", SerialNumber: "310000000"}, false, now.Add(-time.Hour), now.Add(time.Hour), inter, interKey)
 
 	e := newEnv(t, ClientConfig{ID: "ca-client", Org: testOrg, Scopes: []string{contract.Scope},
-		Certificates:  []CertConfig{{PEM: certPEM(ca)}},
+		Certificates:  []CertConfig{{PEM: string(testkit.CertPEM(ca))}},
 		Systembrukere: []SystembrukerConfig{{Org: testSB}}})
 	grant := func(hdr map[string]any) (int, map[string]any) {
 		c := e.claims()
@@ -293,9 +294,9 @@ func TestDiscoveryAndJWKS(t *testing.T) {
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {
-	iss, err := tokens.NewIssuer("http://127.0.0.1:1/maskinporten/", nil)
+	iss, err := tokens.NewIssuerWithKey("http://127.0.0.1:1/maskinporten/", testkit.Key(t, "issuer signing"), nil)
 	require.NoError(t, err)
-	pub := publicPEM(t, &newKey(t).PublicKey)
+	pub := testkit.PublicKeyPEM(t, &testkit.Key(t, "client").PublicKey)
 	for name, c := range map[string]ClientConfig{
 		"no id":         {Org: testOrg, Scopes: []string{"s"}, Keys: []KeyConfig{{KID: "k", PublicKeyPEM: pub}}},
 		"bad org":       {ID: "c", Org: "12", Scopes: []string{"s"}, Keys: []KeyConfig{{KID: "k", PublicKeyPEM: pub}}},
@@ -309,7 +310,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		_, err := New(Config{Clients: []ClientConfig{c}}, iss)
 		assert.Error(t, err, name)
 	}
-	bad, err := tokens.NewIssuer("http://127.0.0.1:1/maskinporten", nil)
+	bad, err := tokens.NewIssuerWithKey("http://127.0.0.1:1/maskinporten", testkit.Key(t, "issuer signing"), nil)
 	require.NoError(t, err)
 	_, err = New(Config{}, bad)
 	assert.ErrorContains(t, err, "end with '/'")

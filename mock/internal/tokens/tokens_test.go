@@ -6,6 +6,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/mptoken"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -32,12 +33,15 @@ func TestMintVerifyRoundTrip(t *testing.T) {
 	now = now.Add(121 * time.Second)
 	_, err = v.Verify(tok)
 	assert.ErrorIs(t, err, ErrExpired, "a cached token must still expire")
+
+	_, err = NewIssuerWithKey(iss.URL(), nil, clock)
+	assert.Error(t, err, "an issuer needs a key")
 }
 
 func TestVerifyRejectsForeignAndTamperedTokens(t *testing.T) {
-	a, err := NewIssuer("http://a/", nil)
+	a, err := NewIssuerWithKey("http://a/", testkit.Key(t, "a"), nil)
 	require.NoError(t, err)
-	b, err := NewIssuer("http://a/", nil)
+	b, err := NewIssuerWithKey("http://a/", testkit.Key(t, "b"), nil)
 	require.NoError(t, err)
 	tok, _, err := b.Mint(mptoken.Claims{ClientID: "x"}, time.Minute)
 	require.NoError(t, err)
