@@ -3,14 +3,12 @@ package maskinporten
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"io"
-	"math/big"
 	"net/http"
 	"net/url"
 	"os"
@@ -22,23 +20,12 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/stretchr/testify/require"
 	"software.sslmate.com/src/go-pkcs12"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 const (
 	mpClient     = "finprod-test"
@@ -53,7 +40,7 @@ const (
 // and a certificate client, their key material in files, and a recorder
 // of what the token sources send it.
 type mpEnv struct {
-	clock  *fakeClock
+	clock  *testkit.Clock
 	srv    *mock.Server
 	issuer string // the local Maskinporten's issuer URL
 	url    string // the mock's base URL
@@ -104,38 +91,37 @@ func (e *mpEnv) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func newMPEnv(t *testing.T) *mpEnv {
 	t.Helper()
-	e := &mpEnv{clock: &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}, dir: t.TempDir()}
+	e := &mpEnv{clock: testkit.NewClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)), dir: t.TempDir()}
 	e.http = &http.Client{Transport: e, Timeout: 30 * time.Second}
 
-	e.key = genKey(t)
-	der, err := x509.MarshalPKCS8PrivateKey(e.key)
-	require.NoError(t, err)
-	e.keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	e.key = testkit.Key(t, "client")
+	e.keyPEM = testkit.PrivateKeyPEM(t, e.key)
 	e.keyFile = e.write(t, "key.pem", e.keyPEM)
-	pubDER, err := x509.MarshalPKIXPublicKey(&e.key.PublicKey)
-	require.NoError(t, err)
 
 	// A business certificate: root CA → issuing CA → leaf naming the org.
 	now := e.clock.Now()
-	caKey, interKey := genKey(t), genKey(t)
-	e.certKey = genKey(t)
-	ca := issue(t, caKey, pkix.Name{CommonName: "Test Root CA"}, true, now, nil, nil)
-	e.inter = issue(t, interKey, pkix.Name{CommonName: "Test Issuing CA"}, true, now, ca, caKey)
-	e.leaf = issue(t, e.certKey, pkix.Name{CommonName: "FINPROD TEST AS", SerialNumber: mpOrg}, false, now, e.inter, interKey)
-	e.certFile = e.write(t, "cert.pem", append(certPEM(e.leaf), certPEM(e.inter)...))
+	issue := func(key *rsa.PrivateKey, subject pkix.Name, isCA bool, parent *x509.Certificate, parentKey *rsa.PrivateKey) *x509.Certificate {
+		return testkit.Certificate(t, key, subject, isCA, now.Add(-time.Hour), now.Add(24*time.Hour), parent, parentKey)
+	}
+	caKey, interKey := testkit.Key(t, "root ca"), testkit.Key(t, "issuing ca")
+	e.certKey = testkit.Key(t, "business certificate")
+	ca := issue(caKey, pkix.Name{CommonName: "Test Root CA"}, true, nil, nil)
+	e.inter = issue(interKey, pkix.Name{CommonName: "Test Issuing CA"}, true, ca, caKey)
+	e.leaf = issue(e.certKey, pkix.Name{CommonName: "FINPROD TEST AS", SerialNumber: mpOrg}, false, e.inter, interKey)
+	e.certFile = e.write(t, "cert.pem", append(testkit.CertPEM(e.leaf), testkit.CertPEM(e.inter)...))
 	ckDER := x509.MarshalPKCS1PrivateKey(e.certKey)
 	e.certKeyF = e.write(t, "cert-key.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: ckDER}))
 	p12, err := pkcs12.Modern.Encode(e.certKey, e.leaf, []*x509.Certificate{e.inter}, p12Password)
 	require.NoError(t, err)
 	e.p12File = e.write(t, "virksomhet.p12", p12)
 
-	e.srv, err = mock.Start(context.Background(), mock.Config{Now: e.clock.Now, Maskinporten: mock.MaskinportenConfig{Clients: []mock.MaskinportenClient{{
+	e.srv, err = mock.Start(context.Background(), mock.Config{Now: e.clock.Now, SigningKey: testkit.Key(t, "mock signing"), Maskinporten: mock.MaskinportenConfig{Clients: []mock.MaskinportenClient{{
 		ID: mpClient, Org: mpOrg, Scopes: []string{contract.Scope, dialogschema.Scope},
-		Keys:          []mock.MaskinportenKey{{KID: mpKID, PublicKeyPEM: string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))}},
+		Keys:          []mock.MaskinportenKey{{KID: mpKID, PublicKeyPEM: testkit.PublicKeyPEM(t, &e.key.PublicKey)}},
 		Systembrukere: []mock.Systembruker{{Org: mpSB}},
 	}, {
 		ID: mpCertClient, Org: mpOrg, Scopes: []string{contract.Scope},
-		Certificates:  []mock.MaskinportenCertificate{{PEM: string(certPEM(ca))}},
+		Certificates:  []mock.MaskinportenCertificate{{PEM: string(testkit.CertPEM(ca))}},
 		Systembrukere: []mock.Systembruker{{Org: mpSB}},
 	}}}})
 	require.NoError(t, err)
@@ -171,36 +157,6 @@ func (e *mpEnv) sentAssertions() []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]string(nil), e.assertions...)
-}
-
-func genKey(t *testing.T) *rsa.PrivateKey {
-	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	return k
-}
-
-func issue(t *testing.T, key *rsa.PrivateKey, subject pkix.Name, isCA bool, now time.Time, parent *x509.Certificate, parentKey *rsa.PrivateKey) *x509.Certificate {
-	t.Helper()
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{SerialNumber: serial, Subject: subject, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, BasicConstraintsValid: true, IsCA: isCA}
-	if isCA {
-		tmpl.KeyUsage |= x509.KeyUsageCertSign
-	}
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-	require.NoError(t, err)
-	c, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	return c
-}
-
-func certPEM(c *x509.Certificate) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
 }
 
 // jwkFile writes key as a private JWK with a kid.

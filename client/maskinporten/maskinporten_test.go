@@ -18,6 +18,7 @@ import (
 
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/stretchr/testify/assert"
@@ -125,7 +126,7 @@ func TestRefusedGrants(t *testing.T) {
 	}{
 		{name: "wrong key", cfg: func(e *mpEnv) Config {
 			c := e.keyConfig()
-			c.KeyFile, c.PrivateKey = "", genKey(t)
+			c.KeyFile, c.PrivateKey = "", testkit.Key(t, "stranger")
 			return c
 		}, code: "invalid_grant", status: 400, fix: []string{"key id " + mpKID, "client " + mpClient}},
 		{name: "unregistered kid", cfg: func(e *mpEnv) Config {
@@ -449,7 +450,8 @@ func TestEnvironments(t *testing.T) {
 // default client, as `finprod token --config` does.
 func TestDefaultClientFileWorks(t *testing.T) {
 	dir := t.TempDir()
-	s, err := mock.Start(context.Background(), mock.Config{StateDir: dir})
+	s, err := mock.Start(context.Background(), mock.Config{StateDir: dir,
+		SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	defer s.Close()
 	d, ok := s.DefaultClient()
