@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/finprod/finprod/internal/testkit"
+
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/client/dialogporten"
 	"github.com/finprod/finprod/client/maskinporten"
@@ -24,7 +26,7 @@ import (
 func TestWholeChainThroughTheGrantFlow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv, err := mock.Start(ctx, mock.Config{StateDir: t.TempDir()})
+	srv, err := mock.Start(ctx, mock.Config{StateDir: t.TempDir(), SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	defer srv.Close()
 

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/finprod/finprod/internal/testkit"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -25,6 +27,8 @@ func TestTT02ProfilePath(t *testing.T) {
 	cfg, err := mock.LoadConfig(filepath.Join("..", "profiles", "mock-tt02.yaml"))
 	require.NoError(t, err)
 	cfg.Listen, cfg.StateDir = "127.0.0.1:0", t.TempDir()
+	// Keys made once per test binary instead of two fresh 2048-bit keys.
+	cfg.SigningKey, cfg.DefaultClientKey = testkit.Key(t, "mock signing"), testkit.Key(t, "mock default client")
 	srv, err := mock.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })

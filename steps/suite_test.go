@@ -5,6 +5,8 @@ import (
 	"flag"
 	"testing"
 
+	"github.com/finprod/finprod/internal/testkit"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/mock"
@@ -21,7 +23,7 @@ var (
 // a subtest.
 func TestFeatures(t *testing.T) {
 	ctx := t.Context()
-	tg, err := target.Local(ctx, mock.Config{})
+	tg, err := target.Local(ctx, mock.Config{SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
 

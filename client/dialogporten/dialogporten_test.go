@@ -9,10 +9,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/finprod/finprod/internal/testkit"
 
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
@@ -36,7 +37,7 @@ type chain struct{ s *mock.Server }
 
 func newChain(t *testing.T, cfg mock.DialogportenConfig) *chain {
 	t.Helper()
-	s, err := mock.Start(context.Background(), mock.Config{Dialogporten: cfg,
+	s, err := mock.Start(context.Background(), mock.Config{Dialogporten: cfg, SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client"),
 		// Fixed, so the years the tests submit for stay open whatever the date.
 		API: mock.APIConfig{OpenYears: mock.YearRange{From: 2020, To: 2030}}})
 	require.NoError(t, err)
@@ -86,13 +87,7 @@ func (c *chain) fetch(t *testing.T, url, token string) []byte {
 
 // consistentBody is the documented example with its defects mended, for
 // orgA and the given inntektsaar.
-func consistentBody(year int) []byte {
-	s := string(contract.Eksempel())
-	s = strings.Replace(s, `"inntektsaar": 2024`, `"inntektsaar": `+strconv.Itoa(year), 1)
-	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
-	s = strings.Replace(s, `"987546231"`, `"`+orgA+`"`, 1)
-	return []byte(strings.Replace(s, `"00000000000"`, `"15088040063"`, 1))
-}
+func consistentBody(year int) []byte { return testkit.ConsistentBody(orgA, year) }
 
 func apiURL(t *testing.T, tr dialogporten.Transmission) dialogporten.AttachmentURL {
 	t.Helper()

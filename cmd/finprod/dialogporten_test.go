@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finprod/finprod/internal/testkit"
+
 	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
@@ -88,7 +90,8 @@ type localChain struct{ s *mock.Server }
 func newLocalChain(t *testing.T) *localChain {
 	t.Helper()
 	// Fixed open years, so 2024 stays open whatever the date.
-	s, err := mock.Start(context.Background(), mock.Config{API: mock.APIConfig{OpenYears: mock.YearRange{From: 2020, To: 2030}}})
+	s, err := mock.Start(context.Background(), mock.Config{API: mock.APIConfig{OpenYears: mock.YearRange{From: 2020, To: 2030}},
+		SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return &localChain{s: s}

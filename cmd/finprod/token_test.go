@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finprod/finprod/internal/testkit"
+
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/mock"
@@ -19,7 +21,8 @@ import (
 // Maskinporten client written to a folder, as `finprod mock` does.
 func localMaskinporten(t *testing.T) (mock.DefaultClient, *mock.Server) {
 	t.Helper()
-	s, err := mock.Start(context.Background(), mock.Config{StateDir: filepath.Join(t.TempDir(), "out", "mock")})
+	s, err := mock.Start(context.Background(), mock.Config{StateDir: filepath.Join(t.TempDir(), "out", "mock"),
+		SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	d, ok := s.DefaultClient()
