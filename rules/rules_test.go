@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/finprod/finprod/internal/testkit"
+
 	"github.com/finprod/finprod/contract"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,12 +42,7 @@ func TestExampleBreaksSumAndCheckDigits(t *testing.T) {
 }
 
 // consistent is the example with its defects mended.
-func consistent() string {
-	s := string(contract.Eksempel())
-	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
-	s = strings.Replace(s, `"987546231"`, `"310000000"`, 1)
-	return strings.Replace(s, `"00000000000"`, `"15088040063"`, 1)
-}
+func consistent() string { return string(testkit.ConsistentBody("310000000", 2024)) }
 
 func TestConsistentBodyHasNoFindings(t *testing.T) {
 	assert.Empty(t, Check([]byte(consistent())))
