@@ -23,6 +23,7 @@ import (
 // folder differ, the way a user may change them: the listen address in the
 // mock's config, and the FINPROD_* variables over the profile.
 func TestTT02ProfilePath(t *testing.T) {
+	t.Parallel()
 	ctx := t.Context()
 	cfg, err := mock.LoadConfig(filepath.Join("..", "profiles", "mock-tt02.yaml"))
 	require.NoError(t, err)
