@@ -1,6 +1,7 @@
 package generators
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -10,30 +11,41 @@ import (
 	"github.com/finprod/finprod/ident"
 	"github.com/finprod/finprod/internal/identref"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // The generated identifiers are checked twice: by internal/identref, written
 // apart from the code that made them, and by package ident, which the mock's
 // rules and the targets' guard judge them with.
 
-// refFnr checks a Tenor synthetic fødselsnummer (or D-nummer when dnr).
-func refFnr(t *testing.T, s string, dnr bool) time.Time {
-	t.Helper()
-	require.Len(t, s, 11)
+// refFnr checks a Tenor synthetic fødselsnummer (or D-nummer when dnr) and
+// returns the birth date it encodes. It reports with an error, not through
+// testing.T: the property tests call it a hundred thousand times, and
+// testify's bookkeeping per call was most of their time.
+func refFnr(s string, dnr bool) (time.Time, error) {
+	if len(s) != 11 {
+		return time.Time{}, fmt.Errorf("%s: %d characters, expected 11", s, len(s))
+	}
 	k1 := identref.Mod11(identref.Weighted(s, 3, 7, 6, 1, 8, 9, 4, 5, 2))
 	k2 := identref.Mod11(identref.Weighted(s, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
-	require.Equal(t, strconv.Itoa(k1), s[9:10], "K1 of %s", s)
-	require.Equal(t, strconv.Itoa(k2), s[10:11], "K2 of %s", s)
+	if strconv.Itoa(k1) != s[9:10] {
+		return time.Time{}, fmt.Errorf("%s: K1 is %s, expected %d", s, s[9:10], k1)
+	}
+	if strconv.Itoa(k2) != s[10:11] {
+		return time.Time{}, fmt.Errorf("%s: K2 is %s, expected %d", s, s[10:11], k2)
+	}
 	day, _ := strconv.Atoi(s[0:2])
 	month, _ := strconv.Atoi(s[2:4])
 	yy, _ := strconv.Atoi(s[4:6])
 	ind, _ := strconv.Atoi(s[6:9])
 	if dnr {
-		require.Greater(t, day, 40, s)
+		if day <= 40 {
+			return time.Time{}, fmt.Errorf("%s: a D-nummer's day is over 40", s)
+		}
 		day -= 40
 	}
-	require.True(t, month >= 81 && month <= 92, "month+80 in %s", s)
+	if month < 81 || month > 92 {
+		return time.Time{}, fmt.Errorf("%s: month+80 expected", s)
+	}
 	month -= 80
 	var year int
 	switch {
@@ -46,73 +58,134 @@ func refFnr(t *testing.T, s string, dnr bool) time.Time {
 	case ind < 750 && yy >= 54:
 		year = 1800 + yy
 	default:
-		t.Fatalf("%s: individnummer %d does not fit year %d", s, ind, yy)
+		return time.Time{}, fmt.Errorf("%s: individnummer %d does not fit year %d", s, ind, yy)
 	}
 	born := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	require.Equal(t, day, born.Day(), "date of %s", s)
-	return born
+	if born.Day() != day {
+		return time.Time{}, fmt.Errorf("%s: no such date", s)
+	}
+	return born, nil
 }
 
 const draws = 100_000
 
+// The property tests check each draw with plain comparisons and stop at the
+// first that fails, with a message naming the draw: a testify call per
+// property and draw cost more than the properties themselves.
+
 func TestPropertyFoedselsnummer(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	for range draws {
 		s, born := NewFoedselsnummer(r, FoedselsnummerOptions{})
-		require.Equal(t, born, refFnr(t, s, false))
+		ref, err := refFnr(s, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if born != ref {
+			t.Fatalf("%s: generated for %v, encodes %v", s, born, ref)
+		}
 		info, err := ident.ValidateFoedselsnummer(s)
-		require.NoError(t, err)
-		require.True(t, info.Syntetisk && !info.DNummer && !info.RelaxedK1)
-		require.True(t, ident.IsSyntheticFoedselsnummer(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.Syntetisk || info.DNummer || info.RelaxedK1 {
+			t.Fatalf("%s: %+v, expected a synthetic fødselsnummer with the ordinary K1", s, info)
+		}
+		if !ident.IsSyntheticFoedselsnummer(s) {
+			t.Fatalf("%s is not synthetic", s)
+		}
 	}
 }
 
 func TestPropertyDNummer(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
 	for range draws {
 		s, born := NewFoedselsnummer(r, FoedselsnummerOptions{DNummer: true})
-		require.Equal(t, born, refFnr(t, s, true))
+		ref, err := refFnr(s, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if born != ref {
+			t.Fatalf("%s: generated for %v, encodes %v", s, born, ref)
+		}
 		info, err := ident.ValidateFoedselsnummer(s)
-		require.NoError(t, err)
-		require.True(t, info.Syntetisk && info.DNummer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.Syntetisk || !info.DNummer {
+			t.Fatalf("%s: %+v, expected a synthetic D-nummer", s, info)
+		}
 	}
 }
 
 func TestPropertyOrganisasjonsnummer(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 6))
 	for range draws {
 		s := NewOrganisasjonsnummer(r)
-		require.Len(t, s, 9)
-		require.Contains(t, "23", s[:1])
-		require.Equal(t, strconv.Itoa(identref.Mod11(identref.Weighted(s, 3, 2, 7, 6, 5, 4, 3, 2))), s[8:], s)
-		require.NoError(t, ident.ValidateOrganisasjonsnummer(s))
+		if len(s) != 9 {
+			t.Fatalf("%s: %d digits, expected 9", s, len(s))
+		}
+		if s[0] != '2' && s[0] != '3' {
+			t.Fatalf("%s: a synthetic organisasjonsnummer starts with 2 or 3", s)
+		}
+		if want := strconv.Itoa(identref.Mod11(identref.Weighted(s, 3, 2, 7, 6, 5, 4, 3, 2))); s[8:] != want {
+			t.Fatalf("%s: check digit %s, expected %s", s, s[8:], want)
+		}
+		if err := ident.ValidateOrganisasjonsnummer(s); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
 func TestPropertyKontonummerOgIBAN(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 8))
 	for range draws {
 		k := NewKontonummer(r)
-		require.Len(t, k, 11)
-		require.Equal(t, strconv.Itoa(identref.Mod11(identref.Weighted(k, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2))), k[10:], k)
-		require.NoError(t, ident.ValidateKontonummer(k))
+		if len(k) != 11 {
+			t.Fatalf("%s: %d digits, expected 11", k, len(k))
+		}
+		if want := strconv.Itoa(identref.Mod11(identref.Weighted(k, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2))); k[10:] != want {
+			t.Fatalf("%s: check digit %s, expected %s", k, k[10:], want)
+		}
+		if err := ident.ValidateKontonummer(k); err != nil {
+			t.Fatal(err)
+		}
 		iban := ident.IBAN(k)
-		require.Equal(t, "NO", iban[:2])
-		require.Equal(t, k, iban[4:])
-		require.True(t, identref.IBAN(iban), iban)
-		require.NoError(t, ident.ValidateIBAN(iban))
+		if iban[:2] != "NO" || iban[4:] != k {
+			t.Fatalf("IBAN of %s is %s, expected NO, two check digits and the kontonummer", k, iban)
+		}
+		if !identref.IBAN(iban) {
+			t.Fatalf("%s: the reference rejects its check digits", iban)
+		}
+		if err := ident.ValidateIBAN(iban); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
 func TestPropertyISIN(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(9, 10))
 	countries := []string{"NO", "US", "SE", "DE", "GB"}
 	for i := range draws {
-		s := NewISIN(r, countries[i%len(countries)])
-		require.Len(t, s, 12)
-		require.Equal(t, countries[i%len(countries)], s[:2])
-		require.True(t, identref.LuhnISIN(s), s)
-		require.NoError(t, ident.ValidateISIN(s))
+		country := countries[i%len(countries)]
+		s := NewISIN(r, country)
+		if len(s) != 12 {
+			t.Fatalf("%s: %d characters, expected 12", s, len(s))
+		}
+		if s[:2] != country {
+			t.Fatalf("%s: expected country %s", s, country)
+		}
+		if !identref.LuhnISIN(s) {
+			t.Fatalf("%s: the reference rejects its check digit", s)
+		}
+		if err := ident.ValidateISIN(s); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
