@@ -46,6 +46,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestCheckSchemaAcceptsOwnSDL(t *testing.T) {
+	t.Parallel()
 	out, code := run(t, "dialogporten", "check-schema", "--schema", writeFile(t, "s.graphql", dialogschema.SDL()))
 	assert.Equal(t, exitOK, code, out)
 	assert.Contains(t, out, "ok    dialogById")
@@ -53,6 +54,7 @@ func TestCheckSchemaAcceptsOwnSDL(t *testing.T) {
 }
 
 func TestCheckSchemaNamesABreakingChange(t *testing.T) {
+	t.Parallel()
 	broken := strings.Replace(dialogschema.SDL(), "  continuationToken: String\n  orderBy: [SearchDialogSortType!]!", "  orderBy: [SearchDialogSortType!]!", 1)
 	require.NotEqual(t, dialogschema.SDL(), broken, "the edit must remove the field")
 	out, code := run(t, "dialogporten", "check-schema", "--schema", writeFile(t, "s.graphql", broken))
@@ -69,6 +71,7 @@ func TestCheckSchemaNamesABreakingChange(t *testing.T) {
 }
 
 func TestCheckSchemaBadInput(t *testing.T) {
+	t.Parallel()
 	_, code := run(t, "dialogporten", "check-schema")
 	assert.Equal(t, exitUsage, code)
 	_, code = run(t, "dialogporten", "check-schema", "--schema", filepath.Join(t.TempDir(), "missing.graphql"))
@@ -118,6 +121,7 @@ func (c *localChain) accept(t *testing.T, org string, body []byte) mock.Forsende
 }
 
 func TestCheckSchemaByIntrospection(t *testing.T) {
+	t.Parallel()
 	c := newLocalChain(t)
 	out, code := run(t, "dialogporten", "check-schema", "--schema", c.s.URL()+mock.DialogportenGraphQLPath)
 	assert.Equal(t, exitOK, code, out)

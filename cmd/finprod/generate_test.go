@@ -15,6 +15,7 @@ import (
 )
 
 func TestGenerateBadArgs(t *testing.T) {
+	t.Parallel()
 	cases := map[string][]string{
 		"zero oppgaver":       {"generate", "--oppgaver", "0"},
 		"negative leveranser": {"generate", "--leveranser", "-1"},
@@ -60,6 +61,7 @@ func exitCodeQuiet(err error) int {
 }
 
 func TestGenerateToFileMatchesLibrary(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "lev.json")
 	_, _, err := runCLI(t, "generate", "--oppgaver", "30", "--seed", "11", "--defect", "aar-ulikt", "--out", file)
@@ -74,6 +76,7 @@ func TestGenerateToFileMatchesLibrary(t *testing.T) {
 }
 
 func TestGenerateNDJSONAndDirectory(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCLI(t, "generate", "--leveranser", "3", "--oppgaver", "4", "--workers", "3")
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
@@ -95,6 +98,7 @@ func TestGenerateNDJSONAndDirectory(t *testing.T) {
 }
 
 func TestGenerateFailureLeavesNoFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "lev.json")
 	_, _, err := runCLI(t, "generate", "--oppgaver", "10", "--max-body-size", "300", "--out", file)
@@ -104,6 +108,7 @@ func TestGenerateFailureLeavesNoFile(t *testing.T) {
 }
 
 func TestGenerateListDefectsAndHelp(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCLI(t, "generate", "--list-defects")
 	require.NoError(t, err)
 	for _, d := range generators.Defects() {
@@ -116,6 +121,7 @@ func TestGenerateListDefectsAndHelp(t *testing.T) {
 }
 
 func TestGenerateToDeviceWritesInPlace(t *testing.T) {
+	t.Parallel()
 	_, _, err := runCLI(t, "generate", "--oppgaver", "5", "--out", os.DevNull)
 	require.NoError(t, err)
 	st, err := os.Stat(os.DevNull)
@@ -124,6 +130,7 @@ func TestGenerateToDeviceWritesInPlace(t *testing.T) {
 }
 
 func TestGenerateCreatesTheOutputFolder(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "out", "ny", "lev.json")
 	_, _, err := runCLI(t, "generate", "--oppgaver", "2", "--seed", "3", "--out", file)
 	require.NoError(t, err)

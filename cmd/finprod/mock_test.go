@@ -56,6 +56,7 @@ func requireExit(t *testing.T, err error, code int, contains string) {
 }
 
 func TestMockRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	badConfig := filepath.Join(dir, "bad.yaml")
 	require.NoError(t, os.WriteFile(badConfig, []byte("api:\n  busnessRules: sync\n"), 0o600))
@@ -98,6 +99,7 @@ func TestMockRefusesBadFlags(t *testing.T) {
 }
 
 func TestMockServesUntilCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out syncBuffer

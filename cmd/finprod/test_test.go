@@ -17,6 +17,7 @@ import (
 )
 
 func TestTestCommandWritesJUnitAndCucumber(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	all, code := runCLIExit(t, "test", "--tags", "@inntektsaar", "--format", "progress", "--out", out)
 	require.Equal(t, exitOK, code, all)
@@ -40,6 +41,7 @@ func TestTestCommandWritesJUnitAndCucumber(t *testing.T) {
 }
 
 func TestTestCommandUsageErrors(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	for _, args := range [][]string{
 		{"test", "--format", "html", "--out", out},
@@ -62,6 +64,7 @@ func TestTestCommandTT02WithoutProfileNamesWhatIsMissing(t *testing.T) {
 }
 
 func TestTestCommandUnreachableTargetIsExit3(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	all, code := runCLIExit(t, "test", "--target", "tt02", "--profile", unreachableProfile(t, dir), "--out", dir)
 	assert.Equal(t, exitUnreachable, code, all)

@@ -33,6 +33,7 @@ func localMaskinporten(t *testing.T) (mock.DefaultClient, *mock.Server) {
 var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`)
 
 func TestTokenCommandPrintsClaimsNotToken(t *testing.T) {
+	t.Parallel()
 	d, srv := localMaskinporten(t)
 	out, code := runCLIExit(t, "token", "--config", d.ConfigFile)
 	require.Equal(t, exitOK, code, out)
@@ -57,6 +58,7 @@ func TestTokenCommandPrintsClaimsNotToken(t *testing.T) {
 }
 
 func TestTokenCommandFlagsWithoutConfig(t *testing.T) {
+	t.Parallel()
 	d, _ := localMaskinporten(t)
 	out, code := runCLIExit(t, "token", "--issuer", d.Issuer, "--client-id", d.ClientID, "--key", d.KeyFile, "--kid", d.KID,
 		"--systembruker", d.SystembrukerOrg, "--scope", contract.Scope, "--scope", dialogschema.Scope)
@@ -69,6 +71,7 @@ func TestTokenCommandFlagsWithoutConfig(t *testing.T) {
 }
 
 func TestTokenCommandFailures(t *testing.T) {
+	t.Parallel()
 	d, _ := localMaskinporten(t)
 	keyPEM, err := os.ReadFile(d.KeyFile)
 	require.NoError(t, err)
