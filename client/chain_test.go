@@ -24,6 +24,7 @@ import (
 // to the API, the dialog in Dialogporten, the document byte for byte, and the
 // feedback — every leg over HTTP on loopback, through the composed mock.
 func TestWholeChainThroughTheGrantFlow(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	srv, err := mock.Start(ctx, mock.Config{StateDir: t.TempDir(), SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAppendOppgaveMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
 	odd := []contract.Oppgave{
 		{},
 		{Konto: contract.Konto{Finansprodukt: []contract.Finansprodukt{}}},

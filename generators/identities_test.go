@@ -191,6 +191,7 @@ func TestPropertyISIN(t *testing.T) {
 
 // Every finansprodukttype of the contract is drawn, and nothing else.
 func TestProduktvektCoversTheContract(t *testing.T) {
+	t.Parallel()
 	var typer []string
 	for _, p := range produktvekt {
 		typer = append(typer, p.typ)

@@ -102,6 +102,7 @@ func bodySums(t *testing.T, body []byte) map[string]string {
 }
 
 func TestGeneratedLeveranserAreValid(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 40; seed++ {
 		g := mustNew(t, Config{Seed: seed, Oppgaver: 25, MaxFinansprodukter: 5})
 		for k := int64(0); k < 2; k++ {
@@ -149,6 +150,7 @@ func checkIdentities(t *testing.T, where string, o contract.Oppgave) {
 }
 
 func TestDefaultsAndConfigErrors(t *testing.T) {
+	t.Parallel()
 	g := mustNew(t, Config{Seed: 7})
 	c := g.Config()
 	assert.Equal(t, 2025, c.Inntektsaar)
@@ -168,6 +170,7 @@ func TestDefaultsAndConfigErrors(t *testing.T) {
 }
 
 func TestDefects(t *testing.T) {
+	t.Parallel()
 	g := mustNew(t, Config{Seed: 99, Oppgaver: 4, Inntektsaar: 2025})
 	l := g.Leveranse(0)
 	clean := g.Body(0)
@@ -244,6 +247,7 @@ func mustMarshal(t *testing.T, l contract.Leveranse) []byte {
 }
 
 func TestCheckSyntheticNamesEachRealIdentity(t *testing.T) {
+	t.Parallel()
 	ps, err := CheckSyntheticBody(contract.Eksempel())
 	require.NoError(t, err)
 	var stier []string
@@ -300,6 +304,7 @@ func hashAll(bodies [][]byte) string {
 }
 
 func TestStreamIsDeterministicAndRegenerable(t *testing.T) {
+	t.Parallel()
 	for _, defects := range [][]string{nil, {"feil-kontrollsiffer-orgnr", "feil-sum", "aar-ulikt"}} {
 		g := mustNew(t, Config{Seed: 2026, Oppgaver: 700, Defects: defects})
 		one, st := stream(t, g, StreamOptions{Leveranser: 3, Workers: 1})
@@ -318,12 +323,14 @@ func TestStreamIsDeterministicAndRegenerable(t *testing.T) {
 // TestGolden pins the output for one seed, so any change to what a seed
 // produces (which would break reproducing old runs) is a visible decision.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	g := mustNew(t, Config{Seed: 42, Oppgaver: 50})
 	bodies, _ := stream(t, g, StreamOptions{Leveranser: 2, Workers: 3})
 	assert.Equal(t, "620554c75c6b72ab161222d2b3df18562912b4284db0a300a613a05a1f013df6", hashAll(bodies))
 }
 
 func TestStreamSplitsAtMaxBodySize(t *testing.T) {
+	t.Parallel()
 	const max = 40_000
 	g := mustNew(t, Config{Seed: 3, Oppgaver: 500})
 	bodies, st := stream(t, g, StreamOptions{Leveranser: 2, MaxBodySize: max, Workers: 2})
@@ -351,6 +358,7 @@ func TestStreamSplitsAtMaxBodySize(t *testing.T) {
 }
 
 func TestStreamStopsOnCancel(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var s memSink

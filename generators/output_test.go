@@ -12,6 +12,7 @@ import (
 )
 
 func TestOutputToDirectoryShowsOnlyWholeBodies(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "ut") + "/"
 	out, err := OpenOutput(io.Discard, dir, false)
 	require.NoError(t, err)
@@ -35,6 +36,7 @@ func TestOutputToDirectoryShowsOnlyWholeBodies(t *testing.T) {
 }
 
 func TestOutputToWriter(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	out, err := OpenOutput(&buf, "-", false)
 	require.NoError(t, err)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestAdminListCountReset(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	res := submit(t, a, 2024, uuid.NewString(), contract.Eksempel())
@@ -48,6 +49,7 @@ func TestAdminListCountReset(t *testing.T) {
 // The endpoint and the facade method are one: a filter over HTTP gives what
 // Forsendelser gives in-process.
 func TestAdminForsendelserFilter(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	require.Equal(t, 200, submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel()).Status)
 	g, err := generators.New(generators.Config{Seed: 3, Inntektsaar: 2025})
@@ -89,6 +91,7 @@ func TestAdminForsendelserFilter(t *testing.T) {
 }
 
 func TestAdminFaults(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	var f mock.Faults
 	require.Equal(t, 200, getJSON(t, s.URL()+"/admin/faults", &f))
@@ -114,6 +117,7 @@ func TestAdminFaults(t *testing.T) {
 }
 
 func TestAdminAccess(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, "310000000")
 	requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 403, contract.GLD005, contract.GLD1015)
@@ -134,6 +138,7 @@ func TestAdminAccess(t *testing.T) {
 }
 
 func TestAdminToken(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	var tr mock.TokenResponse
 	require.Equal(t, 200, doJSON(t, http.MethodPost, s.URL()+"/admin/token", `{"systembruker":"987546231","ttl":"1h"}`, &tr))

@@ -24,6 +24,7 @@ import (
 )
 
 func TestExampleIsAccepted(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	require.Equal(t, http.StatusOK, res.Status, "body: %s", res.Body)
@@ -58,6 +59,7 @@ func TestExampleIsAccepted(t *testing.T) {
 }
 
 func TestAntallOppgaverCountsTheBody(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	body := string(contract.Eksempel())
 	i := strings.Index(body, `"oppgave": [`) + len(`"oppgave": [`)
@@ -71,6 +73,7 @@ func TestAntallOppgaverCountsTheBody(t *testing.T) {
 }
 
 func TestAcceptHeadersThatAdmitJSON(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	for _, opt := range []api.SubmitOption{
@@ -89,6 +92,7 @@ func TestAcceptHeadersThatAdmitJSON(t *testing.T) {
 
 // TestEveryGLDCode provokes each code the submission endpoint can give.
 func TestEveryGLDCode(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	ex := contract.Eksempel()
 	good := apiFor(t, s, exampleOrg)
@@ -167,6 +171,7 @@ func specOf(k contract.Kode) []contract.Kode {
 }
 
 func TestWrongMethodNamesAllowed(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), nil, api.WithMethod(http.MethodGet))
 	requireFeil(t, res, 405, contract.GLD022)
@@ -174,6 +179,7 @@ func TestWrongMethodNamesAllowed(t *testing.T) {
 }
 
 func TestSchemaViolationsListEveryPathAndValue(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	body := edit(t, contract.Eksempel(), `"leveransetype": "ordinaer"`, `"leveransetype": "ukjent"`)
 	body = edit(t, body, `"antall": "77"`, `"antall": 77`)
@@ -190,6 +196,7 @@ func TestSchemaViolationsListEveryPathAndValue(t *testing.T) {
 }
 
 func TestYearMismatchNamesBodyYear(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	f := requireFeil(t, submit(t, apiFor(t, s, exampleOrg), 2025, uuid.NewString(), contract.Eksempel()), 400, contract.GLD011, contract.GLD1052)
 	assert.Equal(t, "$.leveranse.inntektsaar", f.Feilspesifisering[0].Sti)
@@ -197,6 +204,7 @@ func TestYearMismatchNamesBodyYear(t *testing.T) {
 }
 
 func TestOpenYearsAreConfigurable(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{OpenYears: mock.YearRange{From: 2025, To: 2026}}})
 	a := apiFor(t, s, exampleOrg)
 	requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD011, contract.GLD1027)
@@ -205,6 +213,7 @@ func TestOpenYearsAreConfigurable(t *testing.T) {
 }
 
 func TestDefaultOpenYearsFollowTheClock(t *testing.T) {
+	t.Parallel()
 	now := func() time.Time { return time.Date(2031, 3, 1, 0, 0, 0, 0, time.UTC) }
 	s := start(t, mock.Config{Now: now})
 	a := apiFor(t, s, exampleOrg)
@@ -217,6 +226,7 @@ func TestDefaultOpenYearsFollowTheClock(t *testing.T) {
 // TestBodyOverLimit: 400 with GLD_006/GLD_1022, the status the service
 // page's table gives GLD_006 (ASSUMPTION A-STATUS), not 413.
 func TestBodyOverLimit(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	big := bytes.Repeat([]byte(" "), contract.MaxBody+1)
@@ -231,6 +241,7 @@ func TestBodyOverLimit(t *testing.T) {
 }
 
 func TestBodyOverLimitWithoutContentLength(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	tok, err := s.MintToken(exampleOrg)
 	require.NoError(t, err)
@@ -249,6 +260,7 @@ func TestBodyOverLimitWithoutContentLength(t *testing.T) {
 }
 
 func TestAccessRelationshipLetsAnotherOrgReport(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{Access: mock.AccessConfig{Relationships: []mock.Relationship{{
 		Systembruker: "310000000", Tilgangspakke: mock.RegnskapsforerMedSigneringsrettighet, Oppgavegivere: []string{exampleOrg},
 	}}}})
@@ -260,6 +272,7 @@ func TestAccessRelationshipLetsAnotherOrgReport(t *testing.T) {
 }
 
 func TestFailShareAnswers500(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 1}}})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
 	requireFeil(t, res, 500, contract.GLD023, contract.GLD1053)
@@ -270,6 +283,7 @@ func TestFailShareAnswers500(t *testing.T) {
 }
 
 func TestFailShareIsAShare(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 0.5, Seed: 7}}})
 	a := apiFor(t, s, exampleOrg)
 	codes := map[int]int{}
@@ -283,6 +297,7 @@ func TestFailShareIsAShare(t *testing.T) {
 }
 
 func TestLatencyIsObservable(t *testing.T) {
+	t.Parallel()
 	const d = 150 * time.Millisecond
 	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{Latency: mock.Duration(d)}}})
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), contract.Eksempel())
@@ -296,6 +311,7 @@ func TestLatencyIsObservable(t *testing.T) {
 }
 
 func TestBusinessRulesSync(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{BusinessRules: rules.Sync}})
 	a := apiFor(t, s, exampleOrg)
 	f := requireFeil(t, submit(t, a, 2024, uuid.NewString(), contract.Eksempel()), 400, contract.GLD010)
@@ -317,6 +333,7 @@ func TestBusinessRulesSync(t *testing.T) {
 }
 
 func TestAsyncModeAcceptsBrokenSums(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{BusinessRules: rules.Async}})
 	body := edit(t, contract.Eksempel(), `"antallOppgaver": 1`, `"antallOppgaver": 5`)
 	res := submit(t, apiFor(t, s, exampleOrg), 2024, uuid.NewString(), body)
@@ -325,6 +342,7 @@ func TestAsyncModeAcceptsBrokenSums(t *testing.T) {
 }
 
 func TestUnknownPathOutsideV1(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	resp, err := http.Get(s.URL() + "/")
 	require.NoError(t, err)
@@ -334,6 +352,7 @@ func TestUnknownPathOutsideV1(t *testing.T) {
 }
 
 func TestTransportErrorSuggestsMock(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	url := s.URL()
 	require.NoError(t, s.Close())
@@ -345,6 +364,7 @@ func TestTransportErrorSuggestsMock(t *testing.T) {
 }
 
 func TestConcurrentMocksAreIndependent(t *testing.T) {
+	t.Parallel()
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)

@@ -32,6 +32,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 func TestLoadConfig(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "mock.yaml", `
 listen: 127.0.0.1:0
 openapi: other.yaml
@@ -77,6 +78,7 @@ limits:
 }
 
 func TestLoadConfigErrors(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct{ content, want string }{
 		"typo":             {"api:\n  busnessRules: sync\n", "busnessRules"},
 		"not yaml":         {"api: [\n", "mock config"},
@@ -104,12 +106,14 @@ func TestLoadConfigErrors(t *testing.T) {
 }
 
 func TestEmptyConfigIsTheDefault(t *testing.T) {
+	t.Parallel()
 	c, err := mock.LoadConfig(writeFile(t, "empty.yaml", ""))
 	require.NoError(t, err)
 	assert.Equal(t, mock.Config{}, c)
 }
 
 func TestStartErrors(t *testing.T) {
+	t.Parallel()
 	_, err := mock.Start(context.Background(), mock.Config{Listen: "10.0.0.1:8080"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "loopback")
@@ -131,6 +135,7 @@ func TestStartErrors(t *testing.T) {
 }
 
 func TestOtherOpenAPIChangesValidation(t *testing.T) {
+	t.Parallel()
 	// The same document with kildesystem limited to five characters: the
 	// example's "Kildesystemet v2.0.5" passes the embedded one but not this.
 	doc := string(contract.OpenAPI())
@@ -147,6 +152,7 @@ func TestOtherOpenAPIChangesValidation(t *testing.T) {
 }
 
 func TestCloseOnContextCancel(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	s, err := mock.Start(ctx, mock.Config{})
 	require.NoError(t, err)
@@ -159,6 +165,7 @@ func TestCloseOnContextCancel(t *testing.T) {
 // Keys handed to Start are the ones the mock uses: its JWKS serves the
 // signing key's public half, and the default client holds its key.
 func TestStartUsesGivenKeys(t *testing.T) {
+	t.Parallel()
 	signing, def := testkit.Key(t, "given signing"), testkit.Key(t, "given default client")
 	s := start(t, mock.Config{SigningKey: signing, DefaultClientKey: def})
 	d, ok := s.DefaultClient()
@@ -187,6 +194,7 @@ func TestStartUsesGivenKeys(t *testing.T) {
 }
 
 func TestEndpointsListMounts(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	names := map[string]string{}
 	for _, e := range s.Endpoints() {
@@ -202,6 +210,7 @@ func TestEndpointsListMounts(t *testing.T) {
 // Key files named in the mock config's Maskinporten section are found next to
 // the config, as in a Maskinporten config file of their own.
 func TestLoadConfigTakesKeyFilesRelativeToTheFile(t *testing.T) {
+	t.Parallel()
 	p := writeFile(t, "mock.yaml", `
 maskinporten:
   clients:

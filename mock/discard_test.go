@@ -14,6 +14,7 @@ import (
 // Without stored documents there is nothing for the feedback to check; a
 // consistent leveranse must still be accepted, not rejected as unreadable.
 func TestDiscardedDocumentsStillGetAcceptance(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{DiscardDocuments: true}})
 	g, err := generators.New(generators.Config{Seed: 5, Inntektsaar: 2025, Oppgaver: 2})
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestDocumentEndpoint(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	res := submit(t, a, 2024, uuid.NewString(), contract.Eksempel())
@@ -65,6 +66,7 @@ func TestDocumentEndpoint(t *testing.T) {
 }
 
 func TestDocumentWrongMethod(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	res := submit(t, a, 2024, uuid.NewString(), nil,

@@ -16,6 +16,7 @@ import (
 )
 
 func TestReplayIsByteIdenticalAndProcessedOnce(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()
@@ -29,6 +30,7 @@ func TestReplayIsByteIdenticalAndProcessedOnce(t *testing.T) {
 }
 
 func TestConcurrentDuplicatesGiveOneForsendelse(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	tok, err := s.MintToken(exampleOrg)
 	require.NoError(t, err)
@@ -63,6 +65,7 @@ func TestConcurrentDuplicatesGiveOneForsendelse(t *testing.T) {
 }
 
 func TestSameKeyOtherBodyIsConflict(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()
@@ -73,6 +76,7 @@ func TestSameKeyOtherBodyIsConflict(t *testing.T) {
 }
 
 func TestKeysAreScopedPerSystembruker(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	key := uuid.NewString()
 	body := edit(t, contract.Eksempel(), `"organisasjonsnummer": "987546231"`, `"organisasjonsnummer": "310000000"`)
@@ -83,6 +87,7 @@ func TestKeysAreScopedPerSystembruker(t *testing.T) {
 }
 
 func TestFailedRequestDoesNotUseTheKey(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()
@@ -96,6 +101,7 @@ func TestFailedRequestDoesNotUseTheKey(t *testing.T) {
 }
 
 func TestDroppedResponseThenRetryGivesOriginalAnswer(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{DropShare: 1}}})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()
@@ -114,6 +120,7 @@ func TestDroppedResponseThenRetryGivesOriginalAnswer(t *testing.T) {
 }
 
 func TestResetForgetsKeys(t *testing.T) {
+	t.Parallel()
 	s := start(t, mock.Config{})
 	a := apiFor(t, s, exampleOrg)
 	key := uuid.NewString()

@@ -18,6 +18,7 @@ import (
 // Check reads most bodies through jsontree; its findings must be those of
 // the encoding/json reading the rules were written against, for any body.
 func TestCheckAgreesWithTypedDecoding(t *testing.T) {
+	t.Parallel()
 	bodies := mutatedBodies(t, 5000)
 	// The bodies are judged in parallel shards; each stops at its first
 	// disagreement.
@@ -179,6 +180,7 @@ func cloneAny(v any) any {
 // number and amount read generic values; they must read them as the
 // encoding/json code they replaced read the raw JSON.
 func TestNumberAndAmountReadAsEncodingJSON(t *testing.T) {
+	t.Parallel()
 	oldAmount := func(raw json.RawMessage) (string, bool) {
 		if len(raw) == 0 {
 			return "", false
@@ -217,6 +219,7 @@ func TestNumberAndAmountReadAsEncodingJSON(t *testing.T) {
 }
 
 func TestNumAddsAsBigInt(t *testing.T) {
+	t.Parallel()
 	vals := []string{"0", "1", "-1", "999999999999999999", "-999999999999999999", "123456789012345678901234567890", "-5"}
 	for _, a := range vals {
 		total, want := num{}, new(big.Int)

@@ -33,6 +33,7 @@ func stier(fs []Finding) map[string]string {
 }
 
 func TestCheckBusinessRulesOnTheExample(t *testing.T) {
+	t.Parallel()
 	got := stier(check(t, example(t)))
 	assert.Equal(t, map[string]string{
 		"$.leveranse.oppgavegiver.organisasjonsnummer":             "987546231",
@@ -42,6 +43,7 @@ func TestCheckBusinessRulesOnTheExample(t *testing.T) {
 }
 
 func TestCheckBusinessRulesConsistent(t *testing.T) {
+	t.Parallel()
 	l := example(t)
 	l.Oppgavegiver.Organisasjonsnummer = "310000000"
 	l.Oppgave[0].Oppgaveeier.Person.Foedselsnummer = "15858012314"
@@ -64,6 +66,7 @@ func TestCheckBusinessRulesConsistent(t *testing.T) {
 }
 
 func TestSumsDoNotOverflow(t *testing.T) {
+	t.Parallel()
 	l := example(t)
 	p := l.Oppgave[0].Konto.Finansprodukt
 	p[0].Formuesverdi.BeloepINOK = "900000000000000000"

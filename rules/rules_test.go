@@ -21,6 +21,7 @@ func findingAt(fs []Finding, sti string) (Finding, bool) {
 }
 
 func TestExampleBreaksSumAndCheckDigits(t *testing.T) {
+	t.Parallel()
 	fs := Check(contract.Eksempel())
 
 	f, ok := findingAt(fs, "$.leveranse.oppgaveoppsummering.sumSalgsvederlag")
@@ -45,10 +46,12 @@ func TestExampleBreaksSumAndCheckDigits(t *testing.T) {
 func consistent() string { return string(testkit.ConsistentBody("310000000", 2024)) }
 
 func TestConsistentBodyHasNoFindings(t *testing.T) {
+	t.Parallel()
 	assert.Empty(t, Check([]byte(consistent())))
 }
 
 func TestCountMismatch(t *testing.T) {
+	t.Parallel()
 	body := strings.Replace(consistent(), `"antallOppgaver": 1`, `"antallOppgaver": 3`, 1)
 	fs := Check([]byte(body))
 	require.Len(t, fs, 1)
@@ -58,6 +61,7 @@ func TestCountMismatch(t *testing.T) {
 }
 
 func TestUnreadableBody(t *testing.T) {
+	t.Parallel()
 	fs := Check([]byte("{"))
 	require.Len(t, fs, 1)
 	assert.Equal(t, KodeUgyldigJSON, fs[0].Kode)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestRunChecksTheExample(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	sum, err := Run(context.Background(), &out)
 	require.NoError(t, err)
@@ -33,6 +34,7 @@ func TestRunChecksTheExample(t *testing.T) {
 
 // run.json is read by people and scripts; its keys stay as they are.
 func TestSummaryJSONKeys(t *testing.T) {
+	t.Parallel()
 	b, err := json.Marshal(&Summary{Checks: []Check{{Name: "a", OK: false}, {Name: "b", OK: true}}})
 	require.NoError(t, err)
 	var m map[string]any

@@ -40,6 +40,7 @@ maskinporten:
 `
 
 func TestLoadProfileResolvesPathsAndDefaults(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeKey(t, dir)
 	path := filepath.Join(dir, "p.yaml")
@@ -66,6 +67,7 @@ func TestLoadProfileResolvesPathsAndDefaults(t *testing.T) {
 }
 
 func TestLoadProfileRejectsUnknownKeys(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "p.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(profileYAML+"privateKey: inline\n"), 0o600))
 	_, err := LoadProfile(path)
@@ -73,6 +75,7 @@ func TestLoadProfileRejectsUnknownKeys(t *testing.T) {
 }
 
 func TestProfileFromEnvWins(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{EnvAPI: "https://api.example.test", EnvOppgavegiver: "310000000", EnvInntektsaar: "2024"}
 	p, err := Profile{API: "http://old"}.FromEnv(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -90,6 +93,7 @@ func TestProfileFromEnvWins(t *testing.T) {
 }
 
 func TestValidateNamesEveryProblem(t *testing.T) {
+	t.Parallel()
 	err := Profile{API: "ftp://x"}.Validate()
 	require.Error(t, err)
 	for _, want := range []string{"api", "dialogporten is not set", "clientId", "no credential", "systembruker"} {
@@ -98,6 +102,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 }
 
 func TestFromProfileRefusesRealOrganisations(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeKey(t, dir)
 	path := filepath.Join(dir, "p.yaml")
@@ -132,6 +137,7 @@ func post(ctx context.Context, t *testing.T, c *http.Client, body []byte) error 
 }
 
 func TestGuardRefusesTheServicePagesExample(t *testing.T) {
+	t.Parallel()
 	next := &countingTransport{}
 	c := &http.Client{Transport: Guard(next)}
 	err := post(context.Background(), t, c, contract.Eksempel())
@@ -142,6 +148,7 @@ func TestGuardRefusesTheServicePagesExample(t *testing.T) {
 }
 
 func TestGuardPassesGeneratedLeveranser(t *testing.T) {
+	t.Parallel()
 	next := &countingTransport{}
 	c := &http.Client{Transport: Guard(next)}
 	g, err := generators.New(generators.Config{Seed: 3, Oppgaver: 20})
@@ -156,6 +163,7 @@ func TestGuardPassesGeneratedLeveranser(t *testing.T) {
 }
 
 func TestGuardChecksBodiesThatDoNotFitTheSchema(t *testing.T) {
+	t.Parallel()
 	c := &http.Client{Transport: Guard(&countingTransport{})}
 	body := []byte(`{"noe":[{"annet":{"foedselsnummer":"01017012345"}}]}`)
 	err := post(context.Background(), t, c, body)
@@ -164,6 +172,7 @@ func TestGuardChecksBodiesThatDoNotFitTheSchema(t *testing.T) {
 }
 
 func TestGuardNeedsAVettedLeveranseForBrokenJSON(t *testing.T) {
+	t.Parallel()
 	next := &countingTransport{}
 	c := &http.Client{Transport: Guard(next)}
 	g, err := generators.New(generators.Config{Seed: 4, Oppgaver: 2, Defects: []string{"ugyldig-json"}})
@@ -188,6 +197,7 @@ func TestGuardNeedsAVettedLeveranseForBrokenJSON(t *testing.T) {
 }
 
 func TestGuardLetsBodiesWithoutIdentitiesThrough(t *testing.T) {
+	t.Parallel()
 	c := &http.Client{Transport: Guard(&countingTransport{})}
 	for _, body := range []string{`{}`, `[]`, `{"leveranse": {}}`, `{"leveranse": {"oppgavegiver": {}}}`} {
 		require.NoError(t, post(context.Background(), t, c, []byte(body)), body)
@@ -197,6 +207,7 @@ func TestGuardLetsBodiesWithoutIdentitiesThrough(t *testing.T) {
 // The sample profile a QA engineer copies must be well-formed and point at
 // synthetic organisations; its key is theirs to add.
 func TestExampleProfileIsValid(t *testing.T) {
+	t.Parallel()
 	p, err := LoadProfile("../profiles/tt02.example.yaml")
 	require.NoError(t, err)
 	require.NoError(t, p.Validate())
@@ -207,6 +218,7 @@ func TestExampleProfileIsValid(t *testing.T) {
 
 // An identity is an identity whatever its JSON type or letter case.
 func TestGuardChecksNumbersAndOtherLetterCases(t *testing.T) {
+	t.Parallel()
 	c := &http.Client{Transport: Guard(&countingTransport{})}
 	for _, body := range []string{
 		`{"leveranse":{"oppgavegiver":{"organisasjonsnummer":987546231}}}`,
@@ -221,6 +233,7 @@ func TestGuardChecksNumbersAndOtherLetterCases(t *testing.T) {
 // A refusal names where a fødselsnummer sits, never the number: it may be a
 // real person's, and refusals end up in logs and reports.
 func TestGuardRefusalHidesFoedselsnummer(t *testing.T) {
+	t.Parallel()
 	c := &http.Client{Transport: Guard(&countingTransport{})}
 	err := post(context.Background(), t, c, []byte(`{"noe":{"foedselsnummer":"01017012345"}}`))
 	require.ErrorIs(t, err, ErrNotSynthetic)

@@ -10,6 +10,7 @@ import (
 
 // A password in a URL never reaches an error message.
 func TestDocumentErrorsHideURLPasswords(t *testing.T) {
+	t.Parallel()
 	c := &Client{}
 	_, err := c.GetDocument(context.Background(), "http://user:hemmelig@127.0.0.1:1/v1/2025/x")
 	require.Error(t, err)

@@ -98,6 +98,7 @@ func apiURL(t *testing.T, tr dialogporten.Transmission) dialogporten.AttachmentU
 }
 
 func TestFollowSubmissionToAcceptance(t *testing.T) {
+	t.Parallel()
 	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: 30 * time.Millisecond})
 	body := consistentBody(2025)
 	f := c.accept(t, orgA, 2025, body)
@@ -132,6 +133,7 @@ func TestFollowSubmissionToAcceptance(t *testing.T) {
 }
 
 func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
+	t.Parallel()
 	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: 30 * time.Millisecond})
 	f := c.accept(t, "987546231", 2024, contract.Eksempel())
 	// The example's oppgavegiver is its own systembruker here.
@@ -156,6 +158,7 @@ func TestFeedbackReportsSumDefectOfExample(t *testing.T) {
 }
 
 func TestWaitGivesUpAtDeadline(t *testing.T) {
+	t.Parallel()
 	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
 	f := c.accept(t, orgA, 2025, consistentBody(2025))
 	dp := c.dialogporten(t, orgA, dialogschema.Scope)
@@ -169,6 +172,7 @@ func TestWaitGivesUpAtDeadline(t *testing.T) {
 }
 
 func TestDialogErrorsAreClear(t *testing.T) {
+	t.Parallel()
 	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
 	f := c.accept(t, orgA, 2025, consistentBody(2025))
 	ctx := context.Background()
@@ -201,6 +205,7 @@ func TestDialogErrorsAreClear(t *testing.T) {
 }
 
 func TestSearchFollowsPages(t *testing.T) {
+	t.Parallel()
 	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
 	var want []string
 	for y := 2020; y < 2025; y++ {
@@ -222,6 +227,7 @@ func TestSearchFollowsPages(t *testing.T) {
 }
 
 func TestUnreachableEndpoint(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
@@ -233,6 +239,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 }
 
 func TestDownloadWritesEachDocumentOnce(t *testing.T) {
+	t.Parallel()
 	c := newChain(t, mock.DialogportenConfig{FeedbackDelay: time.Hour})
 	body := consistentBody(2025)
 	f := c.accept(t, orgA, 2025, body)

@@ -9,6 +9,7 @@ import (
 // Names in Dialogporten's answer become folders and files under --out; no
 // answer may lead a download outside it.
 func TestSafeNameKeepsFetchInsideOut(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"0193b5cd-cb85-7320-8000-000000000000": "0193b5cd-cb85-7320-8000-000000000000",
 		"../../etc/passwd":                     "passwd",

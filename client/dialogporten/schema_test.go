@@ -12,6 +12,7 @@ import (
 )
 
 func TestQueriesAreEmbedded(t *testing.T) {
+	t.Parallel()
 	names := []string{}
 	for _, q := range Queries() {
 		names = append(names, q.Name)
@@ -21,6 +22,7 @@ func TestQueriesAreEmbedded(t *testing.T) {
 }
 
 func TestQueriesValidateAgainstOwnSDL(t *testing.T) {
+	t.Parallel()
 	for _, q := range Queries() {
 		errs := dialogschema.Validate(dialogschema.Schema(), q.Text)
 		assert.Empty(t, errs, "%s against finprod's SDL", q.Name)
@@ -53,6 +55,7 @@ func referenceSchema(t *testing.T) string {
 }
 
 func TestQueriesValidateAgainstPublishedSchema(t *testing.T) {
+	t.Parallel()
 	path := referenceSchema(t)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -63,6 +66,7 @@ func TestQueriesValidateAgainstPublishedSchema(t *testing.T) {
 }
 
 func TestOwnSDLIsASubsetOfPublishedSchema(t *testing.T) {
+	t.Parallel()
 	path := referenceSchema(t)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)

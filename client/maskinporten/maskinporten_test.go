@@ -26,6 +26,7 @@ import (
 )
 
 func TestTokenWithRegisteredKey(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	pkcs1 := e.write(t, "pkcs1.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(e.key)}))
 	cases := map[string]func(*Config){
@@ -116,6 +117,7 @@ func readFile(t *testing.T, p string) []byte {
 // TestRefusedGrants runs the client into every refusal the local
 // Maskinporten knows and checks that the error names the fix and no secret.
 func TestRefusedGrants(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		cfg    func(e *mpEnv) Config
@@ -224,6 +226,7 @@ func assertNoSecret(t *testing.T, e *mpEnv, msg string) {
 }
 
 func TestReusedJTIIsRefused(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	fixed := func() string { return "the-same-jti" }
 	a := e.source(t, e.keyConfig())
@@ -241,6 +244,7 @@ func TestReusedJTIIsRefused(t *testing.T) {
 }
 
 func TestTokenIsCachedAndSharedUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	m := e.source(t, e.keyConfig())
 	const callers = 1000
@@ -279,6 +283,7 @@ func TestTokenIsCachedAndSharedUnderConcurrency(t *testing.T) {
 }
 
 func TestRefreshMarginIsConfigurable(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	cfg := e.keyConfig()
 	cfg.RefreshMargin = 60 * time.Second
@@ -296,6 +301,7 @@ func TestRefreshMarginIsConfigurable(t *testing.T) {
 }
 
 func TestFailedGrantIsNotCached(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	cfg := e.keyConfig()
 	cfg.Systembruker = "310000000"
@@ -308,6 +314,7 @@ func TestFailedGrantIsNotCached(t *testing.T) {
 }
 
 func TestCallerCancellationDoesNotFailOthers(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	arrived, release := make(chan struct{}, 4), make(chan struct{})
 	var hits atomic.Int64
@@ -336,6 +343,7 @@ func TestCallerCancellationDoesNotFailOthers(t *testing.T) {
 }
 
 func TestServerFailuresAreExplained(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t) // for key material only
 	cases := []struct {
 		name   string
@@ -376,6 +384,7 @@ func TestServerFailuresAreExplained(t *testing.T) {
 }
 
 func TestUnreachableMaskinporten(t *testing.T) {
+	t.Parallel()
 	e := newMPEnv(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -432,6 +441,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestEnvironments(t *testing.T) {
+	t.Parallel()
 	for env, want := range map[string][2]string{
 		"test": {TestIssuer, TestIssuer + "token"},
 		"":     {TestIssuer, TestIssuer + "token"},
@@ -449,6 +459,7 @@ func TestEnvironments(t *testing.T) {
 // TestDefaultClientFileWorks reads the client YAML the mock writes for its
 // default client, as `finprod token --config` does.
 func TestDefaultClientFileWorks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := mock.Start(context.Background(), mock.Config{StateDir: dir,
 		SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
@@ -471,6 +482,7 @@ func TestDefaultClientFileWorks(t *testing.T) {
 }
 
 func TestDecodeTokenRefusesNonJWT(t *testing.T) {
+	t.Parallel()
 	_, err := DecodeToken("IxC0B76vlWl3fiQhAwZUmD0hr_PPwC9hSIXRdoUslPU=")
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "IxC0B76")

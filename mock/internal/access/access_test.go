@@ -8,6 +8,7 @@ import (
 )
 
 func TestOwnOrgAlwaysAndRelationships(t *testing.T) {
+	t.Parallel()
 	r, err := New(Config{Relationships: []Relationship{
 		{Systembruker: "310000001", Tilgangspakke: RegnskapsforerMedSigneringsrettighet, Oppgavegivere: []string{"310000002"}},
 		{Systembruker: "310000009", Tilgangspakke: Skattegrunnlag, Oppgavegivere: []string{Any}},
@@ -22,6 +23,7 @@ func TestOwnOrgAlwaysAndRelationships(t *testing.T) {
 }
 
 func TestSetReplacesAndKeepsOldOnError(t *testing.T) {
+	t.Parallel()
 	r, err := New(Config{})
 	require.NoError(t, err)
 	assert.False(t, r.MayReport("310000001", "310000002"))
@@ -38,6 +40,7 @@ func TestSetReplacesAndKeepsOldOnError(t *testing.T) {
 }
 
 func TestConfigCopiesDoNotAlias(t *testing.T) {
+	t.Parallel()
 	c := Config{Relationships: []Relationship{{Systembruker: "310000001", Tilgangspakke: Skattegrunnlag, Oppgavegivere: []string{"310000002"}}}}
 	r, err := New(c)
 	require.NoError(t, err)
@@ -49,6 +52,7 @@ func TestConfigCopiesDoNotAlias(t *testing.T) {
 }
 
 func TestValidateRejectsEmptyList(t *testing.T) {
+	t.Parallel()
 	err := Config{Relationships: []Relationship{{Systembruker: "31000000", Tilgangspakke: Skattegrunnlag}}}.Validate()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "systembruker")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestAcceptsJSON(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"", "*/*", "application/*", "application/json", "Application/JSON", "application/json; charset=utf-8", "text/html, application/json;q=0.9"} {
 		assert.True(t, acceptsJSON(s), s)
 	}
@@ -16,6 +17,7 @@ func TestAcceptsJSON(t *testing.T) {
 }
 
 func TestIsJSON(t *testing.T) {
+	t.Parallel()
 	assert.True(t, isJSON("application/json"))
 	assert.True(t, isJSON("application/json; charset=utf-8"))
 	assert.False(t, isJSON(""))
@@ -23,6 +25,7 @@ func TestIsJSON(t *testing.T) {
 }
 
 func TestYears(t *testing.T) {
+	t.Parallel()
 	r, err := ParseYearRange("2023-2026")
 	assert.NoError(t, err)
 	assert.Equal(t, YearRange{From: 2023, To: 2026}, r)

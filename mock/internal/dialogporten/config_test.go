@@ -10,6 +10,7 @@ import (
 )
 
 func TestConfigFromYAML(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	require.NoError(t, yaml.Unmarshal([]byte("feedbackDelay: 1500ms\nserviceOwner: skd-test\n"), &cfg))
 	assert.Equal(t, 1500*time.Millisecond, cfg.FeedbackDelay)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestMarshalTilbakemeldingIsMarshalIndent(t *testing.T) {
+	t.Parallel()
 	texts := []string{
 		"", "x", "0193d1c2-7a7e-7c3b-9b1e-3f2a4d5e6f70", "Fødselsnummeret har ugyldig dato eller kontrollsiffer.",
 		`quote " and \ backslash`, "<tag> & amp", "tab\there", "nl\n", "\x00\x1f", "bad \xff utf8", "\u2028\u2029",

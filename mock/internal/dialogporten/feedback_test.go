@@ -35,6 +35,7 @@ func feedback(t *testing.T, st *store.Store, f store.Forsendelse) (store.Transmi
 }
 
 func TestImmediateFeedbackAcceptsConsistentBody(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	tr, tb, ok := feedback(t, e.st, f)
@@ -47,6 +48,7 @@ func TestImmediateFeedbackAcceptsConsistentBody(t *testing.T) {
 }
 
 func TestAsyncFeedbackRejectsExampleWithSumDefect(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{BusinessRules: rules.Async}, nil)
 	f := e.accept(t, "987546231", contract.Eksempel())
 	tr, tb, ok := feedback(t, e.st, f)
@@ -61,6 +63,7 @@ func TestAsyncFeedbackRejectsExampleWithSumDefect(t *testing.T) {
 }
 
 func TestSyncModeAlwaysAccepts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{BusinessRules: rules.Sync}, nil)
 	f := e.accept(t, "987546231", contract.Eksempel())
 	tr, tb, ok := feedback(t, e.st, f)
@@ -70,6 +73,7 @@ func TestSyncModeAlwaysAccepts(t *testing.T) {
 }
 
 func TestCustomChecker(t *testing.T) {
+	t.Parallel()
 	var seen []byte
 	cfg := dialogporten.Config{Rules: func(body []byte) []contract.Funn {
 		seen = body
@@ -86,6 +90,7 @@ func TestCustomChecker(t *testing.T) {
 }
 
 func TestDelayedFeedbackArrivesLater(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: 20 * time.Millisecond}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	require.Eventually(t, func() bool {
@@ -95,6 +100,7 @@ func TestDelayedFeedbackArrivesLater(t *testing.T) {
 }
 
 func TestDelayedFeedbackIsNotShownEarly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	for range 3 {
@@ -104,6 +110,7 @@ func TestDelayedFeedbackIsNotShownEarly(t *testing.T) {
 }
 
 func TestDelayedFeedbackIsDatedSubmissionPlusDelay(t *testing.T) {
+	t.Parallel()
 	const delay = 30 * time.Millisecond
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: delay}, nil)
 	fs := []store.Forsendelse{e.accept(t, orgA, consistentBody()), e.accept(t, orgA, contract.Eksempel())}
@@ -125,6 +132,7 @@ func TestDelayedFeedbackIsDatedSubmissionPlusDelay(t *testing.T) {
 }
 
 func TestCloseStopsPendingFeedback(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	require.NoError(t, e.dp.Close())
@@ -137,6 +145,7 @@ func TestCloseStopsPendingFeedback(t *testing.T) {
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{}, nil)
 	v := tokens.NewVerifier(e.iss.URL(), e.iss.KeySet(), nil)
 	ok, err := dialogporten.New(dialogporten.DefaultConfig(), store.New(), v, "http://127.0.0.1", nil)
@@ -158,6 +167,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 // Submissions and reads racing: every forsendelse gets exactly one
 // feedback, and the dialog stays in time order.
 func TestDelayedFeedbackUnderConcurrentReads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Millisecond}, nil)
 	var wg sync.WaitGroup
 	ids := make(chan store.Forsendelse, 200)
@@ -200,6 +210,7 @@ func TestDelayedFeedbackUnderConcurrentReads(t *testing.T) {
 }
 
 func TestResetDropsPendingFeedback(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	e.accept(t, orgA, consistentBody())
 	e.accept(t, orgA, consistentBody())

@@ -121,6 +121,7 @@ func path(v any, steps ...any) any {
 func consistentBody() []byte { return testkit.ConsistentBody(orgA, 2024) }
 
 func TestDialogByIDHonoursSelectionSet(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	a := e.post(t, e.token(t, orgA, dialogschema.Scope),
@@ -139,6 +140,7 @@ func TestDialogByIDHonoursSelectionSet(t *testing.T) {
 }
 
 func TestAttachmentURLsPointAtTheDocumentEndpoint(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	a := e.post(t, e.token(t, orgA, dialogschema.Scope),
@@ -159,6 +161,7 @@ func TestAttachmentURLsPointAtTheDocumentEndpoint(t *testing.T) {
 }
 
 func TestSearchDialogsFiltersByPartyAndHonoursSelectionSet(t *testing.T) {
+	t.Parallel()
 	everyone := func(string, string) bool { return true }
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, everyone)
 	fa := e.accept(t, orgA, consistentBody())
@@ -186,6 +189,7 @@ func TestSearchDialogsFiltersByPartyAndHonoursSelectionSet(t *testing.T) {
 }
 
 func TestSearchDialogsPages(t *testing.T) {
+	t.Parallel()
 	everyone := func(string, string) bool { return true }
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, everyone)
 	want := map[string]bool{}
@@ -220,6 +224,7 @@ func TestSearchDialogsPages(t *testing.T) {
 }
 
 func TestTokenNeedsDialogportenScope(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	q := `query($id: UUID!) { dialogById(dialogId: $id) { dialog { id } } }`
@@ -241,6 +246,7 @@ func TestTokenNeedsDialogportenScope(t *testing.T) {
 }
 
 func TestOtherPartysDialogIsNotFound(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	f := e.accept(t, orgA, consistentBody())
 	q := `query($id: UUID!) { dialogById(dialogId: $id) { dialog { id } errors { __typename message } } }`
@@ -256,6 +262,7 @@ func TestOtherPartysDialogIsNotFound(t *testing.T) {
 }
 
 func TestAccessRuleLetsAnotherOrgSee(t *testing.T) {
+	t.Parallel()
 	regnskapsfoerer := func(sys, giver string) bool { return sys == giver || (sys == orgB && giver == orgA) }
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, regnskapsfoerer)
 	f := e.accept(t, orgA, consistentBody())
@@ -266,6 +273,7 @@ func TestAccessRuleLetsAnotherOrgSee(t *testing.T) {
 }
 
 func TestInvalidQueriesAreRefusedByValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	tok := e.token(t, orgA, dialogschema.Scope)
 
@@ -284,6 +292,7 @@ func TestInvalidQueriesAreRefusedByValidation(t *testing.T) {
 }
 
 func TestIntrospectionRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Hour}, nil)
 	a := e.post(t, "", dialogschema.IntrospectionQuery, nil)
 	require.Equal(t, http.StatusOK, a.status, "introspection needs no token")
@@ -316,6 +325,7 @@ func TestIntrospectionRoundTrip(t *testing.T) {
 }
 
 func TestGetIsNotAllowed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dialogporten.Config{}, nil)
 	resp, err := e.srv.Client().Get(e.srv.URL + dialogporten.GraphQLPath)
 	require.NoError(t, err)

@@ -43,6 +43,7 @@ func orgnrValid(s string) bool {
 }
 
 func TestDefaultOrgsAreSyntheticAndValid(t *testing.T) {
+	t.Parallel()
 	for _, o := range []string{DefaultClientOrg, DefaultSystembrukerOrg} {
 		assert.True(t, orgnrValid(o), o)
 		assert.Contains(t, "23", o[:1], "synthetic orgs start with 2 or 3")
@@ -51,6 +52,7 @@ func TestDefaultOrgsAreSyntheticAndValid(t *testing.T) {
 }
 
 func TestDefaultClientFilesAndGrant(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "out", "mock")
 	mux := http.NewServeMux()
 	hs := httptest.NewServer(mux)
@@ -104,6 +106,7 @@ func TestDefaultClientFilesAndGrant(t *testing.T) {
 }
 
 func TestNoDefaultClientWhenConfigured(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	_, ok := e.srv.DefaultClient()
 	assert.False(t, ok)
@@ -111,6 +114,7 @@ func TestNoDefaultClientWhenConfigured(t *testing.T) {
 }
 
 func TestAdminRegistersClientWithJWK(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	key := testkit.Key(t, "jwk client")
 	pub, err := jwk.Import(&key.PublicKey)
@@ -152,6 +156,7 @@ func TestAdminRegistersClientWithJWK(t *testing.T) {
 }
 
 func TestLoadConfigResolvesRelativeFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	key := testkit.Key(t, "file client")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "pub.pem"), []byte(testkit.PublicKeyPEM(t, &key.PublicKey)), 0o644))

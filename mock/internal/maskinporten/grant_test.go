@@ -24,6 +24,7 @@ import (
 )
 
 func TestGrantIssuesTokenTheAPIVerifies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	status, body := e.grant(sign(t, e.key, e.claims(), kidHeader(testKID)))
 	require.Equal(t, http.StatusOK, status, body)
@@ -44,6 +45,7 @@ func TestGrantIssuesTokenTheAPIVerifies(t *testing.T) {
 }
 
 func TestGrantAcceptsLowercaseIDAndAudienceArray(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cl := e.claims()
 	cl["aud"] = []string{e.issuer.URL()}
@@ -57,6 +59,7 @@ func TestGrantAcceptsLowercaseIDAndAudienceArray(t *testing.T) {
 }
 
 func TestGrantWithoutSystembrukerGivesPlainToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cl := e.claims()
 	delete(cl, "authorization_details")
@@ -68,6 +71,7 @@ func TestGrantWithoutSystembrukerGivesPlainToken(t *testing.T) {
 }
 
 func TestGrantRefusals(t *testing.T) {
+	t.Parallel()
 	other := testkit.Key(t, "stranger")
 	cases := []struct {
 		name   string
@@ -143,6 +147,7 @@ func TestGrantRefusals(t *testing.T) {
 }
 
 func TestGrantAllowsIatWithinSkew(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.claims()
 	c["iat"] = e.clock.Now().Add(8 * time.Second).Unix()
@@ -151,6 +156,7 @@ func TestGrantAllowsIatWithinSkew(t *testing.T) {
 }
 
 func TestGrantRefusesReusedJTIUntilItsExp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.claims()
 	status, body := e.grant(sign(t, e.key, c, kidHeader(testKID)))
@@ -171,6 +177,7 @@ func TestGrantRefusesReusedJTIUntilItsExp(t *testing.T) {
 }
 
 func TestGrantRefusesOtherAlgorithmsAndForms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	payload, err := json.Marshal(e.claims())
 	require.NoError(t, err)
@@ -196,6 +203,7 @@ func TestGrantRefusesOtherAlgorithmsAndForms(t *testing.T) {
 }
 
 func TestGrantWithPinnedCertificate(t *testing.T) {
+	t.Parallel()
 	leafKey := testkit.Key(t, "leaf")
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	leaf := testkit.Certificate(t, leafKey, pkix.Name{CommonName: "Finprod Test AS", SerialNumber: testOrg}, false, now.Add(-time.Hour), now.Add(time.Hour), nil, nil)
@@ -229,6 +237,7 @@ func TestGrantWithPinnedCertificate(t *testing.T) {
 }
 
 func TestGrantWithCertificateFromRegisteredCA(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	caKey, interKey, leafKey := testkit.Key(t, "root ca"), testkit.Key(t, "issuing ca"), testkit.Key(t, "leaf")
 	ca := testkit.Certificate(t, caKey, pkix.Name{CommonName: "Test Root CA"}, true, now.Add(-time.Hour), now.Add(48*time.Hour), nil, nil)
@@ -258,6 +267,7 @@ func TestGrantWithCertificateFromRegisteredCA(t *testing.T) {
 }
 
 func TestDiscoveryAndJWKS(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, err := http.Get(e.issuer.URL() + ".well-known/oauth-authorization-server")
 	require.NoError(t, err)
@@ -294,6 +304,7 @@ func TestDiscoveryAndJWKS(t *testing.T) {
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {
+	t.Parallel()
 	iss, err := tokens.NewIssuerWithKey("http://127.0.0.1:1/maskinporten/", testkit.Key(t, "issuer signing"), nil)
 	require.NoError(t, err)
 	pub := testkit.PublicKeyPEM(t, &testkit.Key(t, "client").PublicKey)
@@ -317,6 +328,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 }
 
 func TestRefusalsCarryServerDate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	resp, err := http.PostForm(e.srv.TokenURL(), url.Values{"grant_type": {mptoken.GrantTypeJWTBearer}, "assertion": {"x"}})
 	require.NoError(t, err)
@@ -328,6 +340,7 @@ func TestRefusalsCarryServerDate(t *testing.T) {
 }
 
 func TestJTIIsRememberedUntilItsAssertionExpires(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.claims()
 	status, _ := e.grant(sign(t, e.key, c, kidHeader(testKID)))

@@ -12,6 +12,7 @@ import (
 )
 
 func TestAcceptReusesDialogPerOppgavegiverAndYear(t *testing.T) {
+	t.Parallel()
 	s := New()
 	var heard []string
 	s.OnAccepted(func(f Forsendelse) { heard = append(heard, f.ID) })
@@ -57,6 +58,7 @@ func TestAcceptReusesDialogPerOppgavegiverAndYear(t *testing.T) {
 }
 
 func TestAcceptIsSafeConcurrently(t *testing.T) {
+	t.Parallel()
 	s := New()
 	var wg sync.WaitGroup
 	for range 200 {
@@ -73,6 +75,7 @@ func TestAcceptIsSafeConcurrently(t *testing.T) {
 // Feedback written late, for submissions made at different times, lands in
 // time order among the dialog's transmissions; the newest sums it up.
 func TestAddFeedbackKeepsDialogInTimeOrder(t *testing.T) {
+	t.Parallel()
 	clock := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	s := New(WithClock(func() time.Time { return clock }))
 	var fs []Forsendelse
@@ -108,6 +111,7 @@ func TestAddFeedbackKeepsDialogInTimeOrder(t *testing.T) {
 }
 
 func TestReadHooksRunBeforeEveryRead(t *testing.T) {
+	t.Parallel()
 	s := New()
 	f, err := s.Accept(Submission{Inntektsaar: 2024, Oppgavegiver: "310000001", Body: []byte(`{}`)})
 	require.NoError(t, err)

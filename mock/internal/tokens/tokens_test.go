@@ -12,6 +12,7 @@ import (
 )
 
 func TestMintVerifyRoundTrip(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	iss, err := NewIssuer("http://127.0.0.1:1/maskinporten/", clock)
@@ -39,6 +40,7 @@ func TestMintVerifyRoundTrip(t *testing.T) {
 }
 
 func TestVerifyRejectsForeignAndTamperedTokens(t *testing.T) {
+	t.Parallel()
 	a, err := NewIssuerWithKey("http://a/", testkit.Key(t, "a"), nil)
 	require.NoError(t, err)
 	b, err := NewIssuerWithKey("http://a/", testkit.Key(t, "b"), nil)
@@ -59,6 +61,7 @@ func TestVerifyRejectsForeignAndTamperedTokens(t *testing.T) {
 }
 
 func TestOrgReadsBothSpellings(t *testing.T) {
+	t.Parallel()
 	var o mptoken.Org
 	require.NoError(t, o.UnmarshalJSON([]byte(`{"authority":"iso6523-actorid-upis","id":"0192:310000003"}`)))
 	assert.Equal(t, "310000003", o.Orgnr())
