@@ -171,10 +171,16 @@ func TestDelayedFeedbackUnderConcurrentReads(t *testing.T) {
 	e := newEnv(t, dialogporten.Config{FeedbackDelay: time.Millisecond}, nil)
 	var wg sync.WaitGroup
 	ids := make(chan store.Forsendelse, 200)
+	errs := make(chan error, 200)
 	for range 4 {
 		wg.Go(func() {
 			for range 50 {
-				ids <- e.accept(t, orgA, consistentBody())
+				f, err := e.submit(orgA, consistentBody())
+				if err != nil {
+					errs <- err
+					continue
+				}
+				ids <- f
 			}
 		})
 		wg.Go(func() {
@@ -185,15 +191,22 @@ func TestDelayedFeedbackUnderConcurrentReads(t *testing.T) {
 	}
 	wg.Wait()
 	close(ids)
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
 	var fs []store.Forsendelse
 	for f := range ids {
 		fs = append(fs, f)
 	}
+	require.Len(t, fs, 200)
 	require.Eventually(t, func() bool {
 		d, _ := e.st.Dialog(fs[0].DialogID)
 		return len(d.Transmissions) >= 2*len(fs)
 	}, 10*time.Second, 5*time.Millisecond)
-	time.Sleep(5 * time.Millisecond)
+	// Feedback is written only from the queue, by reads; with the queue
+	// empty, nothing more can come.
+	require.Zero(t, e.dp.Pending(), "feedback left to write")
 	d, ok := e.st.Dialog(fs[0].DialogID)
 	require.True(t, ok)
 	require.Len(t, d.Transmissions, 2*len(fs), "one submission and one feedback each, no more")

@@ -57,9 +57,15 @@ func (e *env) token(t *testing.T, systembruker, scope string) string {
 
 func (e *env) accept(t *testing.T, org string, body []byte) store.Forsendelse {
 	t.Helper()
-	f, err := e.st.Accept(store.Submission{Inntektsaar: 2025, Oppgavegiver: org, Referanse: "ref-" + org, AntallOppgaver: 1, Systembruker: org, Body: body})
+	f, err := e.submit(org, body)
 	require.NoError(t, err)
 	return f
+}
+
+// submit is accept for goroutines other than the test's, which must not
+// stop the test themselves.
+func (e *env) submit(org string, body []byte) (store.Forsendelse, error) {
+	return e.st.Accept(store.Submission{Inntektsaar: 2025, Oppgavegiver: org, Referanse: "ref-" + org, AntallOppgaver: 1, Systembruker: org, Body: body})
 }
 
 type answer struct {
