@@ -365,13 +365,13 @@ func TestTransportErrorSuggestsMock(t *testing.T) {
 
 func TestConcurrentMocksAreIndependent(t *testing.T) {
 	t.Parallel()
+	cfg := mock.Config{SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")}
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s, err := mock.Start(context.Background(), mock.Config{
-				SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
+			s, err := mock.Start(context.Background(), cfg)
 			if !assert.NoError(t, err) {
 				return
 			}
