@@ -282,7 +282,7 @@ func (c *checker) document(idx int) (Document, error) {
 	}
 
 	// The schema, as the API lists its violations (numbers no type holds
-	// first, sorted by sti, at most contract.MaxViolations).
+	// first, in document order, at most contract.MaxViolations).
 	var vs []contract.Violation
 	if c.parts != nil {
 		vs = contract.Combine(append(c.oppgaveParts, c.parts.ValidateEnvelope(doc)), c.oppgaveOmt)

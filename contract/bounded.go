@@ -2,7 +2,6 @@ package contract
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -47,7 +46,7 @@ func boundedViolations(s *jsonschema.Schema, doc any) []Violation {
 	}
 	b := &bounded{root: doc}
 	b.validate(s, doc, nil)
-	sort.SliceStable(b.out, func(i, j int) bool { return b.out[i].Sti < b.out[j].Sti })
+	sortInDocumentOrder(b.out)
 	if len(b.out) > MaxViolations {
 		b.out, b.more = b.out[:MaxViolations], true
 	}

@@ -251,9 +251,10 @@ func DecodeJSON(body []byte) (any, error) {
 }
 
 // ValidateInnsending checks a decoded submission body against the schema and
-// returns every violation, in document order; nil means valid. Numbers no
-// numeric type holds are violations whatever the schema says, and when
-// there are any the schema is not consulted (ASSUMPTION A-HELTALL).
+// returns every violation, in document order (array elements by index, an
+// object's members by name); nil means valid. Numbers no numeric type holds
+// are violations whatever the schema says, and when there are any the
+// schema is not consulted (ASSUMPTION A-HELTALL).
 func (c *Contract) ValidateInnsending(doc any) []Violation {
 	if vs := numberViolations(doc); len(vs) > 0 {
 		return vs

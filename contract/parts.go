@@ -2,7 +2,6 @@ package contract
 
 import (
 	"maps"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -76,8 +75,8 @@ func (p *Parts) ValidateOppgave(i int, oppgave any) PartViolations {
 
 // Combine puts the parts' violations together as ValidateInnsending gives
 // them for the whole document: the numbers no type holds if there are any
-// (the schema is then not consulted), else the schema's violations; sorted
-// by sti, and at most MaxViolations of them, with one more saying so.
+// (the schema is then not consulted), else the schema's violations; in
+// document order, and at most MaxViolations of them, with one more saying so.
 // omitted counts violations a caller dropped on the way (to bound its own
 // memory), which also make the list one that says more were left out.
 func Combine(parts []PartViolations, omitted int) []Violation {
@@ -90,7 +89,7 @@ func Combine(parts []PartViolations, omitted int) []Violation {
 	if len(numbers) > 0 {
 		out, marker = numbers, "flere tall som ingen talltype rommer er ikke vist (høyst "+strconv.Itoa(MaxViolations)+")"
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Sti < out[j].Sti })
+	sortInDocumentOrder(out)
 	if len(out) > MaxViolations || omitted > 0 {
 		out = append(out[:min(len(out), MaxViolations):min(len(out), MaxViolations)], Violation{Sti: "$", Melding: marker})
 	}

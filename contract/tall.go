@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -87,7 +86,7 @@ func numberViolations(doc any) []Violation {
 	}
 	walk(doc)
 	// Map order is random; the schema's violations are sorted the same way.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Sti < out[j].Sti })
+	sortInDocumentOrder(out)
 	if len(out) > MaxViolations {
 		out = append(out[:MaxViolations], Violation{Sti: "$", Melding: "flere tall som ingen talltype rommer er ikke vist (høyst " + strconv.Itoa(MaxViolations) + ")"})
 	}
