@@ -35,10 +35,11 @@ build:
 	mkdir -p bin
 	$(GO) build -o bin/finprod ./cmd/finprod
 
+# staticcheck is a tool of the module (go.mod), so go.sum locks its version.
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 clean:
 	rm -rf $(OUT) bin
