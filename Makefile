@@ -11,8 +11,11 @@ run:
 
 ## test: formatting, vet and staticcheck, then every test with the race detector (which runs
 ## every fuzz target's seed corpus); on CI (CI set) also every fuzz target for FUZZTIME_SHORT
+# When a test binary exits, the race runtime waits atexit_sleep_ms (1 s by
+# default) for reports from goroutines still running; 50 ms keeps a window
+# and saves about a second per package. Options in GORACE still apply, after it.
 test: lint test-deps
-	$(GO) test -race -count=1 $(PKGS)
+	GORACE="atexit_sleep_ms=50 $$GORACE" $(GO) test -race -count=1 $(PKGS)
 ifneq ($(CI),)
 	@$(MAKE) --no-print-directory fuzz-short
 endif
