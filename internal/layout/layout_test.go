@@ -23,9 +23,10 @@ import (
 // pkg is one package of the module, as go list reports it; paths are
 // relative to the module ("mock/internal/api").
 type pkg struct {
-	path    string
-	imports []string // the package's own imports of ours, tests left out
-	deps    []string // everything of ours it builds on, transitively
+	path      string
+	imports   []string // the package's own imports of ours, tests left out
+	deps      []string // everything of ours it builds on, transitively
+	onlyTests bool     // the package has no Go files but tests
 }
 
 // modulePackages lists the module's packages with go list, run from the
@@ -36,7 +37,7 @@ func modulePackages(t *testing.T) (root string, pkgs []pkg) {
 	require.NoError(t, err, "go list -m")
 	mod, root, ok := strings.Cut(strings.TrimSpace(string(out)), " ")
 	require.True(t, ok, "go list -m: %s", out)
-	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}|{{join .Deps \" \"}}", "./...")
+	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}|{{join .Deps \" \"}}|{{len .GoFiles}}", "./...")
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -54,10 +55,10 @@ func modulePackages(t *testing.T) (root string, pkgs []pkg) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		f := strings.Split(sc.Text(), "|")
-		require.Len(t, f, 3, sc.Text())
+		require.Len(t, f, 4, sc.Text())
 		p, ok := strings.CutPrefix(f[0], mod+"/")
 		require.True(t, ok, "%s is not in module %s", f[0], mod)
-		pkgs = append(pkgs, pkg{path: p, imports: ours(f[1]), deps: ours(f[2])})
+		pkgs = append(pkgs, pkg{path: p, imports: ours(f[1]), deps: ours(f[2]), onlyTests: f[3] == "0"})
 	}
 	require.NoError(t, sc.Err())
 	require.NotEmpty(t, pkgs)
@@ -89,8 +90,13 @@ var rules = []rule{
 	{from: "generators", mayNot: []string{"mock", "rules"}, transitive: true, why: "the generators make data; they do not judge it with the judge's code"},
 	{from: "cmd/finprod", mayNot: []string{"mock/internal"}, why: "the CLI uses the mock's facade, never its parts"},
 	{from: "reports", mayNot: []string{"load", "steps"}, transitive: true, why: "reports read what runs wrote, through versioned files"},
-	{from: "", mayNot: []string{"internal/testkit", "internal/identref"}, transitive: true, why: "test support is for tests only"},
+	{from: "", mayNot: testSupport, transitive: true, why: "test support is for tests only"},
 }
+
+// testSupport are the packages only tests may use; the README's picture
+// draws them, with the packages that hold nothing but tests, in its
+// "tests" group.
+var testSupport = []string{"internal/testkit", "internal/identref", "internal/jsonmutate"}
 
 // broken lists the arrows of pkgs that break the rules, one line each.
 func broken(pkgs []pkg, rules []rule) []string {
@@ -134,6 +140,7 @@ func TestRulesCatchBadArrows(t *testing.T) {
 		{path: "reports/html", imports: []string{"load"}, deps: []string{"load"}},
 		{path: "steps", imports: []string{"target"}, deps: []string{"target", "mock"}}, // allowed
 		{path: "target", imports: []string{"internal/identref"}, deps: []string{"internal/identref"}},
+		{path: "submit", imports: []string{"check"}, deps: []string{"check", "internal/jsonmutate"}},
 	}
 	got := broken(pkgs, rules)
 	for _, want := range []string{
@@ -146,22 +153,32 @@ func TestRulesCatchBadArrows(t *testing.T) {
 		"cmd/finprod imports mock/internal/store",
 		"reports/html builds on load",
 		"target builds on internal/identref",
+		"submit builds on internal/jsonmutate",
 	} {
 		assert.True(t, slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, want+":") }), "%s is not caught in %q", want, got)
 	}
-	assert.Len(t, got, 9, "and nothing else: %q", got)
+	assert.Len(t, got, 10, "and nothing else: %q", got)
 }
 
-// room is the room of the README's picture a package belongs to: its first
-// folder, except the CLI. The shared helpers under internal/ and the
-// benchmarks are drawn as no room.
+// room is the room of the README's picture a package belongs to, as the
+// picture names it: its first folder (a service's subpackages and the
+// mock's parts belong to it), except the CLI (cmd), client/retry (retry),
+// which the clients do not use, and the helpers under internal/, one room
+// each by their own name. The benchmarks are drawn as no room.
 func room(path string) (string, bool) {
-	if under(path, "cmd/finprod") {
+	switch {
+	case under(path, "cmd/finprod"):
 		return "cmd", true
+	case under(path, "client/retry"):
+		return "retry", true
 	}
-	first, _, _ := strings.Cut(path, "/")
-	if first == "internal" || first == "bench" {
+	first, rest, _ := strings.Cut(path, "/")
+	switch first {
+	case "bench":
 		return "", false
+	case "internal":
+		name, _, _ := strings.Cut(rest, "/")
+		return name, true
 	}
 	return first, true
 }
@@ -170,35 +187,53 @@ func room(path string) (string, bool) {
 type graph struct {
 	rooms  []string
 	arrows []string
+	tests  []string // the rooms only tests use
 }
 
 func houseOf(pkgs []pkg) graph {
 	var g graph
+	notTests := map[string]bool{} // rooms with a package of more than tests
 	for _, p := range pkgs {
 		from, ok := room(p.path)
 		if !ok {
 			continue
 		}
 		g.rooms = append(g.rooms, from)
+		if !p.onlyTests && !slices.ContainsFunc(testSupport, func(d string) bool { return under(p.path, d) }) {
+			notTests[from] = true
+		}
 		for _, dep := range p.imports {
 			if to, ok := room(dep); ok && to != from {
 				g.arrows = append(g.arrows, from+" --> "+to)
 			}
 		}
 	}
-	slices.Sort(g.rooms)
-	slices.Sort(g.arrows)
-	g.rooms, g.arrows = slices.Compact(g.rooms), slices.Compact(g.arrows)
+	for _, r := range g.rooms {
+		if !notTests[r] {
+			g.tests = append(g.tests, r)
+		}
+	}
+	g.sort()
 	return g
 }
 
+func (g *graph) sort() {
+	for _, l := range []*[]string{&g.rooms, &g.arrows, &g.tests} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
+	}
+}
+
 var (
-	nodeRE  = regexp.MustCompile(`^\s*([A-Za-z]\w*)(\[.*\])?\s*$`)
-	arrowRE = regexp.MustCompile(`^\s*([A-Za-z]\w*)\s*-->\s*([A-Za-z]\w*)\s*$`)
+	nodeRE     = regexp.MustCompile(`^\s*([A-Za-z]\w*)(\[.*\])?\s*$`)
+	arrowRE    = regexp.MustCompile(`^\s*([A-Za-z]\w*)\s*-->\s*([A-Za-z]\w*)\s*$`)
+	subgraphRE = regexp.MustCompile(`^\s*subgraph\s+([A-Za-z]\w*)(\[.*\])?\s*$`)
 )
 
 // pictured reads the first mermaid block of the README's Layout section:
-// its nodes (id or id["label"], one a line) and arrows (a --> b).
+// its nodes (id or id["label"], one a line), arrows (a --> b), and the
+// nodes of its subgraph "tests" (subgraph id["label"] … end groups nodes;
+// it is no room itself).
 func pictured(t *testing.T, readme []byte) graph {
 	t.Helper()
 	_, layout, ok := bytes.Cut(readme, []byte("\n## Layout\n"))
@@ -208,17 +243,23 @@ func pictured(t *testing.T, readme []byte) graph {
 	block, _, ok = bytes.Cut(block, []byte("```"))
 	require.True(t, ok, "the mermaid picture ends")
 	var g graph
+	group := ""
 	for _, line := range strings.Split(string(block), "\n") {
-		if m := arrowRE.FindStringSubmatch(line); m != nil {
+		if m := subgraphRE.FindStringSubmatch(line); m != nil {
+			group = m[1]
+		} else if strings.TrimSpace(line) == "end" {
+			group = ""
+		} else if m := arrowRE.FindStringSubmatch(line); m != nil {
 			g.arrows = append(g.arrows, m[1]+" --> "+m[2])
 			g.rooms = append(g.rooms, m[1], m[2])
 		} else if m := nodeRE.FindStringSubmatch(line); m != nil && m[1] != "flowchart" {
 			g.rooms = append(g.rooms, m[1])
+			if group == "tests" {
+				g.tests = append(g.tests, m[1])
+			}
 		}
 	}
-	slices.Sort(g.rooms)
-	slices.Sort(g.arrows)
-	g.rooms, g.arrows = slices.Compact(g.rooms), slices.Compact(g.arrows)
+	g.sort()
 	return g
 }
 
@@ -231,6 +272,7 @@ func TestReadmePictureMatchesGoList(t *testing.T) {
 	assert.Empty(t, missing(drawn.rooms, real.rooms), "rooms in the README's picture that the module lacks")
 	assert.Empty(t, missing(real.arrows, drawn.arrows), "imports between rooms that the README's picture lacks")
 	assert.Empty(t, missing(drawn.arrows, real.arrows), "arrows in the README's picture that no import makes")
+	assert.Equal(t, real.tests, drawn.tests, "the picture's group \"tests\" holds the rooms only tests use")
 }
 
 // missing lists what of want is not in have.
