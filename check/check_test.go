@@ -10,7 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,12 +107,22 @@ func TestCheckSaysWhatTheServiceAnswers(t *testing.T) {
 		if res.Feil.Kode == contract.GLD008 && d.NotJSON {
 			continue // not JSON: where the parser gave up is worded per parser
 		}
+		// The same findings in the same order: the mock's validation of
+		// the whole body and check's of one oppgave at a time list them
+		// top to bottom through the document.
 		if !assert.Equal(t, serviceSaid(res.Feil), checkSaid(d), "document %d: %s", d.Index, b) {
 			return
 		}
 	}
 	assert.Greater(t, accepted, 5)
 	assert.Greater(t, rejected, len(bodies)/2)
+	i := slices.IndexFunc(docs, func(d check.Document) bool { return d.Oppgaver == 12 })
+	require.GreaterOrEqual(t, i, 0, "the document with 12 oppgaver")
+	var stier []string
+	for _, f := range docs[i].Findings {
+		stier = append(stier, f.Sti)
+	}
+	assert.Equal(t, []string{"$.leveranse.oppgave[2]", "$.leveranse.oppgave[10]"}, stier, "in document order")
 }
 
 type said struct{ Kode, Sti, AngittVerdi, Melding string }
@@ -133,7 +143,7 @@ func serviceSaid(f *contract.Feil) []said {
 		}
 		out = append(out, said{k, s.Sti, s.AngittVerdi, m})
 	}
-	return sortSaid(out)
+	return out
 }
 
 func checkSaid(d check.Document) []said {
@@ -148,12 +158,7 @@ func checkSaid(d check.Document) []said {
 		}
 		out = append(out, said{k, f.Sti, f.AngittVerdi, m})
 	}
-	return sortSaid(out)
-}
-
-func sortSaid(s []said) []said {
-	sort.Slice(s, func(i, j int) bool { return fmt.Sprint(s[i]) < fmt.Sprint(s[j]) })
-	return s
+	return out
 }
 
 // corpus is generated leveranser (valid, each named defect, other years)
@@ -178,6 +183,18 @@ func corpus(t *testing.T) [][]byte {
 		base = append(base, g.Body(0))
 	}
 	out := append([][]byte(nil), base...)
+	// More oppgaver than fit one digit, with violations in oppgave[10] and
+	// oppgave[2]: their path strings sort [10] first, the document [2].
+	g, err := generators.New(generators.Config{Seed: 8, Oppgaver: 12, Inntektsaar: 2024})
+	require.NoError(t, err)
+	var long map[string]any
+	require.NoError(t, json.Unmarshal(g.Body(0), &long))
+	for _, i := range []int{10, 2} {
+		long["leveranse"].(map[string]any)["oppgave"].([]any)[i].(map[string]any)["ukjent"] = i
+	}
+	b, err := json.Marshal(long)
+	require.NoError(t, err)
+	out = append(out, b)
 	// Text that is not UTF-8 and numbers no type holds, which the API
 	// refuses before the schema (A-UTF8, A-HELTALL): in an oppgave, around
 	// the oppgaver, in a key; written as bytes, since encoding/json would
@@ -195,7 +212,7 @@ func corpus(t *testing.T) [][]byte {
 		out = append(out, []byte(strings.Replace(good, edit.old, edit.new, 1)))
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	values := []any{nil, true, 7, "x", "2024", "15088040063", strings.Repeat("å", 300), map[string]any{}, []any{}}
+	values := []any{nil, true, 7, "x", "2024", "15858012314", strings.Repeat("å", 300), map[string]any{}, []any{}}
 	for _, b := range base {
 		var doc any
 		if json.Unmarshal(b, &doc) != nil {
