@@ -8,7 +8,6 @@ package contract
 
 import (
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -382,30 +381,4 @@ func lookup(doc any, loc []string) any {
 		}
 	}
 	return node
-}
-
-const maxValueText = 200
-
-func valueText(v any) string {
-	var s string
-	switch t := v.(type) {
-	case nil:
-		return ""
-	case string:
-		s = t
-	case json.Number:
-		s = t.String()
-	case bool:
-		s = strconv.FormatBool(t)
-	default:
-		b, err := json.Marshal(t)
-		if err != nil {
-			return ""
-		}
-		s = string(b)
-	}
-	if r := []rune(s); len(r) > maxValueText {
-		s = string(r[:maxValueText]) + "…"
-	}
-	return s
 }
