@@ -3,11 +3,15 @@ package exchange
 import (
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -171,4 +175,61 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// allPatterns is Text without its look-ahead: every pattern over every
+// text. Text must give what it gives, for any text.
+func allPatterns(s string) string {
+	s = pemRe.ReplaceAllString(s, Redacted+" PEM")
+	s = jwtRe.ReplaceAllString(s, Redacted+" JWT")
+	s = jsonSecretRe.ReplaceAllString(s, `$1"`+Redacted+`"`)
+	s = jsonSecretCutRe.ReplaceAllString(s, `$1"`+Redacted)
+	return formSecretRe.ReplaceAllString(s, "${1}"+Redacted)
+}
+
+func TestTextLooksAheadWithoutMissingASecret(t *testing.T) {
+	pieces := []string{
+		`"`, `":`, `": "`, `" : "`, `=`, `&`, ` `, `\"`, "\n", "x", "æøå", `{"kode":"GLD_004"}`,
+		"token", "TOKEN", "access_token", "Id_Token", "to\u212Aen", "\u017Fecret", "client_secret", "Secret", "password", "PassWd",
+		"private_key", "privatekey", "PRIVATE", "assertion", "client_assertion", "pin", "PIN", "shipping",
+		"eyJ", "eyJhbGciOiJSUzI1Ni", jwt, "-----BEGIN PRIVATE KEY-----", "MIIEvQ", "-----END PRIVATE KEY-----", "-----BEGIN x",
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	redacted := 0
+	for range 20_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		want := allPatterns(s)
+		if want != s {
+			redacted++
+		}
+		if !assert.Equal(t, want, Text(s), "%q", s) {
+			return
+		}
+	}
+	assert.Greater(t, redacted, 5000, "the corpus must hold secrets")
+}
+
+// containsFolded folds letters as Go's (?i) does; every rune the patterns
+// take for one of the words' letters must fold to it.
+func TestContainsFoldedFoldsAsTheCaseInsensitivePatterns(t *testing.T) {
+	var all strings.Builder
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if utf8.ValidRune(r) {
+			all.WriteRune(r)
+		}
+	}
+	found := 0
+	for _, m := range regexp.MustCompile(`(?i)[a-z]`).FindAllString(all.String(), -1) {
+		for _, letter := range "abcdefghijklmnopqrstuvwxyz" {
+			if regexp.MustCompile(`(?i)^` + string(letter) + `$`).MatchString(m) {
+				found++
+				assert.True(t, containsFolded(m, string(letter)), "%q folds to %q", m, letter)
+			}
+		}
+	}
+	assert.Equal(t, 54, found, "a to z, A to Z, the Kelvin sign and long s")
 }

@@ -21,14 +21,48 @@ var (
 	formSecretRe    = regexp.MustCompile(`(?i)\b((?:[a-z_]*token|client_secret|[a-z_]*password|passwd|secret|client_assertion|assertion)=)[^&\s"]*`)
 )
 
-// Text takes secrets out of free text: bodies, URLs, error messages.
+// Text takes secrets out of free text: bodies, URLs, error messages. Each
+// pattern needs a word (a credential's name, "-----BEGIN ", "eyJ") that is
+// looked for first, so text without one (most headers, most bodies) is not
+// scanned by the regular expressions at all.
 func Text(s string) string {
-	s = pemRe.ReplaceAllString(s, Redacted+" PEM")
-	s = jwtRe.ReplaceAllString(s, Redacted+" JWT")
-	s = jsonSecretRe.ReplaceAllString(s, `$1"`+Redacted+`"`)
-	s = jsonSecretCutRe.ReplaceAllString(s, `$1"`+Redacted)
-	s = formSecretRe.ReplaceAllString(s, "${1}"+Redacted)
+	if strings.Contains(s, "-----BEGIN ") {
+		s = pemRe.ReplaceAllString(s, Redacted+" PEM")
+	}
+	if strings.Contains(s, "eyJ") {
+		s = jwtRe.ReplaceAllString(s, Redacted+" JWT")
+	}
+	if strings.Contains(s, `"`) && containsFolded(s, "token", "secret", "passw", "private", "assertion", "pin") {
+		s = jsonSecretRe.ReplaceAllString(s, `$1"`+Redacted+`"`)
+		s = jsonSecretCutRe.ReplaceAllString(s, `$1"`+Redacted)
+	}
+	if strings.Contains(s, "=") && containsFolded(s, "token", "secret", "passw", "assertion") {
+		s = formSecretRe.ReplaceAllString(s, "${1}"+Redacted)
+	}
 	return s
+}
+
+// containsFolded reports whether s holds one of words (lower-case ASCII)
+// in any letter case the (?i) patterns match: Go's regexp folds K (U+212A,
+// the Kelvin sign) to k and ſ (U+017F, long s) to s as well.
+func containsFolded(s string, words ...string) bool {
+	f := strings.Map(func(r rune) rune {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			return r + ('a' - 'A')
+		case r == '\u212A':
+			return 'k'
+		case r == '\u017F':
+			return 's'
+		}
+		return r
+	}, s)
+	for _, w := range words {
+		if strings.Contains(f, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // secretHeader reports whether a header's value is a credential. The
