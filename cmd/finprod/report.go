@@ -37,8 +37,9 @@ Examples:
   finprod report drift out-local out-tt02
 
 Exit codes: 0 the report was written (whatever the run's verdict: see the printed verdict,
-or the exit code of the command that ran), 2 the folder holds no results, a file is not
-what it should be, or the history cannot be used.`,
+or the exit code of the command that ran), 2 the folder holds no results or results in
+which nothing ran (the report is still written, and says NOT RUN), a file is not what it
+should be, or the history cannot be used.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if noHistory && cmd.Flags().Changed("history") {
@@ -59,6 +60,11 @@ what it should be, or the history cannot be used.`,
 				return usageErr("%v", err)
 			}
 			printBuilt(cmd.OutOrStdout(), b, h)
+			if b.Verdict == reports.VerdictNotRun {
+				// A run in which nothing ran is never green, even when
+				// its report could be written.
+				return usageErr("%s: no scenario ran and there is no load run, so nothing passed (the report says NOT RUN); run finprod test (check its --tags) or finprod load with --out %s", out, out)
+			}
 			return nil
 		},
 	}

@@ -100,6 +100,21 @@ func TestReportBadInput(t *testing.T) {
 	assert.ErrorIs(t, err, os.ErrNotExist, "a refused history writes no report")
 }
 
+// A folder whose run executed no scenario still gets its report (saying
+// NOT RUN), but never exit 0: a CI job gating on the report must not pass.
+func TestReportOfARunWhereNothingRanIsNotGreen(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cucumber.json"), []byte(`[]`), 0o644))
+	all, code := runCLIExit(t, "report", "--out", dir, "--no-history")
+	assert.Equal(t, exitUsage, code, all)
+	assert.Contains(t, all, "NOT RUN")
+	assert.Contains(t, all, "no scenario ran and there is no load run")
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	require.NoError(t, err, "the report is still written")
+	assert.Contains(t, string(html), "No scenario ran")
+}
+
 func TestReportDriftExitCodes(t *testing.T) {
 	a, b := fixture(t, "async-rules"), fixture(t, "sync-rules")
 	all, code := runCLIExit(t, "report", "drift", a, a)
