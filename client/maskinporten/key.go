@@ -35,6 +35,11 @@ func loadAssertionKey(c Config, getenv func(string) string) (assertionKey, error
 	if c.KeyFile != "" && c.P12File != "" {
 		return assertionKey{}, errors.New("give either a key file (--key) or a PKCS#12 file (--p12), not both: a PKCS#12 file holds its own key")
 	}
+	if c.P12File == "" && (c.PasswordEnv != "" || c.PasswordFile != "") {
+		// A password that is given and then not used would hide a
+		// mistake: the user meant another file, or a PKCS#12 file.
+		return assertionKey{}, errors.New("a password (--password-env, --password-file) is only for a PKCS#12 file (--p12); PEM keys and certificates are read unencrypted: drop the password, or give the PKCS#12 file")
+	}
 	switch {
 	case c.P12File != "":
 		return loadPKCS12(c, getenv)

@@ -423,6 +423,10 @@ func TestConfigErrors(t *testing.T) {
 		{"wrong PKCS#12 password", func(c *Config) {
 			c.KID, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_WRONG_PW"
 		}, "$FINPROD_TEST_WRONG_PW"},
+		{"password file with a PEM key", func(c *Config) { c.PasswordFile = filepath.Join(e.dir, "missing-password.txt") }, "only for a PKCS#12 file"},
+		{"password env with a PEM certificate", func(c *Config) {
+			c.KID, c.CertFile, c.PasswordEnv = "", e.certFile, "FINPROD_TEST_WRONG_PW"
+		}, "only for a PKCS#12 file"},
 		{"password env unset", func(c *Config) {
 			c.KID, c.KeyFile, c.P12File, c.PasswordEnv = "", "", e.p12File, "FINPROD_TEST_UNSET_PW"
 		}, "FINPROD_TEST_UNSET_PW"},
