@@ -256,3 +256,48 @@ func countRows(t *testing.T, s *Store) int {
 	require.NoError(t, s.journal.db.QueryRow("SELECT count(*) FROM forsendelse WHERE idem_key IS NOT NULL").Scan(&n))
 	return n
 }
+
+// A commit that fails (here a trigger stands in for a full disk) fails its
+// submission, and every later one, even when the file would take it again:
+// the store never answers what the file does not hold. A store opened on
+// the file afterwards holds what was answered before the failure.
+func TestFileFailureRefusesEveryLaterSubmission(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(t.Context(), path)
+	require.NoError(t, err)
+	sub := func(ref string) Submission {
+		return Submission{Inntektsaar: 2024, Oppgavegiver: "310000001", Referanse: ref, Body: []byte(`{}`)}
+	}
+	answer := func(f Forsendelse) (Answer, error) {
+		return Answer{Status: 200, Korrelasjonsid: "k-" + f.Referanse, Body: []byte(`{"forsendelseId":"` + f.ID + `"}`)}, nil
+	}
+	keyB := IdemKey{Systembruker: "310000001", Key: "b"}
+	first, _, err := s.AcceptIdempotent(sub("a"), IdemKey{Systembruker: "310000001", Key: "a"}, sha256.Sum256([]byte("a")), answer)
+	require.NoError(t, err)
+
+	_, err = s.journal.db.Exec(`CREATE TRIGGER full_disk BEFORE INSERT ON forsendelse BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`)
+	require.NoError(t, err)
+	_, _, err = s.AcceptIdempotent(sub("b"), keyB, sha256.Sum256([]byte("b")), answer)
+	require.ErrorContains(t, err, "database or disk is full")
+	_, _, replayable := s.Answer(keyB)
+	assert.False(t, replayable, "no replay of an answer the file does not hold")
+
+	_, err = s.journal.db.Exec(`DROP TRIGGER full_disk`)
+	require.NoError(t, err)
+	_, err = s.Accept(sub("c"))
+	require.Error(t, err, "the store stays failed until it is opened again")
+	_ = s.Close()
+
+	again, err := Open(t.Context(), path)
+	require.NoError(t, err)
+	defer again.Close()
+	var refs []string
+	for _, f := range again.Forsendelser() {
+		refs = append(refs, f.Referanse)
+	}
+	assert.Equal(t, []string{"a"}, refs)
+	assert.Equal(t, first.ID, again.Forsendelser()[0].ID)
+	_, err = again.Accept(sub("d"))
+	assert.NoError(t, err, "opened again on a working file, it takes submissions")
+}
