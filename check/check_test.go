@@ -233,8 +233,7 @@ func corpus(t *testing.T) [][]byte {
 // A schema that cannot be cut at leveranse.oppgave is validated whole; the
 // verdicts are the same as the stream's.
 func TestWholeDocumentsWhereTheSchemaCannotBeCut(t *testing.T) {
-	src := strings.Replace(string(contract.OpenAPI()), "          minItems: 1\n          items: {$ref: '#/components/schemas/Oppgave'}",
-		"          minItems: 1\n          maxItems: 100\n          items: {$ref: '#/components/schemas/Oppgave'}", 1)
+	src := strings.Replace(string(contract.OpenAPI()), "    Leveranse:\n      type: object\n", "    Leveranse:\n      type: object\n      allOf: [{}]\n", 1)
 	whole, err := contract.Load([]byte(src), "uncut")
 	require.NoError(t, err)
 	require.Nil(t, whole.Parts())

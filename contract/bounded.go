@@ -27,9 +27,14 @@ const splitLen = 32
 // violations of one validation of the whole document; a schema with
 // combinators (allOf, oneOf, $ref, …) around an array keeps it whole.
 type bounded struct {
-	root any // the whole document: paths and given values are read from it
+	root  any // the whole document: paths and given values are read from it
+	limit int // how many violations are collected before the rest are left out
+	// open is the place of an array whose items the caller validates
+	// itself (Parts: leveranse.oppgave, whose elements stream past): it is
+	// taken out whatever its length, and only its own keywords checked.
+	open []string
 	out  []Violation
-	more bool // violations beyond MaxViolations were left out
+	more bool // violations beyond limit were left out
 }
 
 // split is a long array taken out of the document for its own validation.
@@ -44,7 +49,7 @@ func boundedViolations(s *jsonschema.Schema, doc any) []Violation {
 	if s == nil {
 		return nil
 	}
-	b := &bounded{root: doc}
+	b := &bounded{root: doc, limit: MaxViolations}
 	b.validate(s, doc, nil)
 	sortInDocumentOrder(b.out)
 	if len(b.out) > MaxViolations {
@@ -57,7 +62,7 @@ func boundedViolations(s *jsonschema.Schema, doc any) []Violation {
 }
 
 func (b *bounded) full() bool {
-	if len(b.out) >= MaxViolations {
+	if len(b.out) >= b.limit {
 		b.more = true
 		return true
 	}
@@ -72,7 +77,7 @@ func (b *bounded) validate(s *jsonschema.Schema, node any, loc []string) {
 	var splits []split
 	buf := make([]string, len(loc), len(loc)+16) // prune's path buffer, deep enough for a leveranse
 	copy(buf, loc)
-	pruned, _ := prune(s, node, buf, &splits)
+	pruned, _ := b.prune(s, node, buf, &splits)
 	for _, v := range violationsAt(s, b.root, pruned, loc) {
 		if !slices.ContainsFunc(splits, func(sp split) bool { return v.Sti == jsonPath(b.root, sp.loc) }) {
 			b.out = append(b.out, v) // an array taken out answers for itself below
@@ -85,6 +90,9 @@ func (b *bounded) validate(s *jsonschema.Schema, node any, loc []string) {
 		}
 		if m := sp.schema.MaxItems; m != nil && len(sp.list) > *m {
 			b.out = append(b.out, Violation{Sti: sti, Melding: (&kind.MaxItems{Got: len(sp.list), Want: *m}).LocalizedString(printer()), AngittVerdi: valueText(sp.list)})
+		}
+		if b.isOpen(sp.loc) {
+			continue
 		}
 		for i, item := range sp.list {
 			if b.full() {
@@ -100,7 +108,7 @@ func (b *bounded) validate(s *jsonschema.Schema, node any, loc []string) {
 // changes, and lists what it took out in splits. loc is the caller's
 // buffer: it is appended to and never kept (a split keeps a copy), so a
 // document without long arrays costs no allocation for its paths.
-func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, bool) {
+func (b *bounded) prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, bool) {
 	switch n := node.(type) {
 	case map[string]any:
 		if !plainObject(s) {
@@ -112,7 +120,7 @@ func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, 
 			if ps == nil {
 				continue
 			}
-			nv, changed := prune(ps, v, append(loc, k), splits)
+			nv, changed := b.prune(ps, v, append(loc, k), splits)
 			if !changed {
 				continue
 			}
@@ -133,13 +141,13 @@ func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, 
 		if items == nil {
 			return node, false
 		}
-		if len(n) > splitLen {
+		if len(n) > splitLen || b.isOpen(loc) {
 			*splits = append(*splits, split{loc: slices.Clone(loc), schema: s, items: items, list: n})
 			return []any{}, true
 		}
 		var out []any
 		for i, v := range n {
-			nv, changed := prune(items, v, append(loc, strconv.Itoa(i)), splits)
+			nv, changed := b.prune(items, v, append(loc, strconv.Itoa(i)), splits)
 			if !changed {
 				continue
 			}
@@ -155,6 +163,8 @@ func prune(s *jsonschema.Schema, node any, loc []string, splits *[]split) (any, 
 	}
 	return node, false
 }
+
+func (b *bounded) isOpen(loc []string) bool { return b.open != nil && slices.Equal(loc, b.open) }
 
 // plain reports whether a schema applies no subschema to the whole value
 // (combinators, references, conditionals, extensions): its properties or

@@ -108,7 +108,7 @@ func Load(data []byte, source string) (*Contract, error) {
 	if ct.innsending, err = c.Compile(docURL + reqPtr); err != nil {
 		return nil, fmt.Errorf("%s: the submission schema does not compile: %w", source, err)
 	}
-	ct.parts = compileParts(c, root, resolvePointer(root, reqPtr))
+	ct.parts = partsOf(ct.innsending)
 	// Response schemas are optional: an official document may lack them.
 	if p, err := mediaSchemaPointer(root, op, base, "responses", "200"); err == nil {
 		if ct.kvittering, err = c.Compile(docURL + p); err != nil {

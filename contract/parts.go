@@ -12,20 +12,45 @@ import (
 // document can be validated one oppgave at a time and never held whole:
 // every element against the oppgave schema (ValidateOppgave), and the rest
 // of the document, with a placeholder for each element, against the
-// submission schema with the items left open (ValidateEnvelope). Put
-// together as Combine does, they give exactly the violations
-// ValidateInnsending gives for the whole document; Parts exists only for a
-// schema where that holds (see cut).
+// submission schema with the list taken out, as the bounded validation
+// takes out every long array (ValidateEnvelope). Put together as Combine
+// does, they give the violations ValidateInnsending gives for the whole
+// document; Parts exists only for a schema where the bounded validation
+// could take the list out (see partsOf).
 type Parts struct {
-	envelope *jsonschema.Schema
-	oppgave  *jsonschema.Schema
+	innsending *jsonschema.Schema
+	oppgave    *jsonschema.Schema // leveranse.oppgave's items
 }
+
+// oppgavePath is where the list is, as the bounded validation spells places.
+var oppgavePath = []string{"leveranse", "oppgave"}
 
 // Parts returns the schema cut at leveranse.oppgave, or nil when the
 // submission schema cannot be cut there faithfully (an official document
 // with combinators around the oppgave list, say); callers then validate
 // whole documents.
 func (c *Contract) Parts() *Parts { return c.parts }
+
+// partsOf cuts the submission schema where the bounded validation would
+// take the list out: through plain objects to a plain array (bounded.go).
+func partsOf(innsending *jsonschema.Schema) *Parts {
+	if innsending == nil || !plainObject(innsending) {
+		return nil
+	}
+	lev := innsending.Properties[oppgavePath[0]]
+	if lev == nil || !plainObject(lev) {
+		return nil
+	}
+	list := lev.Properties[oppgavePath[1]]
+	if list == nil {
+		return nil
+	}
+	items := plainArray(list)
+	if items == nil {
+		return nil
+	}
+	return &Parts{innsending: innsending, oppgave: items}
+}
 
 // PartViolations are one part's violations: of numbers no numeric type
 // holds (ASSUMPTION A-HELTALL), or else of the schema.
@@ -54,7 +79,15 @@ func (p *Parts) ValidateEnvelope(doc any) PartViolations {
 	if ns := numberViolations(bare); len(ns) > 0 {
 		return PartViolations{Numbers: ns}
 	}
-	return PartViolations{Schema: violationsAt(p.envelope, doc, doc, nil)}
+	return PartViolations{Schema: partViolations(p.innsending, doc, oppgavePath)}
+}
+
+// partViolations is one part's bounded validation. It keeps one violation
+// more than Combine shows, so that Combine knows when there were more.
+func partViolations(s *jsonschema.Schema, doc any, open []string) []Violation {
+	b := &bounded{root: doc, limit: MaxViolations + 1, open: open}
+	b.validate(s, doc, nil)
+	return b.out
 }
 
 // ValidateOppgave validates element i of leveranse.oppgave; each violation's
@@ -70,7 +103,7 @@ func (p *Parts) ValidateOppgave(i int, oppgave any) PartViolations {
 	if ns := numberViolations(oppgave); len(ns) > 0 {
 		return PartViolations{Numbers: at(ns)}
 	}
-	return PartViolations{Schema: at(violationsAt(p.oppgave, oppgave, oppgave, nil))}
+	return PartViolations{Schema: at(partViolations(p.oppgave, oppgave, nil))}
 }
 
 // Combine puts the parts' violations together as ValidateInnsending gives
@@ -94,108 +127,6 @@ func Combine(parts []PartViolations, omitted int) []Violation {
 		out = append(out[:min(len(out), MaxViolations):min(len(out), MaxViolations)], Violation{Sti: "$", Melding: marker})
 	}
 	return out
-}
-
-// Keywords a schema on the way from the submission to leveranse.oppgave may
-// carry for the cut to be faithful: none of them looks at a member's value
-// other than through properties, and none at the list's elements other than
-// through items. Anything else (allOf, if, patternProperties, enum,
-// unevaluatedProperties, uniqueItems, maxItems, ...) keeps the schema whole.
-var (
-	objectKeywords = keywordSet("type", "required", "properties", "additionalProperties", "minProperties", "maxProperties",
-		"propertyNames", "dependentRequired")
-	arrayKeywords = keywordSet("type", "items", "minItems")
-	// Annotations change no verdict.
-	annotations = keywordSet("description", "title", "$comment", "example", "examples", "default", "deprecated",
-		"readOnly", "writeOnly", "nullable", "format", "externalDocs", "xml", "discriminator")
-)
-
-func keywordSet(ks ...string) map[string]bool {
-	m := make(map[string]bool, len(ks))
-	for _, k := range ks {
-		m[k] = true
-	}
-	return m
-}
-
-func only(schema map[string]any, allowed map[string]bool) bool {
-	for k := range schema {
-		if !allowed[k] && !annotations[k] && !strings.HasPrefix(k, "x-") {
-			return false
-		}
-	}
-	return true
-}
-
-// cut builds the two halves from the submission schema, its component
-// references written out. ok is false when the schema still refers
-// elsewhere or its path to leveranse.oppgave carries a keyword the halves
-// could not reproduce.
-func cut(root map[string]any, schema any) (envelope, item any, ok bool) {
-	schema = inlineSchemaRefs(root, schema, nil)
-	if hasRef(schema) {
-		return nil, nil, false
-	}
-	innsending, _ := schema.(map[string]any)
-	lev := property(innsending, "leveranse")
-	opp := property(lev, "oppgave")
-	if innsending == nil || lev == nil || opp == nil ||
-		!only(innsending, objectKeywords) || !only(lev, objectKeywords) || !only(opp, arrayKeywords) {
-		return nil, nil, false
-	}
-	item, ok = opp["items"]
-	if !ok {
-		return nil, nil, false
-	}
-	envelope = inlineSchemaRefs(root, schema, nil) // a copy to change
-	property(property(envelope.(map[string]any), "leveranse"), "oppgave")["items"] = true
-	return envelope, item, true
-}
-
-func property(schema map[string]any, name string) map[string]any {
-	props, _ := schema["properties"].(map[string]any)
-	p, _ := props[name].(map[string]any)
-	return p
-}
-
-func hasRef(node any) bool {
-	switch n := node.(type) {
-	case map[string]any:
-		for k, v := range n {
-			if k == "$ref" || k == "$dynamicRef" || hasRef(v) {
-				return true
-			}
-		}
-	case []any:
-		for _, v := range n {
-			if hasRef(v) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// compileParts compiles the halves, or returns nil when the schema cannot
-// be cut.
-func compileParts(c *jsonschema.Compiler, root map[string]any, schema any) *Parts {
-	envelope, item, ok := cut(root, schema)
-	if !ok {
-		return nil
-	}
-	const envURL, itemURL = "mem:///innsending-envelope.json", "mem:///oppgave.json"
-	if c.AddResource(envURL, envelope) != nil || c.AddResource(itemURL, item) != nil {
-		return nil
-	}
-	env, err := c.Compile(envURL)
-	if err != nil {
-		return nil
-	}
-	opp, err := c.Compile(itemURL)
-	if err != nil {
-		return nil
-	}
-	return &Parts{envelope: env, oppgave: opp}
 }
 
 // OppgaveList stands in for leveranse.oppgave in the envelope while its

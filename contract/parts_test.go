@@ -106,9 +106,9 @@ func mustJSON(v any) string {
 func TestASchemaThatCannotBeCutHasNoParts(t *testing.T) {
 	src := string(contract.OpenAPI())
 	for name, edit := range map[string]func(string) string{
-		"maxItems on the list": func(s string) string {
+		"uniqueItems on the list": func(s string) string {
 			return strings.Replace(s, "          minItems: 1\n          items: {$ref: '#/components/schemas/Oppgave'}",
-				"          minItems: 1\n          maxItems: 5\n          items: {$ref: '#/components/schemas/Oppgave'}", 1)
+				"          minItems: 1\n          uniqueItems: true\n          items: {$ref: '#/components/schemas/Oppgave'}", 1)
 		},
 		"allOf on the leveranse": func(s string) string {
 			return strings.Replace(s, "    Leveranse:\n      type: object\n", "    Leveranse:\n      type: object\n      allOf: [{required: [oppgave]}]\n", 1)
@@ -120,4 +120,34 @@ func TestASchemaThatCannotBeCutHasNoParts(t *testing.T) {
 		require.NoError(t, err, name)
 		assert.Nil(t, c.Parts(), name)
 	}
+}
+
+// The list's own length keywords are checked on the count of its elements,
+// as the whole validation checks them: a cut schema with maxItems agrees
+// with the whole one below, at and above the bound.
+func TestPartsCheckTheListsLengthAsTheWholeSchema(t *testing.T) {
+	src := strings.Replace(string(contract.OpenAPI()), "          minItems: 1\n          items: {$ref: '#/components/schemas/Oppgave'}",
+		"          minItems: 1\n          maxItems: 5\n          items: {$ref: '#/components/schemas/Oppgave'}", 1)
+	require.NotEqual(t, string(contract.OpenAPI()), src)
+	c, err := contract.Load([]byte(src), "maxItems 5")
+	require.NoError(t, err)
+	parts := c.Parts()
+	require.NotNil(t, parts)
+	over := 0
+	for _, n := range []int{1, 5, 6, 40} {
+		g, err := generators.New(generators.Config{Seed: uint64(n), Oppgaver: n})
+		require.NoError(t, err)
+		doc, err := contract.DecodeJSON(g.Body(0))
+		require.NoError(t, err)
+		whole := c.ValidateInnsending(doc)
+		cut, ok := validateCut(parts, doc)
+		require.True(t, ok)
+		assert.Equal(t, whole, cut, "%d oppgaver", n)
+		for _, v := range whole {
+			if v.Sti == "$.leveranse.oppgave" {
+				over++
+			}
+		}
+	}
+	assert.Equal(t, 2, over, "6 and 40 oppgaver are over maxItems 5")
 }
