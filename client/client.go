@@ -17,6 +17,12 @@ type TokenSource interface {
 	Token(ctx context.Context) (string, error)
 }
 
+// TokenFunc is a function that is a TokenSource.
+type TokenFunc func(ctx context.Context) (string, error)
+
+// Token calls f.
+func (f TokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
+
 // StaticToken is a TokenSource that always gives the same token (or none,
 // when empty: requests then carry no Authorization header).
 type StaticToken string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -135,4 +136,47 @@ func TestAbortOnFailStopsALostRun(t *testing.T) {
 	assert.False(t, s.GatesPassed)
 	assert.Equal(t, s.Requests.Sent, s.Status["500"])
 	assert.Equal(t, s.Requests.Sent, s.GLD["GLD_023"]+s.GLD["GLD_1053"])
+}
+
+// staleFirst gives an expired token the first time it is asked, then the
+// target's own: the first attempts of a run are made with a cached header
+// that has fallen behind its source.
+type staleFirst struct {
+	target.Credentials
+	stale string
+	asked atomic.Bool
+}
+
+func (s *staleFirst) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
+	if s.asked.CompareAndSwap(false, true) {
+		return s.stale, nil
+	}
+	return s.Credentials.Token(ctx, systembruker, scopes...)
+}
+
+// TestARefusedTokenIsReplacedFromTheSource: the run's token cache holds an
+// expired token for its first second, so the mock answers those requests
+// 401 GLD_004. The retrying transport asks the token source itself, gets
+// the current token and sends each once more, with the same key and body:
+// every leveranse is accepted, once.
+func TestARefusedTokenIsReplacedFromTheSource(t *testing.T) {
+	t.Parallel()
+	tg := localTarget(t)
+	const seed = 21
+	expired, err := tg.Controls.ExpiredToken(context.Background(), tg.Identity(seed).Systembruker)
+	require.NoError(t, err)
+	tg.Credentials = &staleFirst{Credentials: tg.Credentials, stale: expired}
+	s, err := Run(context.Background(), Options{
+		Target: tg, Schedule: Constant{PerSecond: 200}, Bounds: Bounds{Count: 20}, Seed: seed,
+		Retry: retry.Policy{MaxRetries: 2},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(20), s.Requests.Success, "%v %v", s.Status, s.GLD)
+	r := s.Retries
+	assert.Positive(t, r.Reasons[retry.ReasonUnauthorized], "the expired header was refused")
+	assert.Equal(t, r.Reasons[retry.ReasonUnauthorized], r.Recovered, "each refused request got through with the new token")
+	assert.Zero(t, r.GaveUp)
+	require.NotNil(t, s.Reconciliation.Store)
+	assert.Equal(t, uint64(20), s.Reconciliation.Store.Forsendelser)
+	assert.Zero(t, s.Reconciliation.Store.Duplicated)
 }

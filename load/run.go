@@ -244,8 +244,14 @@ func newRunner(ctx context.Context, o Options) (*runner, error) {
 	}
 	rt := retry.New(base, o.Retry)
 	// Requests in flight are cancelled through reqCtx after an interrupt's
-	// grace; Vegeta's own requests carry no context.
+	// grace; Vegeta's own requests carry no context. Each retry asks the
+	// token source itself (not the cache of the first attempts) for the
+	// current token: one cached when a request was made can expire during
+	// its backoff.
 	reqCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	reqCtx = retry.ContextWithTokens(reqCtx, client.TokenFunc(func(ctx context.Context) (string, error) {
+		return tg.Credentials.Token(ctx, id.Systembruker, contract.Scope)
+	}))
 	httpc := &http.Client{Transport: &withContext{ctx: reqCtx, next: tg.Transport(rt)}}
 	r := &runner{
 		o: o, gen: gen, id: id, retry: rt, http: httpc, base: base, reqCtx: reqCtx, cancel: cancel,

@@ -28,6 +28,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/finprod/finprod/check"
+	"github.com/finprod/finprod/client"
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/client/retry"
 	"github.com/finprod/finprod/contract"
@@ -303,9 +304,12 @@ func (d *delivery) one(ctx context.Context, it item) error {
 	}
 
 	var attempts atomic.Int32
-	actx := context.WithValue(ctx, attemptsKey{}, &attempts)
-	client := &api.Client{BaseURL: d.tg.APIURL, HTTP: d.http, Tokens: d.tokens(h.oppgavegiver, contract.Scope)}
-	res, err := client.Submit(actx, year, key, it.body)
+	tokens := d.tokens(h.oppgavegiver, contract.Scope)
+	// Each retry asks the token source again: a token can expire during a
+	// long backoff.
+	actx := retry.ContextWithTokens(context.WithValue(ctx, attemptsKey{}, &attempts), tokens)
+	c := &api.Client{BaseURL: d.tg.APIURL, HTTP: d.http, Tokens: tokens}
+	res, err := c.Submit(actx, year, key, it.body)
 	r.Attempts = int(attempts.Load())
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -363,17 +367,13 @@ func (d *delivery) write(r Receipt) error {
 }
 
 // tokens gives the target's tokens for whoever reports for oppgavegiver.
-func (d *delivery) tokens(oppgavegiver string, scopes ...string) tokenFunc {
+func (d *delivery) tokens(oppgavegiver string, scopes ...string) client.TokenFunc {
 	sb := d.tg.Systembruker(oppgavegiver)
 	return func(ctx context.Context) (string, error) { return d.tg.Credentials.Token(ctx, sb, scopes...) }
 }
 
 // attemptsKey carries a request's attempt counter to the retry observer.
 type attemptsKey struct{}
-
-type tokenFunc func(ctx context.Context) (string, error)
-
-func (f tokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
 
 // newKey is a fresh idempotencyKey: a UUIDv7, time-ordered like the API's
 // own ids, so receipts sort by it too.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,6 +183,45 @@ func TestADeliveryAndItsResume(t *testing.T) {
 	assert.Equal(t, 3, sum.Accepted, "--fresh is a new delivery")
 	assert.FileExists(t, sum.Moved, "the earlier receipts are kept")
 	assert.Equal(t, 6, count(t, tg, org))
+}
+
+// expiredFirst gives an expired token the first time it is asked, then
+// the target's own: a token that expired on the way.
+type expiredFirst struct {
+	target.Credentials
+	expired string
+	asked   atomic.Bool
+}
+
+func (e *expiredFirst) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
+	if e.asked.CompareAndSwap(false, true) {
+		return e.expired, nil
+	}
+	return e.Credentials.Token(ctx, systembruker, scopes...)
+}
+
+// A leveranse refused for an expired token (401 GLD_004) is sent once
+// more with the token source's current token, under the same key: it is
+// accepted, once, and its receipt says it took two attempts.
+func TestAnExpiredTokenIsReplacedOnce(t *testing.T) {
+	base := shared(t)
+	bs := bodies(t, 36, 1)
+	org := oppgavegiverOf(t, bs[0])
+	expired, err := base.Controls.ExpiredToken(t.Context(), base.Systembruker(org))
+	require.NoError(t, err)
+	tg := *base
+	tg.Credentials = &expiredFirst{Credentials: base.Credentials, expired: expired}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	sum, err := Deliver(t.Context(), &tg, Options{Inputs: []string{ndjsonFile(t, dir, "lev.ndjson", bs...)}, Dir: out,
+		Retry: retry.Policy{MaxRetries: 0}})
+	require.NoError(t, err)
+	assert.Equal(t, 1, sum.Accepted, "%+v", sum)
+	assert.Equal(t, 1, count(t, base, org))
+	rs := receipts(t, out)
+	require.Len(t, rs, 2)
+	assert.Equal(t, StatusAccepted, rs[1].Status)
+	assert.Equal(t, 2, rs[1].Attempts, "the 401 and the attempt with the new token")
 }
 
 // A crash after the request left, before its answer was written: the

@@ -7,7 +7,12 @@
 // attempt it can retry rather than the caller's read error after the fact.
 // Every attempt carries the same headers (so the same idempotencyKey) and
 // the same body, which is what makes a retry of a submission safe: the API
-// processes a key once and answers a repeat with the first answer.
+// processes a key once and answers a repeat with the first answer. The one
+// header that may change is Authorization: under a context from
+// ContextWithTokens every attempt after the first carries the token
+// source's current token, since a token cached when the request was made
+// can expire during the backoff, and a 401 to a token the source has since
+// replaced is sent again once, at once, with the newer one.
 //
 // Retries are bounded (Policy.MaxRetries), spaced by exponential backoff
 // with full jitter, and honour Retry-After. A Transport counts first-time
@@ -34,6 +39,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/finprod/finprod/client"
 )
 
 // Defaults for the zero fields of a Policy.
@@ -87,7 +94,25 @@ const (
 	// ReasonBody: the status line and headers came, the body did not
 	// arrive whole (a malformed chunk, a connection lost mid-body).
 	ReasonBody = "body"
+	// ReasonUnauthorized: a 401 under a context with a token source. The
+	// first is sent again with the source's newer token, if it has one; a
+	// 401 after that, or to a retry, is given up on.
+	ReasonUnauthorized = "401"
+	// ReasonToken: the token source gave no token for a retry.
+	ReasonToken = "token"
 )
+
+type tokensKey struct{}
+
+// ContextWithTokens returns a context under which the Transport authorizes
+// every attempt after the first with src's current token ("Authorization:
+// Bearer <token>"; an empty token leaves the request's own header), and
+// answers a 401 to a token src has since replaced with one more attempt.
+// The first attempt is sent as the caller made it. src should be the
+// source itself, not a cache in front of it that lags behind.
+func ContextWithTokens(ctx context.Context, src client.TokenSource) context.Context {
+	return context.WithValue(ctx, tokensKey{}, src)
+}
 
 // MaxBuffered is how much of an answer's body the Transport reads before
 // returning it; the rest of a longer body streams to the caller, whose
@@ -204,6 +229,8 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	ctx := req.Context()
+	src, _ := ctx.Value(tokensKey{}).(client.TokenSource)
+	refreshed := false // the one new attempt after a 401 was made
 	for attempt := 1; ; attempt++ {
 		r := req
 		if attempt > 1 || read {
@@ -212,6 +239,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				if r.Body, err = getBody(); err != nil {
 					return nil, fmt.Errorf("retry: rewind the request body: %w", err)
 				}
+			}
+		}
+		if src != nil && attempt > 1 {
+			if err := authorize(ctx, r, src); err != nil {
+				if ctx.Err() != nil {
+					t.cancelled.Add(1)
+					return nil, fmt.Errorf("retry: stopped before attempt %d: %w", attempt, ctx.Err())
+				}
+				t.count(ReasonToken)
+				t.gaveUp.Add(1)
+				return nil, fmt.Errorf("retry: no token for attempt %d: %w", attempt, err)
 			}
 		}
 		resp, err := t.attempt(r)
@@ -228,6 +266,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			ev.Status = resp.StatusCode
 		}
+		var delay time.Duration
+		ok := false
+		switch {
+		case reason == "" && src != nil && resp != nil && resp.StatusCode == http.StatusUnauthorized:
+			newer := !refreshed && t.newerToken(ctx, src, r.Header.Get("Authorization"))
+			if !newer && attempt == 1 {
+				break // the source's own token was refused: final, as without a source
+			}
+			ev.Reason, reason = ReasonUnauthorized, ReasonUnauthorized
+			refreshed, ok = true, newer
+		case reason != "":
+			delay, ok = t.delay(attempt, resp)
+		}
 		if reason == "" {
 			if resp != nil && resp.StatusCode < 400 {
 				if attempt == 1 {
@@ -243,7 +294,6 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		t.count(reason)
-		delay, ok := t.delay(attempt, resp)
 		if !ok {
 			ev.GaveUp = true
 			t.gaveUp.Add(1)
@@ -266,6 +316,26 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("retry: stopped waiting before attempt %d: %w", attempt+1, err)
 		}
 	}
+}
+
+// authorize puts src's current token on an attempt (a clone: its header
+// is its own).
+func authorize(ctx context.Context, r *http.Request, src client.TokenSource) error {
+	tok, err := src.Token(ctx)
+	if err != nil {
+		return err
+	}
+	if tok != "" {
+		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	return nil
+}
+
+// newerToken says whether src now has a token other than the one the
+// refused attempt carried (sent, the whole header).
+func (t *Transport) newerToken(ctx context.Context, src client.TokenSource, sent string) bool {
+	tok, err := src.Token(ctx)
+	return err == nil && tok != "" && "Bearer "+tok != sent
 }
 
 func (t *Transport) observe(ev Event) {
