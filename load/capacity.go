@@ -142,7 +142,7 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 	}
 	c.Sentence = capacitySentence(c, o.SLO, co, best >= co.Max)
 	s.Capacity = c
-	if err := w.finish(s, all.rec); err != nil {
+	if err := w.finish(s, r.tl, all.rec); err != nil {
 		return s, err
 	}
 	if s.Interrupted {

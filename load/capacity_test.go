@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -79,8 +81,9 @@ func TestTheDeadlineAnswer(t *testing.T) {
 func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	t.Parallel()
 	tg := controlled(t, mock.Faults{Latency: mock.Duration(20 * time.Millisecond)})
+	out := t.TempDir()
 	s, err := FindCapacity(context.Background(), CapacityOptions{
-		Options: Options{Target: tg, Seed: 4, Workers: 2, MaxWorkers: 2, Gates: mustGates(t, "p99<300ms,success>=99%"), SLO: "p99<300ms,success>=99%", Out: t.TempDir()},
+		Options: Options{Target: tg, Seed: 4, Workers: 2, MaxWorkers: 2, Gates: mustGates(t, "p99<300ms,success>=99%"), SLO: "p99<300ms,success>=99%", Out: out},
 		Start:   25, Max: 400, Stage: 400 * time.Millisecond, Precision: 0.3, MaxStages: 4,
 		Volume: 1000, Deadline: time.Hour,
 	})
@@ -104,4 +107,23 @@ func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	assert.True(t, s.GatesPassed)
 	assert.True(t, s.Reconciliation.OK)
 	assert.Equal(t, KindCapacity, s.Kind)
+
+	// The timeline shows each stage, at its rate, one after the other.
+	tl, err := ReadTimeline(filepath.Join(out, TimelineFile))
+	require.NoError(t, err)
+	require.Len(t, tl.Stages, len(c.Stages))
+	var planned, offered uint64
+	for i, st := range tl.Stages {
+		assert.Equal(t, c.Stages[i].Rate, st.Rate)
+		assert.Contains(t, st.Name, fmt.Sprintf("stage-%d-", i+1))
+		if i > 0 {
+			assert.False(t, st.Start.Before(tl.Stages[i-1].End), "stage %d starts after the one before ends", i+1)
+		}
+		planned += c.Stages[i].Planned
+	}
+	for _, row := range tl.Seconds {
+		offered += row.Offered
+	}
+	assert.LessOrEqual(t, offered, planned, "what the stages' schedules had due until each stopped")
+	assert.Positive(t, offered)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -47,19 +48,29 @@ func admin(t *testing.T, method, url string, body any) map[string]any {
 // took that long, and whatever the machine adds. So far fewer requests
 // look slow by service time than by intended time, and its p99 stays far
 // below the honest one (on a quiet machine: a few ms against S).
+//
+// The stall starts 0.3 s into a wall-clock second B that lies wholly in
+// the run, so the requests that waited for it were all due in B: the
+// timeline's row for B shows the stall in its intended-time p99, and not
+// in its service-time p99 (one slow request among about 100).
 func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 	t.Parallel()
 	const stall = 400 * time.Millisecond
 	tg := controlled(t, mock.Faults{}) // the test sets the stall itself
 	base := tg.APIURL + mock.AdminPrefix
 	var wg sync.WaitGroup
+	var stalledSecond time.Time
 	wg.Go(func() {
-		// After 40 stored leveranser, exactly one request gets the stall.
+		// Once the run has begun, the stall starts 0.3 s into the first
+		// whole second at least 0.1 s ahead (the run lasts 2 s, so that
+		// second and the stall's 0.7 s are in it).
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			if admin(t, http.MethodGet, base+"forsendelser/count", nil)["count"].(float64) >= 40 {
+			if admin(t, http.MethodGet, base+"forsendelser/count", nil)["count"].(float64) >= 1 {
 				break
 			}
 		}
+		stalledSecond = time.Now().Add(100 * time.Millisecond).Truncate(time.Second).Add(time.Second)
+		time.Sleep(time.Until(stalledSecond.Add(300 * time.Millisecond)))
 		// The one worker's next request arrives within the window and is
 		// held for the whole stall; the window is shorter than the stall,
 		// so no second request can arrive in it.
@@ -91,6 +102,46 @@ func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 	assert.Less(t, s.Latency.Service.P99Ms, s.Latency.Intended.P99Ms/2, "service time alone hides the stall (coordinated omission)")
 	assert.Greater(t, s.ScheduleLag.P99Ms, float64(half/time.Millisecond)/2, "the sender fell behind its schedule during the stall")
 	assert.NotEmpty(t, s.Bottleneck, "a run whose sender fell behind says so")
+
+	// The timeline, read as any JSON reader would.
+	type latency struct {
+		Count        int64
+		P99Ms, MaxMs float64
+	}
+	var tl struct {
+		Format  string
+		Seconds []struct {
+			T                      int64
+			Offered, Sent, OK      uint64
+			Intended, Service, Lag *latency
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(out, TimelineFile))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &tl))
+	assert.Equal(t, "finprod.load.timeline/v1", tl.Format)
+	var offered, sent, ok uint64
+	var due int64
+	var stalled *latency
+	var stalledService *latency
+	for _, row := range tl.Seconds {
+		offered, sent, ok = offered+row.Offered, sent+row.Sent, ok+row.OK
+		if row.Intended != nil {
+			due += row.Intended.Count
+		}
+		t.Logf("second %d: offered %d sent %d ok %d intended %+v service %+v lag %+v", row.T, row.Offered, row.Sent, row.OK, row.Intended, row.Service, row.Lag)
+		if row.T == stalledSecond.Unix() {
+			stalled, stalledService = row.Intended, row.Service
+		}
+	}
+	assert.Equal(t, []uint64{200, 200, 200}, []uint64{offered, sent, ok}, "offered, sent and answered 2xx over the seconds")
+	assert.Equal(t, int64(200), due)
+	require.NotNil(t, stalled, "the run had requests due in the stalled second %s", stalledSecond)
+	require.NotNil(t, stalledService)
+	assert.GreaterOrEqual(t, stalled.Count, int64(51), "the stalled second is (nearly) whole, so one request is not its p99")
+	assert.Greater(t, stalled.P99Ms, float64(half/time.Millisecond), "the stall shows in the intended-time p99 of its second")
+	assert.Less(t, stalledService.P99Ms, float64(half/time.Millisecond), "and not in its service-time p99")
+	assert.GreaterOrEqual(t, stalledService.MaxMs, float64(stall/time.Millisecond)*0.9, "the stalled request itself is that second's slowest by service time")
 }
 
 // atLeast counts the recorded values of d or more.

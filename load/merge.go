@@ -68,13 +68,16 @@ func Merge(o MergeOptions) (*Summary, error) {
 		}
 	}
 	sortResults(results)
+	tl, err := mergedTimeline(o.Dirs, sums)
+	if err != nil {
+		return nil, err
+	}
 
 	m := mergeSummaries(sums, o.Dirs, hist)
 	m.Tool = o.Tool
 	gates, slo := o.Gates, o.SLO
 	if gates == nil {
 		slo = sums[0].Parameters.SLO
-		var err error
 		if gates, err = ParseSLO(slo); err != nil {
 			return nil, fmt.Errorf("the shards' SLO %q: %w", slo, err)
 		}
@@ -85,7 +88,7 @@ func Merge(o MergeOptions) (*Summary, error) {
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	err := writeOutputs(o.Out, m, []*hdrhistogram.Histogram{hist[TagIntended], hist[TagService], hist[TagLag]}, func(w io.Writer) error {
+	err = writeOutputs(o.Out, m, []*hdrhistogram.Histogram{hist[TagIntended], hist[TagService], hist[TagLag]}, func(w io.Writer) error {
 		enc := vegeta.NewEncoder(w)
 		for i := range results {
 			if err := enc.Encode(&results[i]); err != nil {
@@ -93,8 +96,29 @@ func Merge(o MergeOptions) (*Summary, error) {
 			}
 		}
 		return nil
-	})
+	}, tl)
 	return m, err
+}
+
+// mergedTimeline merges the shards' timelines; nil when a shard has none
+// (written before timeline.json existed): half a timeline would mislead.
+func mergedTimeline(dirs []string, sums []*Summary) (*Timeline, error) {
+	var ts []*Timeline
+	for i, d := range dirs {
+		if sums[i].Files.Timeline == "" {
+			return nil, nil
+		}
+		t, err := ReadTimeline(filepath.Join(d, filepath.Base(sums[i].Files.Timeline)))
+		if err != nil {
+			return nil, fmt.Errorf("shard folder %s: %w", d, err)
+		}
+		ts = append(ts, t)
+	}
+	tl, err := mergeTimelines(ts)
+	if err != nil {
+		return nil, fmt.Errorf("merge the shards' timelines: %w", err)
+	}
+	return tl, nil
 }
 
 // checkShards insists on one complete sharded run: the same seed and

@@ -69,8 +69,9 @@ func (w *writer) abandon() {
 	_ = os.Remove(w.tmp.Name())
 }
 
-// finish writes latency.hdr and summary.json and puts results.bin in place.
-func (w *writer) finish(s *Summary, hists ...*recorder) error {
+// finish writes latency.hdr, timeline.json and summary.json and puts
+// results.bin in place.
+func (w *writer) finish(s *Summary, tl *timeline, hists ...*recorder) error {
 	if w == nil {
 		return nil
 	}
@@ -94,17 +95,30 @@ func (w *writer) finish(s *Summary, hists ...*recorder) error {
 	for _, rec := range hists {
 		hs = append(hs, rec.intended, rec.service, rec.lag)
 	}
-	return writeOutputs(w.dir, s, hs, nil)
+	var t *Timeline
+	if tl != nil {
+		if t, err = tl.finish(); err != nil {
+			return err
+		}
+	}
+	return writeOutputs(w.dir, s, hs, nil, t)
 }
 
-// writeOutputs writes latency.hdr and summary.json into dir; results, when
-// set, writes results.bin too (merge).
-func writeOutputs(dir string, s *Summary, hists []*hdrhistogram.Histogram, results func(io.Writer) error) error {
+// writeOutputs writes latency.hdr, timeline.json (when tl is set) and
+// summary.json into dir; results, when set, writes results.bin too
+// (merge).
+func writeOutputs(dir string, s *Summary, hists []*hdrhistogram.Histogram, results func(io.Writer) error, tl *Timeline) error {
 	s.Files = Files{Results: ResultsFile, Latency: LatencyFile}
 	if results != nil {
 		if err := atomicWrite(filepath.Join(dir, ResultsFile), results); err != nil {
 			return err
 		}
+	}
+	if tl != nil {
+		if err := atomicWrite(filepath.Join(dir, TimelineFile), func(f io.Writer) error { return writeTimeline(f, tl) }); err != nil {
+			return err
+		}
+		s.Files.Timeline = TimelineFile
 	}
 	if err := atomicWrite(filepath.Join(dir, LatencyFile), func(f io.Writer) error {
 		return writeHistograms(f, s.Started, s.Ended, hists)

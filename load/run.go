@@ -178,7 +178,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	st := r.stage(ctx, "load", p, w, newLosses(o.Gates, p.total(), o.AbortOnFail))
 	s := r.summarize(ctx, KindRun, st)
 	s.Gates, s.GatesPassed = Evaluate(o.Gates, st.measures())
-	if err := w.finish(s, st.rec); err != nil {
+	if err := w.finish(s, r.tl, st.rec); err != nil {
 		return s, err
 	}
 	if s.Interrupted {
@@ -218,6 +218,9 @@ type runner struct {
 	cancel  context.CancelFunc
 	prefix  string
 	started time.Time
+	// tl records the run second by second for timeline.json (nil: no
+	// outputs are written).
+	tl *timeline
 }
 
 func newRunner(ctx context.Context, o Options) (*runner, error) {
@@ -257,6 +260,9 @@ func newRunner(ctx context.Context, o Options) (*runner, error) {
 		o: o, gen: gen, id: id, retry: rt, http: httpc, base: base, reqCtx: reqCtx, cancel: cancel,
 		url:    tg.APIURL + "/v1/" + strconv.Itoa(tg.Inntektsaar),
 		tokens: &tokenCache{src: tg.Credentials, systembruker: id.Systembruker},
+	}
+	if o.Out != "" {
+		r.tl = newTimeline()
 	}
 	ref := gen.Leveranse(0).OppgavegiversLeveranseReferanse
 	r.prefix = ref[:len(ref)-1] // "finprod-<seed>-" without the 0
@@ -422,7 +428,9 @@ func (r *runner) stage(ctx context.Context, name string, p pacer, w *writer, los
 	}
 	for res := range results {
 		d, _ := p.due(res.Seq)
-		st.rec.add(res, st.began.Add(d), o.Shard, stopping.Load())
+		due := st.began.Add(d)
+		st.rec.add(res, due, o.Shard, stopping.Load())
+		r.tl.add(res, due)
 		if w != nil {
 			w.add(res)
 		}
@@ -432,6 +440,7 @@ func (r *runner) stage(ctx context.Context, name string, p pacer, w *writer, los
 		}
 	}
 	st.ended = time.Now()
+	r.tl.stage(name, p, st.began, st.ended)
 	close(done)
 	wg.Wait()
 	st.interrupted = ctx.Err() != nil

@@ -89,6 +89,35 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, int64(count), hs[TagIntended].TotalCount())
 
+	// The merged timeline is the shards' rows added up by wall-clock second.
+	assert.Equal(t, TimelineFile, merged.Files.Timeline)
+	mt, err := ReadTimeline(filepath.Join(root, "merged", TimelineFile))
+	require.NoError(t, err)
+	bySecond := map[int64][4]uint64{}
+	var due int64
+	for _, d := range dirs {
+		st, err := ReadTimeline(filepath.Join(d, TimelineFile))
+		require.NoError(t, err)
+		for _, row := range st.Seconds {
+			c := bySecond[row.T]
+			bySecond[row.T] = [4]uint64{c[0] + row.Offered, c[1] + row.Sent, c[2] + row.OK, c[3] + row.Failed}
+			if row.Intended != nil {
+				due += row.Intended.Count
+			}
+		}
+	}
+	var sent, offered uint64
+	for _, row := range mt.Seconds {
+		assert.Equal(t, bySecond[row.T], [4]uint64{row.Offered, row.Sent, row.OK, row.Failed}, "second %d", row.T)
+		sent, offered = sent+row.Sent, offered+row.Offered
+		if row.Intended != nil {
+			due -= row.Intended.Count
+		}
+	}
+	assert.Equal(t, uint64(count), sent)
+	assert.Equal(t, uint64(count), offered)
+	assert.Zero(t, due, "every request's latency is in the merged seconds")
+
 	// A merge of an incomplete or mixed set is refused.
 	_, err = Merge(MergeOptions{Dirs: dirs[:2], Out: t.TempDir()})
 	require.ErrorContains(t, err, "shards [2] of 3 are missing")

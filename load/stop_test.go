@@ -43,6 +43,14 @@ func TestAnInterruptedRunWritesConsistentOutputs(t *testing.T) {
 	hs, err := ReadHistograms(filepath.Join(out, LatencyFile))
 	require.NoError(t, err)
 	assert.Equal(t, int64(n), hs[TagIntended].TotalCount())
+	tl, err := ReadTimeline(filepath.Join(out, TimelineFile))
+	require.NoError(t, err)
+	var sent, offered uint64
+	for _, row := range tl.Seconds {
+		sent, offered = sent+row.Sent, offered+row.Offered
+	}
+	assert.Equal(t, n, sent)
+	assert.Equal(t, read.Requests.Planned, offered, "offered until the interruption, as planned says")
 }
 
 func TestRunsThatCannotBeAllowedAreRefused(t *testing.T) {

@@ -18,6 +18,8 @@ const (
 	ResultsFile = "results.bin"  // Vegeta's gob result encoding; `vegeta report` reads it
 	LatencyFile = "latency.hdr"  // HdrHistogram log (V2 compressed), tags intended, service, lag
 	SummaryFile = "summary.json" // Summary, this file's types
+	// TimelineFile is the run second by second (Timeline, timeline.go).
+	TimelineFile = "timeline.json"
 )
 
 // Summary kinds.
@@ -275,10 +277,12 @@ type DeadlineAnswer struct {
 	Fits     bool    `json:"fits"`
 }
 
-// Files names the other outputs.
+// Files names the other outputs. Timeline is absent in the summaries of
+// runs before timeline.json existed.
 type Files struct {
-	Results string `json:"results,omitempty"`
-	Latency string `json:"latency,omitempty"`
+	Results  string `json:"results,omitempty"`
+	Latency  string `json:"latency,omitempty"`
+	Timeline string `json:"timeline,omitempty"`
 }
 
 // ReadSummary reads summary.json and refuses another format.
