@@ -161,11 +161,11 @@ const figureProbe = `(() => {
 })()`
 
 // combined is a run folder as `finprod run` leaves it: the acceptance suite
-// (with failures) and a load run beside it.
+// (with failures) and a load run (a steps run with its timeline) beside it.
 func combined(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"sync-rules/cucumber.json", "sync-rules/acceptance.json", "load-run/load/summary.json", "load-run/load/results.bin", "load-run/load/latency.hdr"} {
+	for _, f := range []string{"sync-rules/cucumber.json", "sync-rules/acceptance.json", "load-steps/load/summary.json", "load-steps/load/timeline.json", "load-steps/load/latency.hdr"} {
 		b, err := os.ReadFile(filepath.Join("testdata", f))
 		require.NoError(t, err)
 		_, rest, _ := strings.Cut(f, "/")
@@ -222,7 +222,7 @@ func TestReportInChromium(t *testing.T) {
 	assert.True(t, figs.FiguresInView, "the key figures are in the first screen")
 	assert.Contains(t, figs.Headline, fmt.Sprintf("%d of %d scenarios failed against local", facts.failed, facts.scenarios))
 	assert.Contains(t, figs.Headline, "load: 3 SLO gates passed")
-	assert.Contains(t, figs.Figures, "SLO GATES PASSED ✓3 / 3 p99<200ms, p50<50ms, success>=99%")
+	assert.Contains(t, figs.Figures, "SLO GATES PASSED ✓3 / 3 p99<1s, p50<200ms, success>=99%")
 	assert.Contains(t, figs.Figures, fmt.Sprintf("SCENARIOS PASSED ✗%d / %d %.1f %% · %d failed", facts.scenarios-facts.failed, facts.scenarios, 100*float64(facts.scenarios-facts.failed)/float64(facts.scenarios), facts.failed))
 	assert.Equal(t, facts.failed, figs.Failures)
 	assert.LessOrEqual(t, figs.ScrollWidth, figs.ClientWidth, "no sideways scrolling at laptop width")

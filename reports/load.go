@@ -24,6 +24,10 @@ import (
 // of the documented file would; they do not import the load package.
 const LoadFormat = "finprod.load.summary/v1"
 
+// TimelineFormat is the version of the load run's timeline.json
+// (docs/load.md), the run second by second.
+const TimelineFormat = "finprod.load.timeline/v1"
+
 // loadSummary is the part of summary.json the reports show.
 type loadSummary struct {
 	Format string `json:"format"`
@@ -135,9 +139,44 @@ type loadSummary struct {
 		Dir   string `json:"dir"`
 	} `json:"shards"`
 	Files struct {
-		Results string `json:"results"`
-		Latency string `json:"latency"`
+		Results  string `json:"results"`
+		Latency  string `json:"latency"`
+		Timeline string `json:"timeline"`
 	} `json:"files"`
+}
+
+// loadTimeline is the part of timeline.json the report draws: the counts
+// and quantiles of every second (the histograms are for merging).
+type loadTimeline struct {
+	Format  string           `json:"format"`
+	Stages  []timelineStage  `json:"stages"`
+	Seconds []timelineSecond `json:"seconds"`
+}
+
+type timelineStage struct {
+	Name  string    `json:"name"`
+	Rate  float64   `json:"rate"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// timelineSecond is [T, T+1) in Unix seconds.
+type timelineSecond struct {
+	T        int64            `json:"t"`
+	Offered  float64          `json:"offered"`
+	Sent     float64          `json:"sent"`
+	OK       float64          `json:"ok"`
+	Failed   float64          `json:"failed"`
+	Intended *secondQuantiles `json:"intended"`
+	Service  *secondQuantiles `json:"service"`
+	Lag      *secondQuantiles `json:"lag"`
+}
+
+type secondQuantiles struct {
+	Count int64   `json:"count"`
+	P50Ms float64 `json:"p50Ms"`
+	P99Ms float64 `json:"p99Ms"`
+	MaxMs float64 `json:"maxMs"`
 }
 
 type quantiles struct {
@@ -168,15 +207,20 @@ type Load struct {
 	s       loadSummary
 	// hists are latency.hdr's histograms by tag (intended, service, lag).
 	hists map[string]*hdrhistogram.Histogram
-	// timeline is results.bin bucketed by second; nil without the file.
+	// perSecond is timeline.json, the run as it was recorded second by
+	// second; nil for a run from before it (or without the file).
+	perSecond *loadTimeline
+	// timeline is results.bin bucketed by second, read only for a run
+	// without perSecond; nil without the file.
 	timeline *timeline
 	// missing names outputs the summary lists that were not found.
 	missing []string
 }
 
 // readLoad reads DIR/load/summary.json and, beside it, latency.hdr and
-// results.bin. A missing summary is fs.ErrNotExist; the other two are
-// optional (a report from a summary alone shows tables, not charts).
+// timeline.json, or results.bin for a run from before timeline.json. A
+// missing summary is fs.ErrNotExist; the others are optional (a report
+// from a summary alone shows tables, not charts).
 func readLoad(path string) (*Load, []byte, error) {
 	l := &Load{}
 	raw, err := readVersioned(path, LoadFormat, &l.s)
@@ -190,6 +234,19 @@ func readLoad(path string) (*Load, []byte, error) {
 		return err
 	}); err != nil {
 		return nil, nil, err
+	}
+	if err := l.optional(dir, l.s.Files.Timeline, func(p string) error {
+		var t loadTimeline
+		if _, err := readVersioned(p, TimelineFormat, &t); err != nil {
+			return err
+		}
+		l.perSecond = &t
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
+	if l.perSecond != nil {
+		return l, raw, nil
 	}
 	if err := l.optional(dir, l.s.Files.Results, func(p string) (err error) {
 		l.timeline, err = readTimeline(p)
@@ -465,8 +522,16 @@ type loadView struct {
 	ReconOK     bool
 	Capacity    *capacityView
 	HasTimeline bool
-	HasHist     bool
-	Missing     []string
+	// Recorded: the charts over time are timeline.json's, not results.bin
+	// with an offered rate estimated from the schedule's shape.
+	Recorded bool
+	// Stages: the charts over time mark more than one stage.
+	Stages bool
+	// LatencyScale is "log" when the latency over time spans so wide a
+	// range that a linear axis would flatten the fast requests.
+	LatencyScale string
+	HasHist      bool
+	Missing      []string
 }
 
 type gateView struct {
@@ -506,23 +571,43 @@ type stageView struct {
 
 // loadData is the load section's chart data, as JSON in the page.
 type loadData struct {
-	// Time series per second since the run began.
-	Seconds    []float64  `json:"t,omitempty"`
-	Offered    []*float64 `json:"offered,omitempty"`
-	Sent       []float64  `json:"sent,omitempty"`
-	Achieved   []float64  `json:"achieved,omitempty"`
-	Failed     []float64  `json:"failed,omitempty"`
-	ServiceP50 []*float64 `json:"serviceP50,omitempty"`
-	ServiceP99 []*float64 `json:"serviceP99,omitempty"`
-	// IntendedP99 and ServiceP99All are the whole run's figures, drawn as
-	// reference lines.
-	IntendedP99   float64 `json:"intendedP99"`
-	ServiceP99All float64 `json:"serviceP99All"`
+	// Time series per second since the run began (timeline.json's first
+	// second, or results.bin's first request).
+	Seconds []float64  `json:"t,omitempty"`
+	Offered []*float64 `json:"offered,omitempty"`
+	// OfferedEstimated: Offered is the schedule's shape scaled to the
+	// run's mean (a run without timeline.json), not what was due.
+	OfferedEstimated bool      `json:"offeredEstimated,omitempty"`
+	Sent             []float64 `json:"sent,omitempty"`
+	Achieved         []float64 `json:"achieved,omitempty"`
+	Failed           []float64 `json:"failed,omitempty"`
+	// Latency per second (ms): intended time and schedule lag only from
+	// timeline.json, of the requests due in each second; service time
+	// from it, or from results.bin by send time.
+	IntendedP50 []*float64 `json:"intendedP50,omitempty"`
+	IntendedP99 []*float64 `json:"intendedP99,omitempty"`
+	ServiceP50  []*float64 `json:"serviceP50,omitempty"`
+	ServiceP99  []*float64 `json:"serviceP99,omitempty"`
+	LagP99      []*float64 `json:"lagP99,omitempty"`
+	// Marks are the run's stages (steps, a search's stages) on the time
+	// axis, when it had more than one.
+	Marks []stageMark `json:"marks,omitempty"`
+	// IntendedP99All and ServiceP99All are the whole run's figures, drawn
+	// as reference lines where the per-second intended time is missing.
+	IntendedP99All float64 `json:"intendedP99All"`
+	ServiceP99All  float64 `json:"serviceP99All"`
 	// Hist is the latency distribution: bucket upper bounds (ms) and the
 	// share of requests (%) per bucket for intended and service time.
 	Hist *histData `json:"hist,omitempty"`
 	// Stages of a capacity search: offered rate, throughput, p99.
 	Stages *stageData `json:"stages,omitempty"`
+}
+
+// stageMark is one stage, from and to in seconds on the time axis.
+type stageMark struct {
+	Name string  `json:"name"`
+	From float64 `json:"from"`
+	To   float64 `json:"to"`
 }
 
 type histData struct {
@@ -605,7 +690,7 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 	s := l.s
 	v := &loadView{Kind: s.Kind, Target: l.target(), API: s.Target.API, Shape: shapeOf(s), Verdict: l.Verdict(),
 		Started: s.Started, Elapsed: duration(l.Duration()), ReconOK: s.Reconciliation.OK, Missing: l.missing}
-	d := &loadData{IntendedP99: s.Latency.Intended.P99Ms, ServiceP99All: s.Latency.Service.P99Ms}
+	d := &loadData{IntendedP99All: s.Latency.Intended.P99Ms, ServiceP99All: s.Latency.Service.P99Ms}
 
 	passed := 0
 	for _, g := range s.Gates {
@@ -724,9 +809,13 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 		v.Figures = append(v.Figures, figure{Label: "Capacity", Value: cv.Rate + "/s", Note: capNote, Tone: capTone, Href: "#capacity"})
 	}
 
-	if t := l.timeline; t != nil && len(t.sent) > 0 {
+	if t := l.perSecond; t != nil && len(t.Seconds) > 0 {
+		v.HasTimeline, v.Recorded = true, true
+		perSecond(d, t)
+	} else if t := l.timeline; t != nil && len(t.sent) > 0 {
 		v.HasTimeline = true
 		offered := offeredShape(s, len(t.sent))
+		d.OfferedEstimated = offered != nil
 		for i := range t.sent {
 			d.Seconds = append(d.Seconds, float64(i))
 			d.Sent = append(d.Sent, t.sent[i])
@@ -739,6 +828,8 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 			}
 		}
 	}
+	v.Stages = len(d.Marks) > 0
+	v.LatencyScale = latencyScale(d.IntendedP50, d.IntendedP99, d.ServiceP50, d.ServiceP99)
 	if in, sv := l.hists["intended"], l.hists["service"]; in != nil && sv != nil && in.TotalCount() > 0 {
 		v.HasHist = true
 		d.Hist = histogramOf(in, sv)
@@ -785,6 +876,58 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 		}
 	}
 	return v, d
+}
+
+// perSecond puts timeline.json's rows into the chart data.
+func perSecond(d *loadData, t *loadTimeline) {
+	q := func(x *secondQuantiles, pick func(*secondQuantiles) float64) *float64 {
+		if x == nil || x.Count == 0 {
+			return nil
+		}
+		v := pick(x)
+		return &v
+	}
+	p50 := func(x *secondQuantiles) float64 { return x.P50Ms }
+	p99 := func(x *secondQuantiles) float64 { return x.P99Ms }
+	first := t.Seconds[0].T
+	for _, row := range t.Seconds {
+		offered := row.Offered
+		// Each row is drawn at its middle, so stages fall where they began.
+		d.Seconds = append(d.Seconds, float64(row.T-first)+0.5)
+		d.Offered = append(d.Offered, &offered)
+		d.Sent = append(d.Sent, row.Sent)
+		d.Achieved = append(d.Achieved, row.OK)
+		d.Failed = append(d.Failed, row.Failed)
+		d.IntendedP50 = append(d.IntendedP50, q(row.Intended, p50))
+		d.IntendedP99 = append(d.IntendedP99, q(row.Intended, p99))
+		d.ServiceP50 = append(d.ServiceP50, q(row.Service, p50))
+		d.ServiceP99 = append(d.ServiceP99, q(row.Service, p99))
+		d.LagP99 = append(d.LagP99, q(row.Lag, p99))
+	}
+	if len(t.Stages) > 1 {
+		origin := time.Unix(first, 0)
+		for _, st := range t.Stages {
+			d.Marks = append(d.Marks, stageMark{Name: st.Name, From: math.Round(st.Start.Sub(origin).Seconds()*1000) / 1000,
+				To: math.Round(st.End.Sub(origin).Seconds()*1000) / 1000})
+		}
+	}
+}
+
+// latencyScale is "log" when the largest value drawn is more than 20
+// times the smallest, "linear" otherwise.
+func latencyScale(series ...[]*float64) string {
+	lo, hi := math.Inf(1), 0.0
+	for _, s := range series {
+		for _, v := range s {
+			if v != nil && *v > 0 {
+				lo, hi = math.Min(lo, *v), math.Max(hi, *v)
+			}
+		}
+	}
+	if hi > 20*lo {
+		return "log"
+	}
+	return "linear"
 }
 
 func toneIf(cond bool, tone string) string {

@@ -54,18 +54,107 @@ func TestLoadRunIsReadWithItsTimelineAndHistograms(t *testing.T) {
 	assert.Equal(t, facts.Requests.Sent, sent, "every result of results.bin is in the timeline")
 	assert.Equal(t, facts.Requests.Success, ok)
 	assert.Len(t, d.Offered, len(d.Seconds))
+	assert.False(t, v.Recorded, "a run from before timeline.json")
+	assert.True(t, d.OfferedEstimated, "its offered rate is the schedule's shape")
+	assert.Nil(t, d.IntendedP99, "its intended time per second is not known")
 	var share float64
 	for _, s := range d.Hist.Intended {
 		share += s
 	}
 	assert.InDelta(t, 100, share, 0.1, "the histogram's shares add up")
-	assert.Equal(t, facts.Latency.Intended.P99Ms, d.IntendedP99)
+	assert.Equal(t, facts.Latency.Intended.P99Ms, d.IntendedP99All)
 	assert.Contains(t, v.Headline, "3 SLO gates passed")
 
 	p99, rate := r.Load.trendFigures()
 	require.NotNil(t, p99)
 	assert.Equal(t, facts.Latency.Intended.P99Ms, *p99)
 	assert.NotNil(t, rate, "a run that met its gates sustained its throughput")
+}
+
+// pageData is the chart data a report carries, read back from the page's
+// <script id="finprod-data"> with encoding/json.
+func pageData(t *testing.T, page string) map[string]json.RawMessage {
+	t.Helper()
+	const open = `<script type="application/json" id="finprod-data">`
+	_, rest, ok := strings.Cut(page, open)
+	require.True(t, ok, "the page carries its data")
+	body, _, ok := strings.Cut(rest, "</script>")
+	require.True(t, ok)
+	var data struct {
+		Load map[string]json.RawMessage `json:"load"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &data))
+	require.NotNil(t, data.Load)
+	return data.Load
+}
+
+func series[T any](t *testing.T, data map[string]json.RawMessage, key string) []T {
+	t.Helper()
+	var out []T
+	require.Contains(t, data, key)
+	require.NoError(t, json.Unmarshal(data[key], &out), key)
+	return out
+}
+
+// The load charts of a run with timeline.json draw its seconds: the page's
+// series, parsed out of the page, are the file's rows, read on their own.
+func TestTheChartsDrawTheRecordedTimeline(t *testing.T) {
+	dir := "testdata/load-steps"
+	var file struct {
+		Stages []struct {
+			Name  string
+			Start time.Time
+		}
+		Seconds []struct {
+			T                         int64
+			Offered, Sent, OK, Failed float64
+			Intended, Service         *struct{ P50Ms, P99Ms float64 }
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "load", "timeline.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &file))
+	require.Len(t, file.Seconds, 8)
+	require.Len(t, file.Stages, 3)
+
+	var buf bytes.Buffer
+	require.NoError(t, WriteHTML(&buf, open(t, dir), HTMLOptions{}))
+	page := buf.String()
+	data := pageData(t, page)
+	xs := series[float64](t, data, "t")
+	offered, sent := series[float64](t, data, "offered"), series[float64](t, data, "sent")
+	ok, failed := series[float64](t, data, "achieved"), series[float64](t, data, "failed")
+	ip50, ip99 := series[*float64](t, data, "intendedP50"), series[*float64](t, data, "intendedP99")
+	sp50, sp99 := series[*float64](t, data, "serviceP50"), series[*float64](t, data, "serviceP99")
+	require.Len(t, xs, len(file.Seconds))
+	for i, row := range file.Seconds {
+		assert.Equal(t, float64(row.T-file.Seconds[0].T)+0.5, xs[i], "row %d is drawn at the middle of its second", i)
+		assert.Equal(t, []float64{row.Offered, row.Sent, row.OK, row.Failed}, []float64{offered[i], sent[i], ok[i], failed[i]}, "second %d", row.T)
+		require.NotNil(t, row.Intended)
+		require.NotNil(t, ip99[i])
+		assert.Equal(t, []float64{row.Intended.P50Ms, row.Intended.P99Ms, row.Service.P50Ms, row.Service.P99Ms},
+			[]float64{*ip50[i], *ip99[i], *sp50[i], *sp99[i]}, "second %d", row.T)
+	}
+	assert.NotContains(t, data, "offeredEstimated", "offered is what the schedule had due")
+	var marks []struct {
+		Name string
+		From float64
+	}
+	require.NoError(t, json.Unmarshal(data["marks"], &marks))
+	require.Len(t, marks, len(file.Stages), "each step is marked")
+	for i, st := range file.Stages {
+		assert.Equal(t, st.Name, marks[i].Name)
+		assert.InDelta(t, st.Start.Sub(time.Unix(file.Seconds[0].T, 0)).Seconds(), marks[i].From, 0.001)
+	}
+	assert.Contains(t, page, "From <code>timeline.json</code>")
+	assert.NotContains(t, page, "Offered is estimated")
+
+	// The stages' peak in the file is the peak of the page's intended p99.
+	var peak float64
+	for _, row := range file.Seconds {
+		peak = max(peak, row.Intended.P99Ms)
+	}
+	assert.Greater(t, peak, 10*file.Seconds[0].Service.P99Ms, "the recorded run fell behind in its 80/s step")
 }
 
 func TestLoadGatesAreJUnitTestCases(t *testing.T) {
@@ -211,6 +300,12 @@ func TestALoadOnlyFolderMakesAReport(t *testing.T) {
 	assert.Contains(t, page, `id="load"`)
 	assert.NotContains(t, page, `id="features"`)
 	assert.True(t, strings.Contains(page, "3 SLO gates passed"))
+	// A run from before timeline.json: its charts come from results.bin,
+	// and the page says the offered rate is an estimate.
+	assert.Contains(t, page, "<strong>Offered is estimated</strong>")
+	data := pageData(t, page)
+	assert.JSONEq(t, "true", string(data["offeredEstimated"]))
+	assert.NotContains(t, data, "intendedP99")
 }
 
 func TestALoadRunFromAnotherTimeIsPointedOut(t *testing.T) {
