@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/client/retry"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
 )
@@ -138,22 +138,6 @@ func TestAbortOnFailStopsALostRun(t *testing.T) {
 	assert.Equal(t, s.Requests.Sent, s.GLD["GLD_023"]+s.GLD["GLD_1053"])
 }
 
-// staleFirst gives an expired token the first time it is asked, then the
-// target's own: the first attempts of a run are made with a cached header
-// that has fallen behind its source.
-type staleFirst struct {
-	target.Credentials
-	stale string
-	asked atomic.Bool
-}
-
-func (s *staleFirst) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
-	if s.asked.CompareAndSwap(false, true) {
-		return s.stale, nil
-	}
-	return s.Credentials.Token(ctx, systembruker, scopes...)
-}
-
 // TestARefusedTokenIsReplacedFromTheSource: the run's token cache holds an
 // expired token for its first second, so the mock answers those requests
 // 401 GLD_004. The retrying transport asks the token source itself, gets
@@ -165,7 +149,7 @@ func TestARefusedTokenIsReplacedFromTheSource(t *testing.T) {
 	const seed = 21
 	expired, err := tg.Controls.ExpiredToken(context.Background(), tg.Identity(seed).Systembruker)
 	require.NoError(t, err)
-	tg.Credentials = &staleFirst{Credentials: tg.Credentials, stale: expired}
+	tg.Credentials = &testkit.StaleFirst{Credentials: tg.Credentials, Stale: expired}
 	s, err := Run(context.Background(), Options{
 		Target: tg, Schedule: Constant{PerSecond: 200}, Bounds: Bounds{Count: 20}, Seed: seed,
 		Retry: retry.Policy{MaxRetries: 2},

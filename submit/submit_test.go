@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"github.com/finprod/finprod/client/retry"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
 )
@@ -185,21 +185,6 @@ func TestADeliveryAndItsResume(t *testing.T) {
 	assert.Equal(t, 6, count(t, tg, org))
 }
 
-// expiredFirst gives an expired token the first time it is asked, then
-// the target's own: a token that expired on the way.
-type expiredFirst struct {
-	target.Credentials
-	expired string
-	asked   atomic.Bool
-}
-
-func (e *expiredFirst) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
-	if e.asked.CompareAndSwap(false, true) {
-		return e.expired, nil
-	}
-	return e.Credentials.Token(ctx, systembruker, scopes...)
-}
-
 // A leveranse refused for an expired token (401 GLD_004) is sent once
 // more with the token source's current token, under the same key: it is
 // accepted, once, and its receipt says it took two attempts.
@@ -210,7 +195,7 @@ func TestAnExpiredTokenIsReplacedOnce(t *testing.T) {
 	expired, err := base.Controls.ExpiredToken(t.Context(), base.Systembruker(org))
 	require.NoError(t, err)
 	tg := *base
-	tg.Credentials = &expiredFirst{Credentials: base.Credentials, expired: expired}
+	tg.Credentials = &testkit.StaleFirst{Credentials: base.Credentials, Stale: expired}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	sum, err := Deliver(t.Context(), &tg, Options{Inputs: []string{ndjsonFile(t, dir, "lev.ndjson", bs...)}, Dir: out,

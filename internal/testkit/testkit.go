@@ -1,10 +1,11 @@
 // Package testkit is what the tests of several packages share: a settable
 // clock, RSA keys made once per test binary, certificates and PEM encodings,
-// and the documented example with its defects mended. Only _test.go files
-// import it.
+// the documented example with its defects mended, and credentials whose
+// first token is stale. Only _test.go files import it.
 package testkit
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -131,4 +133,27 @@ func ConsistentBody(org string, year int) []byte {
 	s = strings.Replace(s, `"sumSalgsvederlag": "40"`, `"sumSalgsvederlag": "110"`, 1)
 	s = strings.Replace(s, `"987546231"`, `"`+org+`"`, 1)
 	return []byte(strings.Replace(s, `"00000000000"`, `"15858012314"`, 1))
+}
+
+// Credentials are a target's credentials (target.Credentials, restated so
+// that testkit needs no target).
+type Credentials interface {
+	Token(ctx context.Context, systembruker string, scopes ...string) (string, error)
+}
+
+// StaleFirst gives Stale (an expired token, say) the first time it is asked
+// for a token, then what Credentials give: a cached token that fell behind
+// its source, or expired on the way.
+type StaleFirst struct {
+	Credentials
+	Stale string
+	asked atomic.Bool
+}
+
+// Token gives Stale once, then Credentials' token.
+func (s *StaleFirst) Token(ctx context.Context, systembruker string, scopes ...string) (string, error) {
+	if s.asked.CompareAndSwap(false, true) {
+		return s.Stale, nil
+	}
+	return s.Credentials.Token(ctx, systembruker, scopes...)
 }

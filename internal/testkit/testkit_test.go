@@ -1,6 +1,7 @@
 package testkit_test
 
 import (
+	"context"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -97,4 +98,21 @@ func TestConsistentBodyKeepsEveryRule(t *testing.T) {
 	require.Len(t, doc.Leveranse.Oppgave, 1)
 	fnr := doc.Leveranse.Oppgave[0].Oppgaveeier.Person.Foedselsnummer
 	assert.True(t, ident.IsSyntheticFoedselsnummer(fnr), fnr)
+}
+
+type fixedCredentials string
+
+func (f fixedCredentials) Token(_ context.Context, systembruker string, _ ...string) (string, error) {
+	return string(f) + "-" + systembruker, nil
+}
+
+func TestStaleFirstGivesTheStaleTokenOnce(t *testing.T) {
+	c := &testkit.StaleFirst{Credentials: fixedCredentials("fresh"), Stale: "expired"}
+	var got []string
+	for range 3 {
+		tok, err := c.Token(context.Background(), "310000001")
+		require.NoError(t, err)
+		got = append(got, tok)
+	}
+	assert.Equal(t, []string{"expired", "fresh-310000001", "fresh-310000001"}, got)
 }
