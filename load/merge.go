@@ -26,7 +26,8 @@ type MergeOptions struct {
 }
 
 // Merge combines shard outputs exactly: histograms merge bucket by bucket,
-// counts add up, results are sorted by time into one results.bin, and the
+// counts add up, timelines add up second by wall-clock second, results
+// are sorted by time into one results.bin, and the
 // gates are evaluated once over the merged set. Every shard of the run must
 // be there, once. Merging holds all results in memory (about 200 bytes
 // each).

@@ -69,8 +69,8 @@ type Options struct {
 	AbortOnFail bool
 	// MaxRate raises the target's rate ceiling (the explicit --max-rate).
 	MaxRate float64
-	// Out is the folder for results.bin, latency.hdr and summary.json;
-	// empty writes nothing.
+	// Out is the folder for results.bin, latency.hdr, timeline.json and
+	// summary.json; empty writes nothing.
 	Out string
 	// Progress, when set, gets a Snapshot every ProgressEvery (default 1 s)
 	// and one at the end.

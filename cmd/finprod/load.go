@@ -68,7 +68,7 @@ func (f *loadFlags) register(cmd *cobra.Command, sloDefault string) {
 	fl.StringVar(&f.slo, "slo", sloDefault, `SLO gates, e.g. "p99<800ms,p50<200ms,success>=99.9%,rate>=95%"; ":abort" after a gate stops the run once it is lost`)
 	fl.BoolVar(&f.abortOnFail, "abort-on-fail", false, "stop the run as soon as any latency or success gate can no longer pass")
 	fl.Float64Var(&f.maxRate, "max-rate", 0, fmt.Sprintf("raise a test environment's rate ceiling (default %g/s for TT02 and profiles; none locally)", target.DefaultTestRateCeiling))
-	fl.StringVar(&f.out, "out", "out", "output folder; the run writes OUT/load/results.bin, latency.hdr and summary.json")
+	fl.StringVar(&f.out, "out", "out", "output folder; the run writes OUT/load/results.bin, latency.hdr, timeline.json and summary.json")
 	fl.StringVar(&f.progress, "progress", "auto", "live view: auto (a panel on a terminal, a line every 5 s otherwise), panel, lines or none")
 	fl.StringVar(&f.cpuprofile, "cpuprofile", "", "write a Go CPU profile of the run to this file (go tool pprof reads it)")
 }
@@ -237,7 +237,8 @@ Shapes (--shape, or implied by the flags given):
 A run needs an end: --duration, --count (requests over all shards), or --steps.
 
 Outputs under --out (default out/): load/results.bin (vegeta report reads it), load/latency.hdr
-(HdrHistogram log), load/summary.json (format finprod.load.summary/v1, see docs/load.md).
+(HdrHistogram log), load/timeline.json (the run second by second, finprod.load.timeline/v1) and
+load/summary.json (format finprod.load.summary/v1, see docs/load.md); finprod report draws them.
 
 Safety: production hosts are refused; a test environment (tt02, a profile) has a ceiling of
 ` + strconv.FormatFloat(target.DefaultTestRateCeiling, 'g', -1, 64) + `/s that only --max-rate raises; only synthetic identities are sent.
@@ -618,7 +619,7 @@ Exit codes: 0 every gate passed, 1 the reconciliation failed, 2 bad usage or sha
 			return finishLoad(cmd, s, nil, dest)
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "out", "output folder; the merge writes OUT/load/results.bin, latency.hdr and summary.json")
+	cmd.Flags().StringVar(&out, "out", "out", "output folder; the merge writes OUT/load/results.bin, latency.hdr, timeline.json and summary.json")
 	cmd.Flags().StringVar(&slo, "slo", "", "gates to evaluate instead of the shards' own")
 	return cmd
 }
