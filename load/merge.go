@@ -26,11 +26,10 @@ type MergeOptions struct {
 }
 
 // Merge combines shard outputs exactly: histograms merge bucket by bucket,
-// counts add up, timelines add up second by wall-clock second, results
-// are sorted by time into one results.bin, and the
-// gates are evaluated once over the merged set. Every shard of the run must
-// be there, once. Merging holds all results in memory (about 200 bytes
-// each).
+// counts add up, timelines add up second by wall-clock second, results are
+// sorted by time into one results.bin, and the gates are evaluated once
+// over the merged set. Every shard of the run must be there, once. Merging
+// holds all results in memory (about 200 bytes each).
 func Merge(o MergeOptions) (*Summary, error) {
 	if len(o.Dirs) == 0 {
 		return nil, errors.New("nothing to merge: give the shards' output folders")
