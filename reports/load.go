@@ -17,6 +17,8 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/finprod/finprod/internal/versioned"
 )
 
 // LoadFormat is the load summary's version (docs/load.md), written by
@@ -223,7 +225,7 @@ type Load struct {
 // from a summary alone shows tables, not charts).
 func readLoad(path string) (*Load, []byte, error) {
 	l := &Load{}
-	raw, err := readVersioned(path, LoadFormat, &l.s)
+	raw, err := versioned.Read(path, LoadFormat, &l.s)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +239,7 @@ func readLoad(path string) (*Load, []byte, error) {
 	}
 	if err := l.optional(dir, l.s.Files.Timeline, func(p string) error {
 		var t loadTimeline
-		if _, err := readVersioned(p, TimelineFormat, &t); err != nil {
+		if _, err := versioned.Read(p, TimelineFormat, &t); err != nil {
 			return err
 		}
 		l.perSecond = &t

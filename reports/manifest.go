@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/finprod/finprod/internal/atomicfile"
@@ -111,31 +110,4 @@ func writeFileAtomic(path string, b []byte) error {
 		return errors.Join(err, f.Abort())
 	}
 	return f.Commit()
-}
-
-// readVersioned reads a JSON file whose "format" must be want: another
-// version of the same format is refused with a word on what to do, as is
-// a file of another format. It returns the file's bytes.
-func readVersioned(path, want string, v any) ([]byte, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var head struct {
-		Format string `json:"format"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("%s is not JSON: %v", path, err)
-	}
-	if head.Format != want {
-		family, _, _ := strings.Cut(want, "/")
-		if strings.HasPrefix(head.Format, family+"/") {
-			return nil, fmt.Errorf("%s is format %s; this finprod reads %s (use the finprod that wrote it, or a newer one)", path, head.Format, want)
-		}
-		return nil, fmt.Errorf("%s is not a %s file (format %q)", path, want, head.Format)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return b, nil
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/finprod/finprod/internal/versioned"
 )
 
 // ErrNoResults: the folder holds nothing a report can be made of.
@@ -52,7 +54,7 @@ func Open(dir string) (*Run, error) {
 	case err == nil:
 		a := &Acceptance{}
 		mpath := filepath.Join(dir, AcceptanceFile)
-		if _, err := readVersioned(mpath, AcceptanceFormat, &a.Manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if _, err := versioned.Read(mpath, AcceptanceFormat, &a.Manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
 		}
 		if a.Features, err = ParseCucumber(cuke, a.Manifest.FeaturesDir); err != nil {
@@ -89,7 +91,7 @@ func Open(dir string) (*Run, error) {
 	}
 
 	var sum RunSummary
-	switch _, err := readVersioned(filepath.Join(dir, RunFile), RunFormat, &sum); {
+	switch _, err := versioned.Read(filepath.Join(dir, RunFile), RunFormat, &sum); {
 	case err == nil:
 		r.Summary = &sum
 		if !sum.Started.IsZero() {
