@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // Defaults of a capacity search.
@@ -44,7 +46,7 @@ type CapacityOptions struct {
 // bisects between the last rate that passed and the first that failed.
 // Every stage is a fresh Vegeta attack over one shared HTTP client, and
 // stops as soon as one of its gates is lost.
-func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
+func FindCapacity(ctx context.Context, co CapacityOptions) (*loadfile.Summary, error) {
 	o := &co.Options
 	o.withDefaults()
 	if co.Start <= 0 {
@@ -89,7 +91,7 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 	defer done()
 
 	var stages []*stageResult
-	var table []Stage
+	var table []loadfile.Stage
 	best, failed := 0.0, 0.0
 	rate := co.Start
 	for len(table) < co.MaxStages && ctx.Err() == nil {
@@ -105,7 +107,7 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 		// were due and never sent measure nothing.
 		pass = pass && float64(st.rec.sent) >= minSentShare*float64(planned)
 		stages = append(stages, st)
-		table = append(table, Stage{
+		table = append(table, loadfile.Stage{
 			Rate: rate, DurationMs: round(ms(st.ended.Sub(st.began))), Planned: planned, Sent: st.rec.sent, Success: st.rec.success,
 			Throughput: round(st.throughput()), P50Ms: round(float64(st.rec.intended.ValueAtQuantile(50)) / 1000),
 			P99Ms: round(float64(st.rec.intended.ValueAtQuantile(99)) / 1000), LagP99Ms: round(float64(st.rec.lag.ValueAtQuantile(99)) / 1000),
@@ -119,7 +121,7 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 	}
 
 	all := mergeStages(stages)
-	s := r.summarize(ctx, KindCapacity, all)
+	s := r.summarize(ctx, loadfile.KindCapacity, all)
 	s.Parameters.Profile, s.Parameters.Rate, s.Parameters.RateTo = "capacity", co.Start, co.Max
 	s.Parameters.DurationMs = ms(co.Stage)
 	s.Requests.Planned = 0
@@ -136,7 +138,7 @@ func FindCapacity(ctx context.Context, co CapacityOptions) (*Summary, error) {
 			break
 		}
 	}
-	c := &Capacity{Rate: best, Stages: table}
+	c := &loadfile.Capacity{Rate: best, Stages: table}
 	if co.Volume > 0 {
 		c.Deadline = deadlineAnswer(best, co.Volume, o.Oppgaver, co.Deadline)
 	}
@@ -175,9 +177,9 @@ func nextRate(rate float64, pass bool, best, failed *float64, top, precision flo
 	return math.Round((*best + *failed) / 2), false
 }
 
-func deadlineAnswer(rate float64, volume int64, oppgaver int, deadline time.Duration) *DeadlineAnswer {
+func deadlineAnswer(rate float64, volume int64, oppgaver int, deadline time.Duration) *loadfile.DeadlineAnswer {
 	lev := (volume + int64(oppgaver) - 1) / int64(oppgaver)
-	d := &DeadlineAnswer{Volume: volume, OppgaverPerLeveranse: oppgaver, Leveranser: lev, DeadlineMs: ms(deadline),
+	d := &loadfile.DeadlineAnswer{Volume: volume, OppgaverPerLeveranse: oppgaver, Leveranser: lev, DeadlineMs: ms(deadline),
 		RequiredRate: round(float64(lev) / deadline.Seconds())}
 	if rate > 0 {
 		d.NeededMs = round(float64(lev) / rate * 1000)
@@ -188,7 +190,7 @@ func deadlineAnswer(rate float64, volume int64, oppgaver int, deadline time.Dura
 }
 
 // capacitySentence is the one-sentence answer.
-func capacitySentence(c *Capacity, slo string, co CapacityOptions, atTop bool) string {
+func capacitySentence(c *loadfile.Capacity, slo string, co CapacityOptions, atTop bool) string {
 	if c.Rate == 0 {
 		low := co.Start
 		for _, st := range c.Stages {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/mock"
 )
 
@@ -58,17 +59,17 @@ func TestTheDeadlineAnswer(t *testing.T) {
 
 	tight := deadlineAnswer(1, 5_000_000, 10, 72*time.Hour)
 	assert.False(t, tight.Fits)
-	c := &Capacity{Rate: 1, Deadline: tight}
+	c := &loadfile.Capacity{Rate: 1, Deadline: tight}
 	s := capacitySentence(c, "p99<500ms", CapacityOptions{Start: 1}, false)
 	assert.Contains(t, s, "does NOT fit in 72h")
 	assert.Contains(t, s, "1.9× the rate found")
 
-	c = &Capacity{Rate: 100, Deadline: d}
+	c = &loadfile.Capacity{Rate: 100, Deadline: d}
 	s = capacitySentence(c, "p99<500ms", CapacityOptions{Start: 50}, false)
 	assert.Equal(t, "The highest rate that met p99<500ms was 100 leveranser/s (1 000 oppgaver/s at 10 per leveranse): "+
 		"5 000 000 oppgaver take 1h23m at that rate, which fits in 72h with 51.8× headroom (it needs 1.9 leveranser/s).", s)
 
-	none := capacitySentence(&Capacity{Stages: []Stage{{Rate: 50}, {Rate: 25}}}, "p99<1ms", CapacityOptions{Start: 50}, false)
+	none := capacitySentence(&loadfile.Capacity{Stages: []loadfile.Stage{{Rate: 50}, {Rate: 25}}}, "p99<1ms", CapacityOptions{Start: 50}, false)
 	assert.Contains(t, none, "No stage met p99<1ms, down to 25 leveranser/s")
 }
 
@@ -106,10 +107,10 @@ func TestCapacityFindsAWorkerBoundLimit(t *testing.T) {
 	assert.Contains(t, c.Sentence, "fits in 1h")
 	assert.True(t, s.GatesPassed)
 	assert.True(t, s.Reconciliation.OK)
-	assert.Equal(t, KindCapacity, s.Kind)
+	assert.Equal(t, loadfile.KindCapacity, s.Kind)
 
 	// The timeline shows each stage, at its rate, one after the other.
-	tl, err := ReadTimeline(filepath.Join(out, TimelineFile))
+	tl, err := loadfile.ReadTimeline(filepath.Join(out, loadfile.TimelineFile))
 	require.NoError(t, err)
 	require.Len(t, tl.Stages, len(c.Stages))
 	var planned, offered uint64

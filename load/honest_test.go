@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/mock"
 )
 
@@ -90,9 +91,9 @@ func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 
 	t.Logf("intended %+v service %+v lag %+v", s.Latency.Intended, s.Latency.Service, s.ScheduleLag)
 	half := stall / 2
-	hs, err := ReadHistograms(filepath.Join(out, LatencyFile))
+	hs, err := loadfile.ReadHistograms(filepath.Join(out, loadfile.LatencyFile))
 	require.NoError(t, err)
-	slowIntended, slowService := atLeast(hs[TagIntended], half), atLeast(hs[TagService], half)
+	slowIntended, slowService := atLeast(hs[loadfile.TagIntended], half), atLeast(hs[loadfile.TagService], half)
 	t.Logf("requests that took %s or more: %d by intended time, %d by service time", half, slowIntended, slowService)
 
 	require.GreaterOrEqual(t, slowService, int64(1), "the stall must have hit a request")
@@ -117,7 +118,7 @@ func TestAStallShowsInIntendedLatencyAndHidesInServiceTime(t *testing.T) {
 			Intended, Service, Lag *latency
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(out, TimelineFile))
+	b, err := os.ReadFile(filepath.Join(out, loadfile.TimelineFile))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &tl))
 	assert.Equal(t, "finprod.load.timeline/v1", tl.Format)

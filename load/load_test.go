@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
 )
@@ -55,7 +56,7 @@ func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
 		Seed: 11, Oppgaver: 2, Out: out, SLO: "success>=99%", Gates: mustGates(t, "success>=99%,p99<5s"),
 	})
 	require.NoError(t, err)
-	assert.Equal(t, SummaryFormat, s.Format)
+	assert.Equal(t, loadfile.SummaryFormat, s.Format)
 	assert.Equal(t, uint64(300), s.Requests.Sent)
 	assert.Equal(t, uint64(300), s.Requests.Success)
 	assert.Equal(t, uint64(300), s.Status["200"])
@@ -80,7 +81,7 @@ func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
 	// The outputs: Vegeta reads results.bin; latency.hdr has three tags.
 	var n int
 	var metrics vegeta.Metrics
-	require.NoError(t, readResults(filepath.Join(out, ResultsFile), func(r *vegeta.Result) error {
+	require.NoError(t, readResults(filepath.Join(out, loadfile.ResultsFile), func(r *vegeta.Result) error {
 		n++
 		metrics.Add(r)
 		return nil
@@ -88,12 +89,12 @@ func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
 	metrics.Close()
 	assert.Equal(t, 300, n)
 	assert.Equal(t, 1.0, metrics.Success)
-	hs, err := ReadHistograms(filepath.Join(out, LatencyFile))
+	hs, err := loadfile.ReadHistograms(filepath.Join(out, loadfile.LatencyFile))
 	require.NoError(t, err)
-	for _, tag := range []string{TagIntended, TagService, TagLag} {
+	for _, tag := range []string{loadfile.TagIntended, loadfile.TagService, loadfile.TagLag} {
 		assert.Equal(t, int64(300), hs[tag].TotalCount(), tag)
 	}
-	read, err := ReadSummary(filepath.Join(out, SummaryFile))
+	read, err := loadfile.ReadSummary(filepath.Join(out, loadfile.SummaryFile))
 	require.NoError(t, err)
 	assert.Equal(t, s.Requests, read.Requests)
 }

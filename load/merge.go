@@ -10,6 +10,8 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // MergeOptions are one merge of shard outputs.
@@ -30,17 +32,17 @@ type MergeOptions struct {
 // sorted by time into one results.bin, and the gates are evaluated once
 // over the merged set. Every shard of the run must be there, once. Merging
 // holds all results in memory (about 200 bytes each).
-func Merge(o MergeOptions) (*Summary, error) {
+func Merge(o MergeOptions) (*loadfile.Summary, error) {
 	if len(o.Dirs) == 0 {
 		return nil, errors.New("nothing to merge: give the shards' output folders")
 	}
-	var sums []*Summary
+	var sums []*loadfile.Summary
 	for _, d := range o.Dirs {
-		s, err := ReadSummary(filepath.Join(d, SummaryFile))
+		s, err := loadfile.ReadSummary(filepath.Join(d, loadfile.SummaryFile))
 		if err != nil {
 			return nil, fmt.Errorf("shard folder %s: %w", d, err)
 		}
-		if s.Kind != KindRun {
+		if s.Kind != loadfile.KindRun {
 			return nil, fmt.Errorf("shard folder %s holds a %s summary; merge takes the outputs of `finprod load --shard i/n`", d, s.Kind)
 		}
 		sums = append(sums, s)
@@ -48,10 +50,10 @@ func Merge(o MergeOptions) (*Summary, error) {
 	if err := checkShards(o.Dirs, sums); err != nil {
 		return nil, err
 	}
-	hist := map[string]*hdrhistogram.Histogram{TagIntended: newHist(TagIntended), TagService: newHist(TagService), TagLag: newHist(TagLag)}
+	hist := map[string]*hdrhistogram.Histogram{loadfile.TagIntended: loadfile.NewHistogram(loadfile.TagIntended), loadfile.TagService: loadfile.NewHistogram(loadfile.TagService), loadfile.TagLag: loadfile.NewHistogram(loadfile.TagLag)}
 	var results []vegeta.Result
 	for _, d := range o.Dirs {
-		hs, err := ReadHistograms(filepath.Join(d, LatencyFile))
+		hs, err := loadfile.ReadHistograms(filepath.Join(d, loadfile.LatencyFile))
 		if err != nil {
 			return nil, err
 		}
@@ -60,7 +62,7 @@ func Merge(o MergeOptions) (*Summary, error) {
 				m.Merge(h)
 			}
 		}
-		if err := readResults(filepath.Join(d, ResultsFile), func(r *vegeta.Result) error {
+		if err := readResults(filepath.Join(d, loadfile.ResultsFile), func(r *vegeta.Result) error {
 			results = append(results, *r)
 			return nil
 		}); err != nil {
@@ -83,12 +85,12 @@ func Merge(o MergeOptions) (*Summary, error) {
 		}
 	}
 	m.Parameters.SLO = slo
-	m.Gates, m.GatesPassed = Evaluate(gates, measures(hist[TagIntended], float64(hist[TagLag].ValueAtQuantile(99))/1000,
+	m.Gates, m.GatesPassed = Evaluate(gates, measures(hist[loadfile.TagIntended], float64(hist[loadfile.TagLag].ValueAtQuantile(99))/1000,
 		m.Requests.Sent, m.Requests.Success, m.Rate.Throughput, m.Rate.Offered))
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	err = writeOutputs(o.Out, m, []*hdrhistogram.Histogram{hist[TagIntended], hist[TagService], hist[TagLag]}, func(w io.Writer) error {
+	err = writeOutputs(o.Out, m, []*hdrhistogram.Histogram{hist[loadfile.TagIntended], hist[loadfile.TagService], hist[loadfile.TagLag]}, func(w io.Writer) error {
 		enc := vegeta.NewEncoder(w)
 		for i := range results {
 			if err := enc.Encode(&results[i]); err != nil {
@@ -102,13 +104,13 @@ func Merge(o MergeOptions) (*Summary, error) {
 
 // mergedTimeline merges the shards' timelines; nil when a shard has none
 // (written before timeline.json existed): half a timeline would mislead.
-func mergedTimeline(dirs []string, sums []*Summary) (*Timeline, error) {
-	var ts []*Timeline
+func mergedTimeline(dirs []string, sums []*loadfile.Summary) (*loadfile.Timeline, error) {
+	var ts []*loadfile.Timeline
 	for i, d := range dirs {
 		if sums[i].Files.Timeline == "" {
 			return nil, nil
 		}
-		t, err := ReadTimeline(filepath.Join(d, filepath.Base(sums[i].Files.Timeline)))
+		t, err := loadfile.ReadTimeline(filepath.Join(d, filepath.Base(sums[i].Files.Timeline)))
 		if err != nil {
 			return nil, fmt.Errorf("shard folder %s: %w", d, err)
 		}
@@ -123,7 +125,7 @@ func mergedTimeline(dirs []string, sums []*Summary) (*Timeline, error) {
 
 // checkShards insists on one complete sharded run: the same seed and
 // shard count everywhere, each index once.
-func checkShards(dirs []string, sums []*Summary) error {
+func checkShards(dirs []string, sums []*loadfile.Summary) error {
 	n := sums[0].Parameters.Shard.Count
 	seen := make([]string, n)
 	for i, s := range sums {
@@ -154,12 +156,12 @@ func checkShards(dirs []string, sums []*Summary) error {
 	return nil
 }
 
-func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogram.Histogram) *Summary {
-	m := &Summary{Format: SummaryFormat, Kind: KindMerge, Target: sums[0].Target, Parameters: sums[0].Parameters,
-		Status: Counts{}, GLD: Counts{}, Errors: Counts{}, Retries: RetryStats{Reasons: Counts{}}}
-	m.Parameters.Shard = ShardInfo{Index: 0, Count: sums[0].Parameters.Shard.Count}
-	rc := Reconciliation{Reasons: Counts{}, OK: true}
-	var store *StoreCheck
+func mergeSummaries(sums []*loadfile.Summary, dirs []string, hist map[string]*hdrhistogram.Histogram) *loadfile.Summary {
+	m := &loadfile.Summary{Format: loadfile.SummaryFormat, Kind: loadfile.KindMerge, Target: sums[0].Target, Parameters: sums[0].Parameters,
+		Status: loadfile.Counts{}, GLD: loadfile.Counts{}, Errors: loadfile.Counts{}, Retries: loadfile.RetryStats{Reasons: loadfile.Counts{}}}
+	m.Parameters.Shard = loadfile.ShardInfo{Index: 0, Count: sums[0].Parameters.Shard.Count}
+	rc := loadfile.Reconciliation{Reasons: loadfile.Counts{}, OK: true}
+	var store *loadfile.StoreCheck
 	for i, s := range sums {
 		if m.Started.IsZero() || s.Started.Before(m.Started) {
 			m.Started = s.Started
@@ -200,7 +202,7 @@ func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogra
 		rc.OK = rc.OK && c.OK
 		if c.Store != nil {
 			if store == nil {
-				store = &StoreCheck{}
+				store = &loadfile.StoreCheck{}
 			}
 			store.Forsendelser += c.Store.Forsendelser
 			store.Distinct += c.Store.Distinct
@@ -208,9 +210,9 @@ func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogra
 			store.Lost += c.Store.Lost
 			store.StoredNotAccepted += c.Store.StoredNotAccepted
 		}
-		m.Shards = append(m.Shards, ShardInfo{Index: s.Parameters.Shard.Index, Count: s.Parameters.Shard.Count, Dir: dirs[i]})
+		m.Shards = append(m.Shards, loadfile.ShardInfo{Index: s.Parameters.Shard.Index, Count: s.Parameters.Shard.Count, Dir: dirs[i]})
 	}
-	slices.SortFunc(m.Shards, func(a, b ShardInfo) int { return a.Index - b.Index })
+	slices.SortFunc(m.Shards, func(a, b loadfile.ShardInfo) int { return a.Index - b.Index })
 	rc.Store = store
 	m.Reconciliation = rc
 	m.ElapsedMs = round(ms(m.Ended.Sub(m.Started)))
@@ -223,13 +225,13 @@ func mergeSummaries(sums []*Summary, dirs []string, hist map[string]*hdrhistogra
 	if m.Rate.Offered > 0 {
 		m.Rate.Achieved = round(m.Rate.Throughput / m.Rate.Offered)
 	}
-	m.Latency = Latency{Intended: quantiles(hist[TagIntended]), Service: quantiles(hist[TagService])}
-	m.ScheduleLag = quantiles(hist[TagLag])
+	m.Latency = loadfile.Latency{Intended: quantiles(hist[loadfile.TagIntended]), Service: quantiles(hist[loadfile.TagService])}
+	m.ScheduleLag = quantiles(hist[loadfile.TagLag])
 	m.Bottleneck = bottleneck(m.ScheduleLag, m.Requests.Sent, m.Requests.Planned, m.Parameters.MaxWorkers > 0)
 	return m
 }
 
-func add(dst, src Counts) {
+func add(dst, src loadfile.Counts) {
 	for k, v := range src {
 		dst[k] += v
 	}

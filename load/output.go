@@ -3,7 +3,6 @@ package load
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // writer streams results to results.bin while the run goes on, so memory
@@ -71,7 +72,7 @@ func (w *writer) abandon() {
 
 // finish writes latency.hdr, timeline.json and summary.json and puts
 // results.bin in place.
-func (w *writer) finish(s *Summary, tl *timeline, hists ...*recorder) error {
+func (w *writer) finish(s *loadfile.Summary, tl *timeline, hists ...*recorder) error {
 	if w == nil {
 		return nil
 	}
@@ -84,18 +85,18 @@ func (w *writer) finish(s *Summary, tl *timeline, hists ...*recorder) error {
 		err = cerr
 	}
 	if err == nil {
-		err = publish(w.tmp.Name(), filepath.Join(w.dir, ResultsFile))
+		err = publish(w.tmp.Name(), filepath.Join(w.dir, loadfile.ResultsFile))
 	} else {
 		_ = os.Remove(w.tmp.Name())
 	}
 	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Join(w.dir, ResultsFile), err)
+		return fmt.Errorf("write %s: %w", filepath.Join(w.dir, loadfile.ResultsFile), err)
 	}
 	var hs []*hdrhistogram.Histogram
 	for _, rec := range hists {
 		hs = append(hs, rec.intended, rec.service, rec.lag)
 	}
-	var t *Timeline
+	var t *loadfile.Timeline
 	if tl != nil {
 		if t, err = tl.finish(); err != nil {
 			return err
@@ -107,29 +108,25 @@ func (w *writer) finish(s *Summary, tl *timeline, hists ...*recorder) error {
 // writeOutputs writes latency.hdr, timeline.json (when tl is set) and
 // summary.json into dir; results, when set, writes results.bin too
 // (merge).
-func writeOutputs(dir string, s *Summary, hists []*hdrhistogram.Histogram, results func(io.Writer) error, tl *Timeline) error {
-	s.Files = Files{Results: ResultsFile, Latency: LatencyFile}
+func writeOutputs(dir string, s *loadfile.Summary, hists []*hdrhistogram.Histogram, results func(io.Writer) error, tl *loadfile.Timeline) error {
+	s.Files = loadfile.Files{Results: loadfile.ResultsFile, Latency: loadfile.LatencyFile}
 	if results != nil {
-		if err := atomicWrite(filepath.Join(dir, ResultsFile), results); err != nil {
+		if err := atomicWrite(filepath.Join(dir, loadfile.ResultsFile), results); err != nil {
 			return err
 		}
 	}
 	if tl != nil {
-		if err := atomicWrite(filepath.Join(dir, TimelineFile), func(f io.Writer) error { return writeTimeline(f, tl) }); err != nil {
+		if err := atomicWrite(filepath.Join(dir, loadfile.TimelineFile), func(f io.Writer) error { return loadfile.WriteTimeline(f, tl) }); err != nil {
 			return err
 		}
-		s.Files.Timeline = TimelineFile
+		s.Files.Timeline = loadfile.TimelineFile
 	}
-	if err := atomicWrite(filepath.Join(dir, LatencyFile), func(f io.Writer) error {
-		return writeHistograms(f, s.Started, s.Ended, hists)
+	if err := atomicWrite(filepath.Join(dir, loadfile.LatencyFile), func(f io.Writer) error {
+		return loadfile.WriteHistograms(f, s.Started, s.Ended, hists)
 	}); err != nil {
 		return err
 	}
-	return atomicWrite(filepath.Join(dir, SummaryFile), func(f io.Writer) error {
-		enc := json.NewEncoder(f)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
-	})
+	return atomicWrite(filepath.Join(dir, loadfile.SummaryFile), func(f io.Writer) error { return loadfile.WriteSummary(f, s) })
 }
 
 func atomicWrite(path string, write func(io.Writer) error) error {
@@ -164,74 +161,13 @@ func publish(tmp, path string) error {
 	return os.Rename(tmp, path)
 }
 
-// writeHistograms writes an HdrHistogram log: one interval histogram per
-// tag, over the run's span.
-func writeHistograms(w io.Writer, start, end time.Time, hists []*hdrhistogram.Histogram) error {
-	lw := hdrhistogram.NewHistogramLogWriter(w)
-	if err := lw.OutputLogFormatVersion(); err != nil {
-		return err
-	}
-	if err := lw.OutputComment("finprod load: latency in microseconds; tags intended (from the intended send time), service (from the actual send), lag (schedule lag)"); err != nil {
-		return err
-	}
-	if err := lw.OutputStartTime(start.UnixMilli()); err != nil {
-		return err
-	}
-	lw.SetBaseTime(start.UnixMilli())
-	if err := lw.OutputLegend(); err != nil {
-		return err
-	}
-	for _, h := range hists {
-		h.SetStartTimeMs(start.UnixMilli())
-		h.SetEndTimeMs(end.UnixMilli())
-		if err := lw.OutputIntervalHistogram(h); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ReadHistograms reads latency.hdr into one histogram per tag, merging
-// several with the same tag.
-func ReadHistograms(path string) (map[string]*hdrhistogram.Histogram, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	lr := hdrhistogram.NewHistogramLogReader(f)
-	out := map[string]*hdrhistogram.Histogram{}
-	for {
-		h, err := lr.NextIntervalHistogram()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if h == nil {
-			break
-		}
-		tag := h.Tag()
-		if out[tag] == nil {
-			out[tag] = newHist(tag)
-		}
-		if dropped := out[tag].Merge(h); dropped > 0 {
-			return nil, fmt.Errorf("%s: %d values of %s outside the histogram's range", path, dropped, tag)
-		}
-	}
-	for _, tag := range []string{TagIntended, TagService, TagLag} {
-		if out[tag] == nil {
-			return nil, fmt.Errorf("%s: no %q histogram; is it a finprod load output?", path, tag)
-		}
-	}
-	return out, nil
-}
-
 // summarize turns a finished stage into a Summary, the store check included.
-func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *Summary {
+func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *loadfile.Summary {
 	o := r.o
 	rec := st.rec
-	s := &Summary{
-		Format: SummaryFormat, Kind: kind, Tool: o.Tool,
-		Target:      TargetInfo{Name: o.Target.Name, API: o.Target.APIURL},
+	s := &loadfile.Summary{
+		Format: loadfile.SummaryFormat, Kind: kind, Tool: o.Tool,
+		Target:      loadfile.TargetInfo{Name: o.Target.Name, API: o.Target.APIURL},
 		Parameters:  r.parameters(),
 		Started:     r.started.UTC(),
 		Ended:       st.ended.UTC(),
@@ -239,19 +175,19 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *S
 		Interrupted: st.interrupted,
 		Aborted:     st.aborted,
 	}
-	s.Requests = Requests{Planned: st.p.total(), Sent: rec.sent, Success: rec.success, BytesIn: rec.bytesIn, BytesOut: rec.bytesOut}
+	s.Requests = loadfile.Requests{Planned: st.p.total(), Sent: rec.sent, Success: rec.success, BytesIn: rec.bytesIn, BytesOut: rec.bytesOut}
 	if rec.sent > 0 {
 		s.Requests.SuccessRatio = round(float64(rec.success) / float64(rec.sent))
 	}
 	span := st.span().Seconds()
-	s.Rate = Rate{Offered: round(st.offered()), Throughput: round(st.throughput())}
+	s.Rate = loadfile.Rate{Offered: round(st.offered()), Throughput: round(st.throughput())}
 	if span > 0 {
 		s.Rate.Sent = round(float64(rec.sent) / span)
 	}
 	if s.Rate.Offered > 0 {
 		s.Rate.Achieved = round(s.Rate.Throughput / s.Rate.Offered)
 	}
-	s.Latency = Latency{Intended: quantiles(rec.intended), Service: quantiles(rec.service)}
+	s.Latency = loadfile.Latency{Intended: quantiles(rec.intended), Service: quantiles(rec.service)}
 	s.ScheduleLag = quantiles(rec.lag)
 	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)), o.MaxWorkers != ^uint64(0))
 	if st.interrupted || st.aborted != "" {
@@ -259,15 +195,15 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *S
 	}
 	s.Status, s.GLD, s.Errors = rec.status, rec.gld, rec.errs
 	rs := r.retry.Stats()
-	s.Retries = RetryStats{FirstTry: rs.FirstTry, Recovered: rs.Recovered, Attempts: rs.Retries,
-		GaveUp: rs.GaveUp, Conflicts: rs.Conflicts, Reasons: Counts(rs.Reasons)}
+	s.Retries = loadfile.RetryStats{FirstTry: rs.FirstTry, Recovered: rs.Recovered, Attempts: rs.Retries,
+		GaveUp: rs.GaveUp, Conflicts: rs.Conflicts, Reasons: loadfile.Counts(rs.Reasons)}
 	s.Reconciliation = r.reconcile(ctx, rec)
 	return s
 }
 
 // bottleneck explains a run whose sender fell behind its own schedule;
 // capped says whether --max-workers bounded the workers.
-func bottleneck(lag Quantiles, sent, planned uint64, capped bool) string {
+func bottleneck(lag loadfile.Quantiles, sent, planned uint64, capped bool) string {
 	behind := planned > 0 && float64(sent) < 0.95*float64(planned)
 	if lag.P99Ms <= 100 && !behind {
 		return ""
@@ -283,14 +219,14 @@ func bottleneck(lag Quantiles, sent, planned uint64, capped bool) string {
 	return fmt.Sprintf("the sender fell behind its own schedule (%s): the rate offered was not the rate sent; %s", what, why)
 }
 
-func (r *runner) parameters() Parameters {
+func (r *runner) parameters() loadfile.Parameters {
 	o := r.o
-	p := Parameters{
+	p := loadfile.Parameters{
 		Profile: o.Schedule.Name(), DurationMs: ms(o.Bounds.Duration), Count: o.Bounds.Count,
 		Seed: o.Seed, Oppgaver: o.Oppgaver, Inntektsaar: o.Target.Inntektsaar, Oppgavegiver: r.id.Oppgavegiver,
 		Workers: o.Workers, Connections: o.Connections, TimeoutMs: ms(o.Timeout),
-		Retry: RetryParameters{MaxRetries: o.Retry.MaxRetries, BaseMs: ms(r.retry.Policy().Base), CapMs: ms(r.retry.Policy().Cap)},
-		Shard: ShardInfo{Index: o.Shard.Index, Count: o.Shard.Count},
+		Retry: loadfile.RetryParameters{MaxRetries: o.Retry.MaxRetries, BaseMs: ms(r.retry.Policy().Base), CapMs: ms(r.retry.Policy().Cap)},
+		Shard: loadfile.ShardInfo{Index: o.Shard.Index, Count: o.Shard.Count},
 		SLO:   o.SLO, AbortOnFail: o.AbortOnFail, MaxRate: o.policy().MaxRate,
 	}
 	if o.MaxWorkers != ^uint64(0) {
@@ -312,9 +248,9 @@ func (r *runner) parameters() Parameters {
 
 // reconcile accounts for every leveranse sent, and compares with the
 // target's store when it has one.
-func (r *runner) reconcile(ctx context.Context, rec *recorder) Reconciliation {
+func (r *runner) reconcile(ctx context.Context, rec *recorder) loadfile.Reconciliation {
 	issued := r.next.Load()
-	c := Reconciliation{Sent: rec.sent, Accepted: rec.success, GaveUp: rec.gaveUp, Refused: rec.refused, Reasons: rec.reasons}
+	c := loadfile.Reconciliation{Sent: rec.sent, Accepted: rec.success, GaveUp: rec.gaveUp, Refused: rec.refused, Reasons: rec.reasons}
 	accounted := rec.success + rec.gaveUp + rec.refused + rec.interrupted
 	if issued > accounted {
 		c.Unaccounted = issued - accounted
@@ -332,8 +268,8 @@ func (r *runner) reconcile(ctx context.Context, rec *recorder) Reconciliation {
 	return c
 }
 
-func (r *runner) storeCheck(refs map[string]int, rec *recorder) *StoreCheck {
-	sc := &StoreCheck{}
+func (r *runner) storeCheck(refs map[string]int, rec *recorder) *loadfile.StoreCheck {
+	sc := &loadfile.StoreCheck{}
 	sh := r.o.Shard
 	stored := bitset{}
 	for ref, n := range refs {
@@ -400,3 +336,5 @@ func readResults(path string, visit func(*vegeta.Result) error) error {
 func sortResults(rs []vegeta.Result) {
 	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Timestamp.Before(rs[j].Timestamp) })
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

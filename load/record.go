@@ -11,32 +11,13 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
-// Histograms record microseconds from 1 µs to one hour at 3 significant
-// digits: exact enough for any gate, and they merge exactly across shards.
-const (
-	histMin    = 1
-	histMax    = int64(time.Hour / time.Microsecond)
-	histDigits = 3
-)
-
-// Histogram tags in latency.hdr.
-const (
-	TagIntended = "intended"
-	TagService  = "service"
-	TagLag      = "lag"
-)
-
-func newHist(tag string) *hdrhistogram.Histogram {
-	h := hdrhistogram.New(histMin, histMax, histDigits)
-	h.SetTag(tag)
-	return h
-}
-
+// recordUs records d in microseconds, held within the histograms' range.
 func recordUs(h *hdrhistogram.Histogram, d time.Duration) {
-	us := max(d.Microseconds(), histMin)
-	_ = h.RecordValue(min(us, histMax))
+	us := max(d.Microseconds(), loadfile.HistLowest)
+	_ = h.RecordValue(min(us, loadfile.HistHighest))
 }
 
 // recorder takes every result of a run: the three histograms, counts by
@@ -49,10 +30,10 @@ type recorder struct {
 
 	sent, success     uint64
 	bytesIn, bytesOut uint64
-	status, gld, errs Counts
+	status, gld, errs loadfile.Counts
 	gaveUp, refused   uint64
 	interrupted       uint64
-	reasons           Counts
+	reasons           loadfile.Counts
 	accepted          bitset
 	acceptedTwice     uint64
 	first, last       time.Time
@@ -62,8 +43,8 @@ type recorder struct {
 
 func newRecorder(losses []*loss) *recorder {
 	return &recorder{
-		intended: newHist(TagIntended), service: newHist(TagService), lag: newHist(TagLag),
-		status: Counts{}, gld: Counts{}, errs: Counts{}, reasons: Counts{}, losses: losses,
+		intended: loadfile.NewHistogram(loadfile.TagIntended), service: loadfile.NewHistogram(loadfile.TagService), lag: loadfile.NewHistogram(loadfile.TagLag),
+		status: loadfile.Counts{}, gld: loadfile.Counts{}, errs: loadfile.Counts{}, reasons: loadfile.Counts{}, losses: losses,
 	}
 }
 
@@ -197,12 +178,12 @@ func (b bitset) has(i uint64) bool {
 	return w < len(b) && b[w]&(1<<(i%64)) != 0
 }
 
-func quantiles(h *hdrhistogram.Histogram) Quantiles {
+func quantiles(h *hdrhistogram.Histogram) loadfile.Quantiles {
 	if h.TotalCount() == 0 {
-		return Quantiles{}
+		return loadfile.Quantiles{}
 	}
 	at := func(q float64) float64 { return round(float64(h.ValueAtQuantile(q)) / 1000) }
-	return Quantiles{
+	return loadfile.Quantiles{
 		Count: h.TotalCount(), MeanMs: round(h.Mean() / 1000),
 		P50Ms: at(50), P90Ms: at(90), P95Ms: at(95), P99Ms: at(99), P999Ms: at(99.9),
 		MaxMs: round(float64(h.Max()) / 1000),

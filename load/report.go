@@ -6,11 +6,13 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // WriteReport prints a summary for people: what was offered and sent,
 // both latencies, answers, retries, the reconciliation, the gates.
-func WriteReport(w io.Writer, s *Summary) error {
+func WriteReport(w io.Writer, s *loadfile.Summary) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := s.Parameters
 	fmt.Fprintf(tw, "target\t%s (%s)\n", s.Target.Name, s.Target.API)
@@ -40,7 +42,7 @@ func WriteReport(w io.Writer, s *Summary) error {
 		100*s.Requests.SuccessRatio, human(msDuration(s.ElapsedMs)), state)
 	fmt.Fprintf(tw, "rate\toffered %.1f/s, sent %.1f/s, throughput %.1f/s (%.0f%% of offered)\n",
 		s.Rate.Offered, s.Rate.Sent, s.Rate.Throughput, 100*s.Rate.Achieved)
-	q := func(x Quantiles) string {
+	q := func(x loadfile.Quantiles) string {
 		return fmt.Sprintf("p50 %s  p90 %s  p99 %s  p99.9 %s  max %s", fmtMs(x.P50Ms), fmtMs(x.P90Ms), fmtMs(x.P99Ms), fmtMs(x.P999Ms), fmtMs(x.MaxMs))
 	}
 	fmt.Fprintf(tw, "latency (intended)\t%s\n", q(s.Latency.Intended))
@@ -82,7 +84,7 @@ func WriteReport(w io.Writer, s *Summary) error {
 }
 
 // WriteGates prints the pass/fail table.
-func WriteGates(w io.Writer, gates []GateResult) error {
+func WriteGates(w io.Writer, gates []loadfile.GateResult) error {
 	if len(gates) == 0 {
 		return nil
 	}
@@ -98,7 +100,7 @@ func WriteGates(w io.Writer, gates []GateResult) error {
 	return tw.Flush()
 }
 
-func writeStages(w io.Writer, stages []Stage) error {
+func writeStages(w io.Writer, stages []loadfile.Stage) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\nstage\trate/s\tsent/planned\tthroughput/s\tp50\tp99\tlag p99\tverdict\t")
 	for i, st := range stages {
@@ -120,7 +122,7 @@ func writeStages(w io.Writer, stages []Stage) error {
 	return tw.Flush()
 }
 
-func counts(c Counts, prefix string) string {
+func counts(c loadfile.Counts, prefix string) string {
 	keys := make([]string, 0, len(c))
 	for k := range c {
 		keys = append(keys, k)

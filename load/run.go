@@ -26,6 +26,7 @@ import (
 	"github.com/finprod/finprod/client/retry"
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/target"
 )
 
@@ -89,9 +90,9 @@ type Snapshot struct {
 	Offered, Achieved   float64
 	P50, P99, Service99 time.Duration
 	LagP99              time.Duration
-	Status, GLD         Counts
+	Status, GLD         loadfile.Counts
 	Retries             retry.Stats
-	Gates               []GateResult
+	Gates               []loadfile.GateResult
 	Done                bool
 }
 
@@ -164,7 +165,7 @@ func (o Options) policy() target.Policy {
 
 // Run runs the load, writes its outputs under o.Out and returns the
 // summary. An interrupted run returns its summary and ErrInterrupted.
-func Run(ctx context.Context, o Options) (*Summary, error) {
+func Run(ctx context.Context, o Options) (*loadfile.Summary, error) {
 	o.withDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -176,7 +177,7 @@ func Run(ctx context.Context, o Options) (*Summary, error) {
 	defer done()
 	p := pacer{s: o.Schedule, b: o.Bounds, shard: o.Shard}
 	st := r.stage(ctx, "load", p, w, newLosses(o.Gates, p.total(), o.AbortOnFail))
-	s := r.summarize(ctx, KindRun, st)
+	s := r.summarize(ctx, loadfile.KindRun, st)
 	s.Gates, s.GatesPassed = Evaluate(o.Gates, st.measures())
 	if err := w.finish(s, r.tl, st.rec); err != nil {
 		return s, err
@@ -480,8 +481,8 @@ func (r *runner) snapshot(st *stageResult, now time.Time) Snapshot {
 	}
 }
 
-func clone(c Counts) Counts {
-	out := make(Counts, len(c))
+func clone(c loadfile.Counts) loadfile.Counts {
+	out := make(loadfile.Counts, len(c))
 	for k, v := range c {
 		out[k] = v
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // TestShardsMergeToTheSameTotalsAsOneRun: three shards against one mock,
@@ -50,7 +52,7 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	merged, err := Merge(MergeOptions{Dirs: []string{dirs[2], dirs[0], dirs[1]}, Out: filepath.Join(root, "merged")})
 	require.NoError(t, err)
 
-	assert.Equal(t, KindMerge, merged.Kind)
+	assert.Equal(t, loadfile.KindMerge, merged.Kind)
 	assert.Equal(t, one.Requests.Sent, merged.Requests.Sent)
 	assert.Equal(t, uint64(count), merged.Requests.Sent)
 	assert.Equal(t, one.Requests.Success, merged.Requests.Success)
@@ -76,7 +78,7 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	// The merged results are one file in time order that Vegeta reads.
 	var prev vegeta.Result
 	var n int
-	require.NoError(t, readResults(filepath.Join(root, "merged", ResultsFile), func(r *vegeta.Result) error {
+	require.NoError(t, readResults(filepath.Join(root, "merged", loadfile.ResultsFile), func(r *vegeta.Result) error {
 		if n > 0 {
 			assert.False(t, r.Timestamp.Before(prev.Timestamp), "results in time order")
 		}
@@ -85,18 +87,18 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 		return nil
 	}))
 	assert.Equal(t, count, n)
-	hs, err := ReadHistograms(filepath.Join(root, "merged", LatencyFile))
+	hs, err := loadfile.ReadHistograms(filepath.Join(root, "merged", loadfile.LatencyFile))
 	require.NoError(t, err)
-	assert.Equal(t, int64(count), hs[TagIntended].TotalCount())
+	assert.Equal(t, int64(count), hs[loadfile.TagIntended].TotalCount())
 
 	// The merged timeline is the shards' rows added up by wall-clock second.
-	assert.Equal(t, TimelineFile, merged.Files.Timeline)
-	mt, err := ReadTimeline(filepath.Join(root, "merged", TimelineFile))
+	assert.Equal(t, loadfile.TimelineFile, merged.Files.Timeline)
+	mt, err := loadfile.ReadTimeline(filepath.Join(root, "merged", loadfile.TimelineFile))
 	require.NoError(t, err)
 	bySecond := map[int64][4]uint64{}
 	var due int64
 	for _, d := range dirs {
-		st, err := ReadTimeline(filepath.Join(d, TimelineFile))
+		st, err := loadfile.ReadTimeline(filepath.Join(d, loadfile.TimelineFile))
 		require.NoError(t, err)
 		for _, row := range st.Seconds {
 			c := bySecond[row.T]

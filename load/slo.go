@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // Gate is one SLO condition, such as p99<800ms or success>=99.9%.
@@ -154,7 +156,7 @@ func (g Gate) holds(actual float64) bool {
 // Measures are what gates are evaluated over: a complete result set, or
 // the part of one seen so far.
 type Measures struct {
-	Intended   Quantiles
+	Intended   loadfile.Quantiles
 	LagP99Ms   float64
 	Sent       uint64
 	Success    uint64
@@ -165,8 +167,8 @@ type Measures struct {
 
 // Evaluate checks every gate. With no requests, no gate passes: a run that
 // sent nothing proves nothing.
-func Evaluate(gates []Gate, m Measures) ([]GateResult, bool) {
-	out := make([]GateResult, 0, len(gates))
+func Evaluate(gates []Gate, m Measures) ([]loadfile.GateResult, bool) {
+	out := make([]loadfile.GateResult, 0, len(gates))
 	all := true
 	for _, g := range gates {
 		var actual float64
@@ -192,7 +194,7 @@ func Evaluate(gates []Gate, m Measures) ([]GateResult, bool) {
 		}
 		pass := m.Sent > 0 && g.holds(actual)
 		all = all && pass
-		out = append(out, GateResult{Gate: g.Expr, Metric: g.Metric, Op: g.Op, Threshold: g.Threshold,
+		out = append(out, loadfile.GateResult{Gate: g.Expr, Metric: g.Metric, Op: g.Op, Threshold: g.Threshold,
 			Actual: round(actual), Unit: g.unit(), Pass: pass})
 	}
 	return out, all

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 func TestParseSLO(t *testing.T) {
@@ -34,7 +36,7 @@ func TestParseSLO(t *testing.T) {
 }
 
 func TestEvaluateAgainstKnownValues(t *testing.T) {
-	h := newHist(TagIntended)
+	h := loadfile.NewHistogram(loadfile.TagIntended)
 	// 1 ms … 100 ms, one each: p50 is 50 ms, p99 is 99 ms, max 100 ms (HDR
 	// reports the top of a value's bucket: at 3 digits, within 0.1 %).
 	for i := 1; i <= 100; i++ {
@@ -64,7 +66,7 @@ func TestEvaluateAgainstKnownValues(t *testing.T) {
 func TestNoRequestsPassNoGate(t *testing.T) {
 	gates, err := ParseSLO("p99<1s,success>=0%")
 	require.NoError(t, err)
-	res, all := Evaluate(gates, measures(newHist(TagIntended), 0, 0, 0, 0, 0))
+	res, all := Evaluate(gates, measures(loadfile.NewHistogram(loadfile.TagIntended), 0, 0, 0, 0, 0))
 	assert.False(t, all, "a run that sent nothing proves nothing")
 	for _, r := range res {
 		assert.False(t, r.Pass, r.Gate)

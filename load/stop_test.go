@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // TestAnInterruptedRunWritesConsistentOutputs: cancelled halfway, the run
@@ -34,16 +36,16 @@ func TestAnInterruptedRunWritesConsistentOutputs(t *testing.T) {
 	assert.Less(t, s.Requests.Sent, uint64(12000), "it stopped long before the minute was up")
 	assert.True(t, s.Reconciliation.OK, "%+v", s.Reconciliation)
 
-	read, err := ReadSummary(filepath.Join(out, SummaryFile))
+	read, err := loadfile.ReadSummary(filepath.Join(out, loadfile.SummaryFile))
 	require.NoError(t, err)
 	assert.True(t, read.Interrupted)
 	var n uint64
-	require.NoError(t, readResults(filepath.Join(out, ResultsFile), func(*vegeta.Result) error { n++; return nil }))
+	require.NoError(t, readResults(filepath.Join(out, loadfile.ResultsFile), func(*vegeta.Result) error { n++; return nil }))
 	assert.Equal(t, read.Requests.Sent, n)
-	hs, err := ReadHistograms(filepath.Join(out, LatencyFile))
+	hs, err := loadfile.ReadHistograms(filepath.Join(out, loadfile.LatencyFile))
 	require.NoError(t, err)
-	assert.Equal(t, int64(n), hs[TagIntended].TotalCount())
-	tl, err := ReadTimeline(filepath.Join(out, TimelineFile))
+	assert.Equal(t, int64(n), hs[loadfile.TagIntended].TotalCount())
+	tl, err := loadfile.ReadTimeline(filepath.Join(out, loadfile.TimelineFile))
 	require.NoError(t, err)
 	var sent, offered uint64
 	for _, row := range tl.Seconds {

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // event is one request of a made-up shard: when it was due by the test's
@@ -63,13 +65,13 @@ func record(tl *timeline, evs []event, p pacer, began time.Time) {
 }
 
 // roundTrip writes a timeline as a run does and reads it back.
-func roundTrip(t *testing.T, tl *Timeline) *Timeline {
+func roundTrip(t *testing.T, tl *loadfile.Timeline) *loadfile.Timeline {
 	t.Helper()
 	var b bytes.Buffer
-	require.NoError(t, writeTimeline(&b, tl))
-	path := t.TempDir() + "/" + TimelineFile
+	require.NoError(t, loadfile.WriteTimeline(&b, tl))
+	path := t.TempDir() + "/" + loadfile.TimelineFile
 	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
-	read, err := ReadTimeline(path)
+	read, err := loadfile.ReadTimeline(path)
 	require.NoError(t, err)
 	return read
 }
@@ -98,7 +100,7 @@ func TestShardTimelinesMergeToTheTimelineOfOne(t *testing.T) {
 	require.NoError(t, err)
 	one, err := both.finish()
 	require.NoError(t, err)
-	merged, err := mergeTimelines([]*Timeline{roundTrip(t, fb), roundTrip(t, fa)})
+	merged, err := mergeTimelines([]*loadfile.Timeline{roundTrip(t, fb), roundTrip(t, fa)})
 	require.NoError(t, err)
 	assert.Equal(t, one, merged, "merging the shards' timelines is recording both into one")
 
@@ -146,14 +148,14 @@ func TestShardTimelinesMergeToTheTimelineOfOne(t *testing.T) {
 	assert.Equal(t, uint64(count), sums.offered)
 	assert.Equal(t, uint64(count), sums.sent)
 	require.Len(t, one.Stages, 1, "both shards' parts of one stage")
-	assert.Equal(t, TimelineStage{Name: "load", Rate: rate, Start: beganA, End: one.Stages[0].End}, one.Stages[0])
+	assert.Equal(t, loadfile.TimelineStage{Name: "load", Rate: rate, Start: beganA, End: one.Stages[0].End}, one.Stages[0])
 }
 
 // checkLatency holds a second's summary to the raw values: the count, and
 // p50, p99 and max as nearest-rank picks of the sorted values, within the
 // histogram's 3 significant digits; its histogram decodes (with the dense
 // decoder) to the same figures.
-func checkLatency(t *testing.T, sec int64, what string, raw []int64, got *SecondLatency) {
+func checkLatency(t *testing.T, sec int64, what string, raw []int64, got *loadfile.SecondLatency) {
 	t.Helper()
 	if len(raw) == 0 {
 		assert.Nil(t, got, "second %d: no %s latency without a request due", sec, what)
@@ -192,7 +194,7 @@ func TestOfferedFollowsTheStepsAcrossSeconds(t *testing.T) {
 	}
 	// [.5,1): 25 at 50/s; [1,2): 50; [2,2.5): 25 + [2.5,3): 50; [3,4), [4,5): 100; [5,5.5): 50.
 	assert.Equal(t, []uint64{25, 50, 75, 100, 100, 50}, offered)
-	assert.Equal(t, []TimelineStage{
+	assert.Equal(t, []loadfile.TimelineStage{
 		{Name: "step 1: 50/s", Rate: 50, Start: began, End: began.Add(2 * time.Second)},
 		{Name: "step 2: 100/s", Rate: 100, Start: began.Add(2 * time.Second), End: began.Add(5*time.Second + 300*time.Millisecond)},
 	}, out.Stages)
@@ -208,13 +210,4 @@ func TestOfferedFollowsTheStepsAcrossSeconds(t *testing.T) {
 	require.Len(t, out.Seconds, 2)
 	assert.Equal(t, uint64(25), out.Seconds[0].Offered)
 	assert.Equal(t, uint64(35), out.Seconds[1].Offered, "due in [1 s, 1.7 s) of the schedule: 0.7 s at 50/s")
-}
-
-func TestATimelineOfAnotherVersionIsRefused(t *testing.T) {
-	path := t.TempDir() + "/timeline.json"
-	for _, body := range []string{`{"format":"finprod.load.timeline/v2"}`, `{"format":"finprod.load.timeline/v1","intervalMs":500}`, `[1,2]`} {
-		require.NoError(t, os.WriteFile(path, []byte(body), 0o644))
-		_, err := ReadTimeline(path)
-		assert.Error(t, err, body)
-	}
 }

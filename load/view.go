@@ -10,6 +10,8 @@ import (
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // View shows a run while it goes: on a terminal a panel that refreshes in
@@ -143,14 +145,14 @@ func Line(s Snapshot) string {
 		s.Offered, s.Achieved, s.P50.Round(100*time.Microsecond), s.P99.Round(100*time.Microsecond), s.Retries.Retries, gatesPart(s.Gates))
 }
 
-func gldPart(c Counts) string {
+func gldPart(c loadfile.Counts) string {
 	if len(c) == 0 {
 		return ""
 	}
 	return "  |  " + counts(c, "")
 }
 
-func gatesPart(gs []GateResult) string {
+func gatesPart(gs []loadfile.GateResult) string {
 	if len(gs) == 0 {
 		return "none"
 	}

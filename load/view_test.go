@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/finprod/finprod/client/retry"
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 type syncBuffer struct {
@@ -34,9 +35,9 @@ func snap(sent uint64, done bool) Snapshot {
 		Stage: "load", Elapsed: time.Duration(sent) * 100 * time.Millisecond, Length: 10 * time.Second,
 		Planned: 100, Sent: sent, Success: sent - 1, Offered: 10, Achieved: 9.5,
 		P50: 2 * time.Millisecond, P99: 40 * time.Millisecond, Service99: 5 * time.Millisecond,
-		Status: Counts{"200": sent - 1, "500": 1}, GLD: Counts{"GLD_023": 1},
+		Status: loadfile.Counts{"200": sent - 1, "500": 1}, GLD: loadfile.Counts{"GLD_023": 1},
 		Retries: retry.Stats{Retries: 3, Recovered: 2, GaveUp: 1},
-		Gates:   []GateResult{{Gate: "p99<30ms", Actual: 40, Unit: "ms", Pass: false}},
+		Gates:   []loadfile.GateResult{{Gate: "p99<30ms", Actual: 40, Unit: "ms", Pass: false}},
 		Done:    done,
 	}
 }

@@ -18,200 +18,19 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
-	"github.com/finprod/finprod/internal/versioned"
+	"github.com/finprod/finprod/internal/loadfile"
 )
-
-// LoadFormat is the load summary's version (docs/load.md), written by
-// `finprod load`. The reports read it with their own types, as any reader
-// of the documented file would; they do not import the load package.
-const LoadFormat = "finprod.load.summary/v1"
-
-// TimelineFormat is the version of the load run's timeline.json
-// (docs/load.md), the run second by second.
-const TimelineFormat = "finprod.load.timeline/v1"
-
-// loadSummary is the part of summary.json the reports show.
-type loadSummary struct {
-	Format string `json:"format"`
-	Kind   string `json:"kind"`
-	Tool   string `json:"tool"`
-	Target struct {
-		Name string `json:"name"`
-		API  string `json:"api"`
-	} `json:"target"`
-	Parameters struct {
-		Profile    string  `json:"profile"`
-		Rate       float64 `json:"rate"`
-		RateTo     float64 `json:"rateTo"`
-		Steps      string  `json:"steps"`
-		Amplitude  float64 `json:"amplitude"`
-		PeriodMs   float64 `json:"periodMs"`
-		DurationMs float64 `json:"durationMs"`
-		Count      uint64  `json:"count"`
-		Seed       uint64  `json:"seed"`
-		Oppgaver   int     `json:"oppgaver"`
-		Shard      struct {
-			Index int `json:"index"`
-			Count int `json:"count"`
-		} `json:"shard"`
-		SLO string `json:"slo"`
-	} `json:"parameters"`
-	Started     time.Time `json:"started"`
-	Ended       time.Time `json:"ended"`
-	ElapsedMs   float64   `json:"elapsedMs"`
-	Interrupted bool      `json:"interrupted"`
-	Aborted     string    `json:"aborted"`
-	Requests    struct {
-		Sent         uint64  `json:"sent"`
-		Success      uint64  `json:"success"`
-		SuccessRatio float64 `json:"successRatio"`
-		BytesOut     uint64  `json:"bytesOut"`
-		BytesIn      uint64  `json:"bytesIn"`
-	} `json:"requests"`
-	Rate struct {
-		Offered    float64 `json:"offered"`
-		Sent       float64 `json:"sent"`
-		Throughput float64 `json:"throughput"`
-		Achieved   float64 `json:"achieved"`
-	} `json:"rate"`
-	Latency struct {
-		Intended quantiles `json:"intended"`
-		Service  quantiles `json:"service"`
-	} `json:"latency"`
-	ScheduleLag quantiles         `json:"scheduleLag"`
-	Bottleneck  string            `json:"bottleneck"`
-	Status      map[string]uint64 `json:"status"`
-	GLD         map[string]uint64 `json:"gld"`
-	Errors      map[string]uint64 `json:"errors"`
-	Retries     struct {
-		FirstTry  uint64            `json:"firstTry"`
-		Recovered uint64            `json:"recovered"`
-		Attempts  uint64            `json:"attempts"`
-		GaveUp    uint64            `json:"gaveUp"`
-		Conflicts uint64            `json:"conflicts"`
-		Reasons   map[string]uint64 `json:"reasons"`
-	} `json:"retries"`
-	Reconciliation struct {
-		Sent        uint64            `json:"sent"`
-		Accepted    uint64            `json:"accepted"`
-		GaveUp      uint64            `json:"gaveUp"`
-		Refused     uint64            `json:"refused"`
-		Reasons     map[string]uint64 `json:"reasons"`
-		Unaccounted uint64            `json:"unaccounted"`
-		Store       *struct {
-			Forsendelser      uint64 `json:"forsendelser"`
-			Distinct          uint64 `json:"distinct"`
-			Duplicated        uint64 `json:"duplicated"`
-			Lost              uint64 `json:"lost"`
-			StoredNotAccepted uint64 `json:"storedNotAccepted"`
-		} `json:"store"`
-		OK bool `json:"ok"`
-	} `json:"reconciliation"`
-	Gates       []loadGate `json:"gates"`
-	GatesPassed bool       `json:"gatesPassed"`
-	Capacity    *struct {
-		Rate   float64 `json:"rate"`
-		Stages []struct {
-			Rate       float64    `json:"rate"`
-			DurationMs float64    `json:"durationMs"`
-			Sent       uint64     `json:"sent"`
-			Success    uint64     `json:"success"`
-			Throughput float64    `json:"throughput"`
-			P50Ms      float64    `json:"p50Ms"`
-			P99Ms      float64    `json:"p99Ms"`
-			LagP99Ms   float64    `json:"lagP99Ms"`
-			Gates      []loadGate `json:"gates"`
-			Pass       bool       `json:"pass"`
-		} `json:"stages"`
-		Deadline *struct {
-			Volume               int64   `json:"volume"`
-			OppgaverPerLeveranse int     `json:"oppgaverPerLeveranse"`
-			Leveranser           int64   `json:"leveranser"`
-			DeadlineMs           float64 `json:"deadlineMs"`
-			NeededMs             float64 `json:"neededMs"`
-			RequiredRate         float64 `json:"requiredRate"`
-			Headroom             float64 `json:"headroom"`
-			Fits                 bool    `json:"fits"`
-		} `json:"deadline"`
-		Sentence string `json:"sentence"`
-	} `json:"capacity"`
-	Shards []struct {
-		Index int    `json:"index"`
-		Count int    `json:"count"`
-		Dir   string `json:"dir"`
-	} `json:"shards"`
-	Files struct {
-		Results  string `json:"results"`
-		Latency  string `json:"latency"`
-		Timeline string `json:"timeline"`
-	} `json:"files"`
-}
-
-// loadTimeline is the part of timeline.json the report draws: the counts
-// and quantiles of every second (the histograms are for merging).
-type loadTimeline struct {
-	Format  string           `json:"format"`
-	Stages  []timelineStage  `json:"stages"`
-	Seconds []timelineSecond `json:"seconds"`
-}
-
-type timelineStage struct {
-	Name  string    `json:"name"`
-	Rate  float64   `json:"rate"`
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-}
-
-// timelineSecond is [T, T+1) in Unix seconds.
-type timelineSecond struct {
-	T        int64            `json:"t"`
-	Offered  float64          `json:"offered"`
-	Sent     float64          `json:"sent"`
-	OK       float64          `json:"ok"`
-	Failed   float64          `json:"failed"`
-	Intended *secondQuantiles `json:"intended"`
-	Service  *secondQuantiles `json:"service"`
-	Lag      *secondQuantiles `json:"lag"`
-}
-
-type secondQuantiles struct {
-	Count int64   `json:"count"`
-	P50Ms float64 `json:"p50Ms"`
-	P99Ms float64 `json:"p99Ms"`
-	MaxMs float64 `json:"maxMs"`
-}
-
-type quantiles struct {
-	Count  int64   `json:"count"`
-	MeanMs float64 `json:"meanMs"`
-	P50Ms  float64 `json:"p50Ms"`
-	P90Ms  float64 `json:"p90Ms"`
-	P95Ms  float64 `json:"p95Ms"`
-	P99Ms  float64 `json:"p99Ms"`
-	P999Ms float64 `json:"p999Ms"`
-	MaxMs  float64 `json:"maxMs"`
-}
-
-type loadGate struct {
-	Gate      string  `json:"gate"`
-	Metric    string  `json:"metric"`
-	Op        string  `json:"op"`
-	Threshold float64 `json:"threshold"`
-	Actual    float64 `json:"actual"`
-	Unit      string  `json:"unit"`
-	Pass      bool    `json:"pass"`
-}
 
 // Load is a load run's outputs: the summary, and what the report draws
 // from latency.hdr and results.bin when they are there.
 type Load struct {
 	Started time.Time
-	s       loadSummary
+	s       loadfile.Summary
 	// hists are latency.hdr's histograms by tag (intended, service, lag).
 	hists map[string]*hdrhistogram.Histogram
 	// perSecond is timeline.json, the run as it was recorded second by
 	// second; nil for a run from before it (or without the file).
-	perSecond *loadTimeline
+	perSecond *loadfile.Timeline
 	// timeline is results.bin bucketed by second, read only for a run
 	// without perSecond; nil without the file.
 	timeline *timeline
@@ -224,26 +43,25 @@ type Load struct {
 // missing summary is fs.ErrNotExist; the others are optional (a report
 // from a summary alone shows tables, not charts).
 func readLoad(path string) (*Load, []byte, error) {
-	l := &Load{}
-	raw, err := versioned.Read(path, LoadFormat, &l.s)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	l.Started = l.s.Started
+	s, err := loadfile.ParseSummary(path, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	l := &Load{s: *s, Started: s.Started}
 	dir := filepath.Dir(path)
 	if err := l.optional(dir, l.s.Files.Latency, func(p string) (err error) {
-		l.hists, err = readHistograms(p)
+		l.hists, err = loadfile.ReadHistograms(p)
 		return err
 	}); err != nil {
 		return nil, nil, err
 	}
-	if err := l.optional(dir, l.s.Files.Timeline, func(p string) error {
-		var t loadTimeline
-		if _, err := versioned.Read(p, TimelineFormat, &t); err != nil {
-			return err
-		}
-		l.perSecond = &t
-		return nil
+	if err := l.optional(dir, l.s.Files.Timeline, func(p string) (err error) {
+		l.perSecond, err = loadfile.ReadTimeline(p)
+		return err
 	}); err != nil {
 		return nil, nil, err
 	}
@@ -271,31 +89,6 @@ func (l *Load) optional(dir, name string, read func(path string) error) error {
 		return nil
 	}
 	return err
-}
-
-func readHistograms(path string) (map[string]*hdrhistogram.Histogram, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := hdrhistogram.NewHistogramLogReader(bufio.NewReader(f))
-	out := map[string]*hdrhistogram.Histogram{}
-	for {
-		h, err := r.NextIntervalHistogram()
-		if err != nil {
-			return nil, fmt.Errorf("%s is not an HdrHistogram log: %v", path, err)
-		}
-		if h == nil {
-			break
-		}
-		if prev, ok := out[h.Tag()]; ok {
-			prev.Merge(h)
-		} else {
-			out[h.Tag()] = h
-		}
-	}
-	return out, nil
 }
 
 // timeline is results.bin per second of the run.
@@ -662,7 +455,7 @@ func statusTone(k string) string {
 	return "fail"
 }
 
-func shapeOf(s loadSummary) string {
+func shapeOf(s loadfile.Summary) string {
 	p := s.Parameters
 	var shape string
 	switch p.Profile {
@@ -701,7 +494,7 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 			passed++
 		}
 	}
-	q := func(name string, x quantiles, em bool) quantileRow {
+	q := func(name string, x loadfile.Quantiles, em bool) quantileRow {
 		return quantileRow{Name: name, Count: x.Count, Mean: msText(x.MeanMs), P50: msText(x.P50Ms), P90: msText(x.P90Ms),
 			P95: msText(x.P95Ms), P99: msText(x.P99Ms), P999: msText(x.P999Ms), Max: msText(x.MaxMs), Emphasis: em}
 	}
@@ -881,25 +674,25 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 }
 
 // perSecond puts timeline.json's rows into the chart data.
-func perSecond(d *loadData, t *loadTimeline) {
-	q := func(x *secondQuantiles, pick func(*secondQuantiles) float64) *float64 {
+func perSecond(d *loadData, t *loadfile.Timeline) {
+	q := func(x *loadfile.SecondLatency, pick func(*loadfile.SecondLatency) float64) *float64 {
 		if x == nil || x.Count == 0 {
 			return nil
 		}
 		v := pick(x)
 		return &v
 	}
-	p50 := func(x *secondQuantiles) float64 { return x.P50Ms }
-	p99 := func(x *secondQuantiles) float64 { return x.P99Ms }
+	p50 := func(x *loadfile.SecondLatency) float64 { return x.P50Ms }
+	p99 := func(x *loadfile.SecondLatency) float64 { return x.P99Ms }
 	first := t.Seconds[0].T
 	for _, row := range t.Seconds {
-		offered := row.Offered
+		offered := float64(row.Offered)
 		// Each row is drawn at its middle, so stages fall where they began.
 		d.Seconds = append(d.Seconds, float64(row.T-first)+0.5)
 		d.Offered = append(d.Offered, &offered)
-		d.Sent = append(d.Sent, row.Sent)
-		d.Achieved = append(d.Achieved, row.OK)
-		d.Failed = append(d.Failed, row.Failed)
+		d.Sent = append(d.Sent, float64(row.Sent))
+		d.Achieved = append(d.Achieved, float64(row.OK))
+		d.Failed = append(d.Failed, float64(row.Failed))
 		d.IntendedP50 = append(d.IntendedP50, q(row.Intended, p50))
 		d.IntendedP99 = append(d.IntendedP99, q(row.Intended, p99))
 		d.ServiceP50 = append(d.ServiceP50, q(row.Service, p50))
@@ -955,7 +748,7 @@ func percentileOf(xs []float64, q float64) *float64 {
 // the summary's own offered rate (which covers shards and merges). For a
 // capacity search the stages are the schedule. nil when the shape is not
 // one the report knows.
-func offeredShape(s loadSummary, n int) []*float64 {
+func offeredShape(s loadfile.Summary, n int) []*float64 {
 	p := s.Parameters
 	at := func(t float64) (float64, bool) {
 		switch p.Profile {

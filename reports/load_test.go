@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // summaryFacts reads summary.json with encoding/json on its own terms.
@@ -252,7 +254,7 @@ func TestCapacitySearch(t *testing.T) {
 }
 
 func TestOfferedShape(t *testing.T) {
-	var s loadSummary
+	var s loadfile.Summary
 	s.Parameters.Profile, s.Parameters.Rate, s.Parameters.RateTo, s.Parameters.DurationMs = "linear", 40, 120, 6000
 	s.Rate.Offered = 80
 	got := offeredShape(s, 6)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/internal/atomicfile"
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // Formats of the files finprod's commands write for the reports. A reader
@@ -26,7 +27,7 @@ const (
 	JUnitFile      = "junit.xml"
 	ReportFile     = "report.html"
 	HistoryFile    = "history.db"
-	LoadSummary    = "load/summary.json"
+	LoadSummary    = "load/" + loadfile.SummaryFile
 )
 
 // AcceptanceManifest is acceptance.json, written by `finprod test` (and so

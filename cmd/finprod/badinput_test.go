@@ -406,10 +406,10 @@ func mergeRows(t *testing.T) []badRow {
 		{"shard folder is a file", func(fx badFixture) []string { return []string{"load", "merge", fx.garbage} }, exitUsage, []string{"garbage.txt", "not a directory"}, false},
 		{"summary not JSON", func(fx badFixture) []string {
 			return []string{"load", "merge", fx.runWith(t, "merge-garbage", "summary.json", "garbage\n")}
-		}, exitUsage, []string{"merge-garbage", "not a load summary"}, false},
+		}, exitUsage, []string{"merge-garbage", "summary.json is not JSON (a finprod.load.summary/v1 file is)"}, false},
 		{"summary of another format", func(fx badFixture) []string {
 			return []string{"load", "merge", fx.runWith(t, "merge-v9", "summary.json", `{"format":"finprod.load.summary/v9"}`)}
-		}, exitUsage, []string{`format "finprod.load.summary/v9"`, `want "finprod.load.summary/v1"`}, false},
+		}, exitUsage, []string{"is format finprod.load.summary/v9; this finprod reads finprod.load.summary/v1"}, false},
 		{"a capacity search, not a shard", func(fx badFixture) []string {
 			return []string{"load", "merge", fx.runWith(t, "merge-capacity", "summary.json", `{"format":"finprod.load.summary/v1","kind":"capacity"}`)}
 		}, exitUsage, []string{"capacity summary", "--shard i/n"}, false},

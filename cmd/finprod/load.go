@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/finprod/finprod/client/retry"
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/load"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
@@ -407,7 +408,7 @@ func (f *loadFlags) start(cmd *cobra.Command, o *load.Options, check func(load.O
 }
 
 // finishLoad prints the report and turns the outcome into an exit code.
-func finishLoad(cmd *cobra.Command, s *load.Summary, err error, out string) error {
+func finishLoad(cmd *cobra.Command, s *loadfile.Summary, err error, out string) error {
 	if s == nil {
 		return loadErr(err)
 	}
@@ -415,7 +416,7 @@ func finishLoad(cmd *cobra.Command, s *load.Summary, err error, out string) erro
 	if s.Capacity != nil {
 		fmt.Fprintln(cmd.OutOrStdout(), "\n"+s.Capacity.Sentence)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "\nresults: %s (vegeta report %s)\n", out, filepath.Join(out, load.ResultsFile))
+	fmt.Fprintf(cmd.OutOrStdout(), "\nresults: %s (vegeta report %s)\n", out, filepath.Join(out, loadfile.ResultsFile))
 	switch {
 	case errors.Is(err, load.ErrInterrupted):
 		return interruptedErr("interrupted: the outputs in %s cover the %d leveranser sent until then", out, s.Requests.Sent)
@@ -424,7 +425,7 @@ func finishLoad(cmd *cobra.Command, s *load.Summary, err error, out string) erro
 	case s.Requests.Sent == 0:
 		return failedErr("the run sent no leveranse: nothing was measured")
 	case !s.Reconciliation.OK:
-		return failedErr("the reconciliation failed: leveranser were duplicated, lost or not accounted for (see %s)", filepath.Join(out, load.SummaryFile))
+		return failedErr("the reconciliation failed: leveranser were duplicated, lost or not accounted for (see %s)", filepath.Join(out, loadfile.SummaryFile))
 	case !s.GatesPassed:
 		var failed []string
 		for _, g := range s.Gates {
@@ -607,7 +608,7 @@ Exit codes: 0 every gate passed, 1 the reconciliation failed, 2 bad usage or sha
 			dirs := make([]string, len(args))
 			for i, a := range args {
 				dirs[i] = a
-				if _, err := os.Stat(filepath.Join(a, "load", load.SummaryFile)); err == nil {
+				if _, err := os.Stat(filepath.Join(a, "load", loadfile.SummaryFile)); err == nil {
 					dirs[i] = filepath.Join(a, "load")
 				}
 			}

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/client/retry"
-	"github.com/finprod/finprod/load"
+	"github.com/finprod/finprod/internal/loadfile"
 )
 
 // `finprod load` with retries, as a user runs it, against the local mock
@@ -44,7 +44,7 @@ func TestLoadThroughFaultsDeliversEachLeveranseOnce(t *testing.T) {
 				"--retries", "15", "--retry-base", "1ms", "--retry-cap", "20ms", "--timeout", "2s", "--seed", "31",
 				"--slo", "success>=100%", "--progress", "none", "--out", dir)
 			require.Equal(t, exitOK, code, all)
-			s, err := load.ReadSummary(filepath.Join(dir, "load", load.SummaryFile))
+			s, err := loadfile.ReadSummary(filepath.Join(dir, "load", loadfile.SummaryFile))
 			require.NoError(t, err)
 			assert.Equal(t, uint64(n), s.Requests.Sent)
 			assert.Equal(t, uint64(n), s.Requests.Success, "every leveranse got through in the end")

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/deploy/k8s"
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/load"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
@@ -33,10 +34,10 @@ func TestLoadRunsGatesAndLeavesVegetaResults(t *testing.T) {
 	assert.Contains(t, all, "finprod load: load")            // a progress line
 	assert.Regexp(t, `p99<5s\s+\S+\s+PASS`, all)             // the gates table
 	assert.Contains(t, all, "every leveranse accounted for") // the reconciliation
-	for _, f := range []string{load.ResultsFile, load.LatencyFile, load.SummaryFile} {
+	for _, f := range []string{loadfile.ResultsFile, loadfile.LatencyFile, loadfile.SummaryFile} {
 		assert.FileExists(t, filepath.Join(out, "load", f))
 	}
-	s, err := load.ReadSummary(filepath.Join(out, "load", load.SummaryFile))
+	s, err := loadfile.ReadSummary(filepath.Join(out, "load", loadfile.SummaryFile))
 	require.NoError(t, err)
 	assert.Equal(t, uint64(100), s.Requests.Success)
 	assert.True(t, s.GatesPassed)
@@ -169,9 +170,9 @@ func TestShardProcessesMergeToOneRun(t *testing.T) {
 	all, code := runCLIExit(t, "load", "merge", "--out", filepath.Join(root, "merged"),
 		filepath.Join(root, "shard-0"), filepath.Join(root, "shard-1"), filepath.Join(root, "shard-2"))
 	require.Equal(t, exitOK, code, all)
-	s, err := load.ReadSummary(filepath.Join(root, "merged", "load", load.SummaryFile))
+	s, err := loadfile.ReadSummary(filepath.Join(root, "merged", "load", loadfile.SummaryFile))
 	require.NoError(t, err)
-	assert.Equal(t, load.KindMerge, s.Kind)
+	assert.Equal(t, loadfile.KindMerge, s.Kind)
 	assert.Equal(t, uint64(150), s.Requests.Sent)
 	assert.Equal(t, uint64(150), s.Requests.Success)
 	assert.Equal(t, uint64(150), s.Status["200"])
@@ -225,7 +226,7 @@ func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
 	}()
 	err := root.ExecuteContext(ctx)
 	assert.Equal(t, exitInterrupted, exitCode(err), "%v", err)
-	s, rerr := load.ReadSummary(filepath.Join(out, "load", load.SummaryFile))
+	s, rerr := loadfile.ReadSummary(filepath.Join(out, "load", loadfile.SummaryFile))
 	require.NoError(t, rerr)
 	assert.True(t, s.Interrupted)
 	assert.Positive(t, s.Requests.Sent)

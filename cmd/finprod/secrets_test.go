@@ -31,7 +31,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/contract/dialogschema"
 	"github.com/finprod/finprod/generators"
-	"github.com/finprod/finprod/load"
+	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/submit"
 )
@@ -346,7 +346,7 @@ func TestSecretsStaySecret(t *testing.T) {
 	// a failing run's (it keeps the bodies of the answers that failed),
 	// the merge's and the capacity search's.
 	for _, d := range []string{"out/load-key", "out/load-fail", "out/merged", "out/capacity"} {
-		for _, f := range []string{load.ResultsFile, load.LatencyFile, load.SummaryFile} {
+		for _, f := range []string{loadfile.ResultsFile, loadfile.LatencyFile, loadfile.SummaryFile} {
 			assert.FileExists(t, filepath.Join(base, d, "load", f))
 		}
 	}

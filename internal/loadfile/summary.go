@@ -1,10 +1,11 @@
-package load
+package loadfile
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
+	"io"
 	"time"
+
+	"github.com/finprod/finprod/internal/versioned"
 )
 
 // SummaryFormat names the version of summary.json. A reader must refuse a
@@ -287,18 +288,26 @@ type Files struct {
 
 // ReadSummary reads summary.json and refuses another format.
 func ReadSummary(path string) (*Summary, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var s Summary
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: not a load summary: %w", path, err)
-	}
-	if s.Format != SummaryFormat {
-		return nil, fmt.Errorf("%s: format %q, want %q", path, s.Format, SummaryFormat)
+	if _, err := versioned.Read(path, SummaryFormat, &s); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+// ParseSummary is ReadSummary of a file already read: b, named name.
+func ParseSummary(name string, b []byte) (*Summary, error) {
+	var s Summary
+	if err := versioned.Decode(name, b, SummaryFormat, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// WriteSummary writes s as summary.json is written: indented by two
+// spaces, a newline at the end.
+func WriteSummary(w io.Writer, s *Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
