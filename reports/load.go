@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -538,7 +540,9 @@ func buildLoad(l *Load) (*loadView, *loadData) {
 		}
 	}
 	if s.Bottleneck != "" {
-		v.Notes = append(v.Notes, "The sender fell behind its schedule: "+s.Bottleneck+". The rate offered was not the rate sent.")
+		// The summary's own sentence says what fell behind, by how much and
+		// why; the note only makes it a sentence of the page.
+		v.Notes = append(v.Notes, sentence(s.Bottleneck))
 	}
 	if s.Interrupted {
 		v.Notes = append(v.Notes, "The run was interrupted; the figures cover what was sent until then.")
@@ -723,6 +727,16 @@ func latencyScale(series ...[]*float64) string {
 		return "log"
 	}
 	return "linear"
+}
+
+// sentence is s with a capital first letter and a full stop at the end.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 func toneIf(cond bool, tone string) string {

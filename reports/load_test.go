@@ -331,3 +331,28 @@ func TestALoadRunFromAnotherTimeIsPointedOut(t *testing.T) {
 	assert.Contains(t, write(load.Add(-3*time.Hour).Format(time.RFC3339)), "they may be different runs")
 	assert.NotContains(t, write(load.Add(-2*time.Minute).Format(time.RFC3339)), "they may be different runs")
 }
+
+// The page's note on a sender that fell behind is the summary's own
+// sentence, said once: the recorded steps run fell behind in its 80/s step.
+func TestTheBottleneckNoteSaysItOnce(t *testing.T) {
+	var file struct{ Bottleneck string }
+	b, err := os.ReadFile("testdata/load-steps/load/summary.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &file))
+	require.NotEmpty(t, file.Bottleneck)
+
+	v, _ := buildLoad(open(t, "testdata/load-steps").Load)
+	var notes []string
+	for _, n := range v.Notes {
+		if strings.Contains(strings.ToLower(n), "fell behind") {
+			notes = append(notes, n)
+		}
+	}
+	require.Len(t, notes, 1, "one note on the bottleneck: %q", v.Notes)
+	note := notes[0]
+	assert.Equal(t, "The sender fell behind its own schedule (schedule lag p99 594 ms; 360 of 360 planned requests sent): "+
+		"the rate offered was not the rate sent; every worker was busy (raise --max-workers) or the load generator was short of CPU (shard the run).", note)
+	assert.Contains(t, note, file.Bottleneck[1:], "the summary's sentence, whole")
+	assert.Equal(t, 1, strings.Count(strings.ToLower(note), "fell behind"), note)
+	assert.Equal(t, 1, strings.Count(strings.ToLower(note), "the rate offered was not the rate sent"), note)
+}
