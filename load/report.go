@@ -27,8 +27,8 @@ func WriteReport(w io.Writer, s *loadfile.Summary) error {
 	case "capacity":
 		shape = fmt.Sprintf("capacity search from %g/s, at most %g/s, stages of %s", p.Rate, p.RateTo, human(msDuration(p.DurationMs)))
 	}
-	if p.Shard.Count > 1 {
-		shape += fmt.Sprintf(", shard %d/%d", p.Shard.Index, p.Shard.Count)
+	if sh := s.ShardNote(); sh != "" {
+		shape += ", " + sh
 	}
 	fmt.Fprintf(tw, "load\t%s, seed %d, %s per leveranse\n", shape, p.Seed, oppgaver(p.Oppgaver))
 	state := ""

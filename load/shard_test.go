@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -66,6 +67,9 @@ func TestShardsMergeToTheSameTotalsAsOneRun(t *testing.T) {
 	assert.True(t, merged.GatesPassed, "the shards' own SLO is evaluated once over the merged set")
 	assert.Len(t, merged.Shards, 3)
 	assert.Equal(t, 0, merged.Shards[0].Index)
+	var report strings.Builder
+	require.NoError(t, WriteReport(&report, merged))
+	assert.Contains(t, report.String(), "constant 1500/s, shards 0–2 of 3 merged, seed 42", "a merge is every shard, not shard 0")
 
 	// One mock, three shards: every leveranse stored once, none by two shards.
 	refs, err := shared.Controls.Referanser(context.Background(), merged.Parameters.Oppgavegiver, fmt.Sprintf("finprod-%016x-", 42))

@@ -475,8 +475,8 @@ func shapeOf(s loadfile.Summary) string {
 			shape += " for " + duration(msDur(p.DurationMs))
 		}
 	}
-	if p.Shard.Count > 1 {
-		shape += fmt.Sprintf(", shard %d of %d", p.Shard.Index, p.Shard.Count)
+	if sh := s.ShardNote(); sh != "" {
+		shape += ", " + sh
 	}
 	return shape + fmt.Sprintf(", %s per leveranse, seed %d", plural(p.Oppgaver, "oppgave", "oppgaver"), p.Seed)
 }

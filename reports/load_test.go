@@ -356,3 +356,18 @@ func TestTheBottleneckNoteSaysItOnce(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(strings.ToLower(note), "fell behind"), note)
 	assert.Equal(t, 1, strings.Count(strings.ToLower(note), "the rate offered was not the rate sent"), note)
 }
+
+// A merged run is every shard of it, not shard 0; one shard is itself.
+func TestTheShapeSaysWhichShards(t *testing.T) {
+	var s loadfile.Summary
+	s.Kind, s.Parameters.Profile, s.Parameters.Rate, s.Parameters.Oppgaver, s.Parameters.Seed = "run", "constant", 600, 1, 77
+	s.Parameters.Shard = loadfile.ShardInfo{Index: 1, Count: 3}
+	assert.Equal(t, "constant 600/s, shard 1/3, 1 oppgave per leveranse, seed 77", shapeOf(s))
+
+	s.Kind, s.Parameters.Shard = "merge", loadfile.ShardInfo{Index: 0, Count: 3}
+	s.Shards = []loadfile.ShardInfo{{Index: 0, Count: 3, Dir: "a"}, {Index: 1, Count: 3, Dir: "b"}, {Index: 2, Count: 3, Dir: "c"}}
+	assert.Equal(t, "constant 600/s, shards 0–2 of 3 merged, 1 oppgave per leveranse, seed 77", shapeOf(s))
+
+	s.Kind, s.Parameters.Shard, s.Shards = "run", loadfile.ShardInfo{Index: 0, Count: 1}, nil
+	assert.Equal(t, "constant 600/s, 1 oppgave per leveranse, seed 77", shapeOf(s))
+}

@@ -115,6 +115,26 @@ func TestAFileOfAnotherVersionIsRefused(t *testing.T) {
 func readSummary(p string) error  { _, err := ReadSummary(p); return err }
 func readTimeline(p string) error { _, err := ReadTimeline(p); return err }
 
+func TestShardNote(t *testing.T) {
+	shards := func(idx ...int) []ShardInfo {
+		var out []ShardInfo
+		for _, i := range idx {
+			out = append(out, ShardInfo{Index: i, Count: 4, Dir: "d"})
+		}
+		return out
+	}
+	for want, s := range map[string]Summary{
+		"":                        {Kind: KindRun, Parameters: Parameters{Shard: ShardInfo{Index: 0, Count: 1}}},
+		"shard 0/4":               {Kind: KindRun, Parameters: Parameters{Shard: ShardInfo{Index: 0, Count: 4}}},
+		"shard 3/4":               {Kind: KindRun, Parameters: Parameters{Shard: ShardInfo{Index: 3, Count: 4}}},
+		"shards 0–3 of 4 merged":  {Kind: KindMerge, Parameters: Parameters{Shard: ShardInfo{Index: 0, Count: 4}}, Shards: shards(2, 0, 3, 1)},
+		"shards 0, 2 of 4 merged": {Kind: KindMerge, Parameters: Parameters{Shard: ShardInfo{Index: 0, Count: 4}}, Shards: shards(2, 0)},
+		"4 shards merged":         {Kind: KindMerge, Parameters: Parameters{Shard: ShardInfo{Index: 0, Count: 4}}},
+	} {
+		assert.Equal(t, want, s.ShardNote(), "%+v", s)
+	}
+}
+
 // docFields are the field names of the table under heading in
 // docs/load.md: each row's first cell, a name or several (`a`, `b`), a
 // dotted one (`latency.intended`) counted by its first part.

@@ -2,7 +2,11 @@ package loadfile
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/finprod/finprod/internal/versioned"
@@ -310,4 +314,43 @@ func WriteSummary(w io.Writer, s *Summary) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(s)
+}
+
+// ShardNote says which part of a sharded run the summary covers, for
+// people: "shard 1/4" for one shard (numbered as --shard i/n gives it),
+// "shards 0–3 of 4 merged" for a merge of them, and "" for a run that was
+// not sharded. A merge's parameters.shard is the split ({0, n}), not a
+// shard: its shards are the list Shards.
+func (s *Summary) ShardNote() string {
+	n := s.Parameters.Shard.Count
+	switch {
+	case n <= 1:
+		return ""
+	case s.Kind != KindMerge:
+		return fmt.Sprintf("shard %d/%d", s.Parameters.Shard.Index, n)
+	case len(s.Shards) == 0:
+		return fmt.Sprintf("%d shards merged", n)
+	}
+	idx := make([]int, len(s.Shards))
+	for i, sh := range s.Shards {
+		idx[i] = sh.Index
+	}
+	slices.Sort(idx)
+	if slices.Equal(idx, seq(n)) {
+		return fmt.Sprintf("shards 0–%d of %d merged", n-1, n)
+	}
+	parts := make([]string, len(idx))
+	for i, x := range idx {
+		parts[i] = strconv.Itoa(x)
+	}
+	return fmt.Sprintf("shards %s of %d merged", strings.Join(parts, ", "), n)
+}
+
+// seq is 0, 1, …, n-1.
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
