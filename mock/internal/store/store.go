@@ -301,8 +301,10 @@ func (s *Store) accept(sub Submission, idem *idempotent) (Forsendelse, Answer, e
 	doc := submittedDocument(f, sub.Body)
 	s.documents[fid] = []*Document{doc}
 	d := s.dialogs[dialogID]
-	d.UpdatedAt = now
-	d.Transmissions = append(d.Transmissions, submissionTransmission(f, tid))
+	if now.After(d.UpdatedAt) {
+		d.UpdatedAt = now
+	}
+	d.Transmissions = insertInTimeOrder(d.Transmissions, submissionTransmission(f, tid))
 	s.appended++
 	var written *batch
 	if s.journal != nil {
@@ -453,6 +455,19 @@ func (s *Store) AddFeedback(fbs ...Feedback) ([]Transmission, error) {
 		slices.SortStableFunc(tail, func(a, b Transmission) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	}
 	return out, missing
+}
+
+// insertInTimeOrder adds t after every transmission not later than it.
+// That is the end, unless feedback was dated after t (a clock set back, or
+// feedback given a time of its own): a dialog's transmissions stay in time
+// order, ties in the order they were added, as a store read back from its
+// file has them.
+func insertInTimeOrder(ts []Transmission, t Transmission) []Transmission {
+	i := len(ts)
+	for i > 0 && ts[i-1].CreatedAt.After(t.CreatedAt) {
+		i--
+	}
+	return slices.Insert(ts, i, t)
 }
 
 // Forsendelse returns one forsendelse.

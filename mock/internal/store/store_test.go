@@ -125,3 +125,32 @@ func TestReadHooksRunBeforeEveryRead(t *testing.T) {
 	s.Count()
 	assert.Equal(t, 3, reads, "Dialog, Dialogs and Document run the hooks; Forsendelse and Count do not")
 }
+
+// A submission that comes after feedback dated later than it goes before
+// that feedback: a dialog's transmissions stay in time order, and its
+// UpdatedAt does not go back.
+func TestASubmissionGoesBeforeFeedbackDatedAfterIt(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	at := t0
+	s := New(WithClock(func() time.Time { return at }))
+	first, err := s.Accept(Submission{Inntektsaar: 2024, Oppgavegiver: "310000001", Referanse: "a"})
+	require.NoError(t, err)
+	_, err = s.AddFeedback(Feedback{ForsendelseID: first.ID, Type: TransmissionAcceptance, Title: "Godkjent", Body: []byte(`{}`), At: t0.Add(10 * time.Millisecond)})
+	require.NoError(t, err)
+	at = t0.Add(5 * time.Millisecond)
+	second, err := s.Accept(Submission{Inntektsaar: 2024, Oppgavegiver: "310000001", Referanse: "b"})
+	require.NoError(t, err)
+	d, ok := s.Dialog(first.DialogID)
+	require.True(t, ok)
+	var order []string
+	for _, tr := range d.Transmissions {
+		order = append(order, tr.Type+" "+tr.ForsendelseID)
+	}
+	assert.Equal(t, []string{
+		TransmissionSubmission + " " + first.ID,
+		TransmissionSubmission + " " + second.ID,
+		TransmissionAcceptance + " " + first.ID,
+	}, order)
+	assert.Equal(t, t0.Add(10*time.Millisecond), d.UpdatedAt)
+}
