@@ -14,8 +14,12 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/finprod/finprod/internal/atomicfile"
 	"github.com/finprod/finprod/internal/loadfile"
 )
+
+// dataPerm is the mode of the outputs: anyone may read them.
+const dataPerm = 0o644
 
 // writer streams results to results.bin while the run goes on, so memory
 // does not grow with the run, and writes the histograms and summary at the
@@ -23,7 +27,7 @@ import (
 // complete, so a reader never sees half a file.
 type writer struct {
 	dir  string
-	tmp  *os.File
+	tmp  *atomicfile.File
 	buf  *bufio.Writer
 	enc  vegeta.Encoder
 	err  error
@@ -37,7 +41,7 @@ func newWriter(dir string) (*writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".results-*.bin")
+	f, err := atomicfile.Create(filepath.Join(dir, loadfile.ResultsFile), dataPerm)
 	if err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
 	}
@@ -66,8 +70,7 @@ func (w *writer) abandon() {
 	if w == nil || w.done {
 		return
 	}
-	_ = w.tmp.Close()
-	_ = os.Remove(w.tmp.Name())
+	_ = w.tmp.Abort()
 }
 
 // finish writes latency.hdr, timeline.json and summary.json and puts
@@ -81,13 +84,10 @@ func (w *writer) finish(s *loadfile.Summary, tl *timeline, hists ...*recorder) e
 	if ferr := w.buf.Flush(); err == nil {
 		err = ferr
 	}
-	if cerr := w.tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err == nil {
-		err = publish(w.tmp.Name(), filepath.Join(w.dir, loadfile.ResultsFile))
+		err = w.tmp.Commit()
 	} else {
-		_ = os.Remove(w.tmp.Name())
+		_ = w.tmp.Abort()
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Join(w.dir, loadfile.ResultsFile), err)
@@ -111,54 +111,22 @@ func (w *writer) finish(s *loadfile.Summary, tl *timeline, hists ...*recorder) e
 func writeOutputs(dir string, s *loadfile.Summary, hists []*hdrhistogram.Histogram, results func(io.Writer) error, tl *loadfile.Timeline) error {
 	s.Files = loadfile.Files{Results: loadfile.ResultsFile, Latency: loadfile.LatencyFile}
 	if results != nil {
-		if err := atomicWrite(filepath.Join(dir, loadfile.ResultsFile), results); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, loadfile.ResultsFile), dataPerm, results); err != nil {
 			return err
 		}
 	}
 	if tl != nil {
-		if err := atomicWrite(filepath.Join(dir, loadfile.TimelineFile), func(f io.Writer) error { return loadfile.WriteTimeline(f, tl) }); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, loadfile.TimelineFile), dataPerm, func(f io.Writer) error { return loadfile.WriteTimeline(f, tl) }); err != nil {
 			return err
 		}
 		s.Files.Timeline = loadfile.TimelineFile
 	}
-	if err := atomicWrite(filepath.Join(dir, loadfile.LatencyFile), func(f io.Writer) error {
+	if err := atomicfile.Write(filepath.Join(dir, loadfile.LatencyFile), dataPerm, func(f io.Writer) error {
 		return loadfile.WriteHistograms(f, s.Started, s.Ended, hists)
 	}); err != nil {
 		return err
 	}
-	return atomicWrite(filepath.Join(dir, loadfile.SummaryFile), func(f io.Writer) error { return loadfile.WriteSummary(f, s) })
-}
-
-func atomicWrite(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	bw := bufio.NewWriter(f)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = publish(f.Name(), path)
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// publish renames a finished temporary file into place, readable by all
-// as any other output (CreateTemp makes it private).
-func publish(tmp, path string) error {
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(filepath.Join(dir, loadfile.SummaryFile), dataPerm, func(f io.Writer) error { return loadfile.WriteSummary(f, s) })
 }
 
 // summarize turns a finished stage into a Summary, the store check included.

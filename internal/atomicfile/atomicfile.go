@@ -4,8 +4,10 @@
 package atomicfile
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -61,6 +63,27 @@ func (f *File) Abort() error {
 	_ = f.Close()
 	if err := os.Remove(f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing partial output: %w", err)
+	}
+	return nil
+}
+
+// Write writes target whole with write, through a buffer, or leaves it
+// untouched: the target appears only when write and the commit succeed.
+func Write(target string, perm os.FileMode, write func(io.Writer) error) error {
+	f, err := Create(target, perm)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", target, err)
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", target, err), f.Abort())
+	}
+	if err := f.Commit(); err != nil {
+		return fmt.Errorf("write %s: %w", target, err)
 	}
 	return nil
 }

@@ -1,7 +1,10 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
+	"strings"
 	"path/filepath"
 	"testing"
 
@@ -72,4 +75,27 @@ func TestTheFileGetsTheModeAskedFor(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, perm&allowed, st.Mode().Perm())
 	}
+}
+
+func TestWriteIsWholeOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "summary.json")
+	big := strings.Repeat("x", 200<<10) // more than the buffer holds
+	require.NoError(t, Write(target, 0o644, func(w io.Writer) error {
+		_, err := io.WriteString(w, big)
+		return err
+	}))
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, big, string(b))
+
+	err = Write(target, 0o644, func(w io.Writer) error {
+		_, _ = io.WriteString(w, "half")
+		return errors.New("the encoder broke")
+	})
+	require.ErrorContains(t, err, "write "+target+": the encoder broke")
+	b, err = os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, big, string(b), "a failed write leaves the old file")
+	assert.Equal(t, []string{"summary.json"}, names(t, dir), "and no temporary file")
 }
