@@ -213,7 +213,7 @@ type runner struct {
 	tokens  *tokenCache
 	retry   *retry.Transport
 	http    *http.Client
-	base    *http.Transport
+	base    http.RoundTripper
 	next    atomic.Uint64 // the next local sequence number, over all stages
 	reqCtx  context.Context
 	cancel  context.CancelFunc
@@ -225,15 +225,6 @@ type runner struct {
 }
 
 func newRunner(ctx context.Context, o Options) (*runner, error) {
-	tg := o.Target
-	id := tg.Identity(o.Seed)
-	gen, err := generators.New(generators.Config{
-		Seed: o.Seed, Inntektsaar: tg.Inntektsaar, Oppgavegiver: id.Oppgavegiver,
-		Oppgaver: o.Oppgaver, Kildesystem: "finprod load",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("payloads: %w", err)
-	}
 	base := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -245,6 +236,21 @@ func newRunner(ctx context.Context, o Options) (*runner, error) {
 	}
 	if o.Connections > 0 {
 		base.MaxIdleConnsPerHost = o.Connections
+	}
+	return newRunnerOver(ctx, o, base)
+}
+
+// newRunnerOver makes the runner with base as the connection pool under the
+// target's policy and the retries (a benchmark puts a sink there).
+func newRunnerOver(ctx context.Context, o Options, base http.RoundTripper) (*runner, error) {
+	tg := o.Target
+	id := tg.Identity(o.Seed)
+	gen, err := generators.New(generators.Config{
+		Seed: o.Seed, Inntektsaar: tg.Inntektsaar, Oppgavegiver: id.Oppgavegiver,
+		Oppgaver: o.Oppgaver, Kildesystem: "finprod load",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payloads: %w", err)
 	}
 	rt := retry.New(base, o.Retry)
 	// Requests in flight are cancelled through reqCtx after an interrupt's
@@ -285,7 +291,9 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 
 func (r *runner) close() {
 	r.cancel()
-	r.base.CloseIdleConnections()
+	if c, ok := r.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }
 
 // withContext gives Vegeta's context-less requests the run's context.
