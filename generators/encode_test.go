@@ -39,3 +39,34 @@ func TestAppendOppgaveMatchesEncodingJSON(t *testing.T) {
 		require.Equal(t, string(want), string(appendOppgave(nil, &o)), "oppgave %d", i)
 	}
 }
+
+// TestMarshalMatchesEncodingJSON holds the header and the summary to
+// encoding/json too: escaping, omitempty and a missing kontaktinformasjon,
+// on hand-made leveranser and on generated ones.
+func TestMarshalMatchesEncodingJSON(t *testing.T) {
+	g := mustNew(t, Config{Seed: 78, Oppgaver: 3})
+	odd := []contract.Leveranse{
+		{Oppgave: []contract.Oppgave{}},
+		{
+			Kildesystem: `a"b\c <&>`, Inntektsaar: -1, OppgavegiversLeveranseReferanse: "\u2028\x7f", Leveransetype: "bad \xff",
+			Oppgavegiver: contract.Oppgavegiver{Organisasjonsnummer: "\t", Kontaktinformasjon: &contract.Kontaktinformasjon{}},
+			Oppgave:      []contract.Oppgave{{}, g.Oppgave(1)},
+			Oppgaveoppsummering: contract.Oppgaveoppsummering{AntallOppgaver: 2, SumFormuesverdi: `"`, SumTap: "Æ",
+				SumSalgsvederlag: "\n"},
+		},
+		{
+			Oppgavegiver: contract.Oppgavegiver{Kontaktinformasjon: &contract.Kontaktinformasjon{Navn: "Ø", VarselSmsMobilnummer: "+47 <1>"}},
+			Oppgave:      []contract.Oppgave{g.Oppgave(2)},
+		},
+	}
+	for k := range int64(200) {
+		odd = append(odd, g.Leveranse(k))
+	}
+	for i, l := range odd {
+		want, err := json.Marshal(contract.Innsending{Leveranse: l})
+		require.NoError(t, err)
+		got, err := Marshal(l)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "leveranse %d", i)
+	}
+}

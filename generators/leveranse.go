@@ -188,7 +188,8 @@ func (g *Generator) Leveranse(k int64) contract.Leveranse {
 // built in. Without defects it is byte-identical to
 // json.Marshal(contract.Innsending{Leveranse: g.Leveranse(k)}).
 func (g *Generator) Body(k int64) []byte {
-	return encodeLeveranse(nil, g.Leveranse(k), g.defects)
+	l := g.Leveranse(k)
+	return encodeLeveranse(make([]byte, 0, sizeHeaderAndTail+sizePerOppgave*len(l.Oppgave)), l, g.defects)
 }
 
 func (s sums) oppsummering(antall int) contract.Oppgaveoppsummering {
