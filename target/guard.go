@@ -47,7 +47,7 @@ func notSynthetic(ps []generators.Problem) error {
 // request, can send a real identity.
 type guard struct {
 	next http.RoundTripper
-	// vet, when set, lets bodies marked by VetLeveranse pass unparsed.
+	// vet, when set, lets bodies kept by VetLeveranse pass unparsed.
 	vet *vetter
 }
 
@@ -64,29 +64,71 @@ func Guard(next http.RoundTripper) http.RoundTripper {
 
 func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		if r.Header.Get(HeaderVetted) != "" {
-			r = r.Clone(r.Context())
-			r.Header.Del(HeaderVetted)
+		return g.next.RoundTrip(withoutMark(r))
+	}
+	if k := g.vet.kept(r.Header.Get(HeaderVetted)); k != nil {
+		same, read, err := matches(r.Body, k.body)
+		_ = r.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("guard: read request body: %w", err)
 		}
-		return g.next.RoundTrip(r)
+		if same {
+			// What goes out is the vetter's own copy, which nothing else can
+			// change; its slot is free for the next body.
+			g.vet.release(k)
+			return g.next.RoundTrip(withBody(r, k.body))
+		}
+		return g.checked(r, read)
 	}
 	body, err := io.ReadAll(r.Body)
 	_ = r.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("guard: read request body: %w", err)
 	}
-	mark := r.Header.Get(HeaderVetted)
-	if !g.vet.marked(body, mark) {
-		if err := checkBody(r.Context(), body); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", r.Method, r.URL.Redacted(), err)
-		}
+	return g.checked(r, body)
+}
+
+// checked sends body when every identity in it is synthetic.
+func (g *guard) checked(r *http.Request, body []byte) (*http.Response, error) {
+	if err := checkBody(r.Context(), body); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.Method, r.URL.Redacted(), err)
 	}
-	r2 := r.Clone(r.Context())
-	r2.Header.Del(HeaderVetted)
+	return g.next.RoundTrip(withBody(r, body))
+}
+
+// withBody is r without the mark, sending body.
+func withBody(r *http.Request, body []byte) *http.Request {
+	r2 := withoutMark(r)
+	if r2 == r {
+		r2 = r.WithContext(r.Context())
+	}
 	r2.Body = io.NopCloser(bytes.NewReader(body))
 	r2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	r2.ContentLength = int64(len(body))
-	return g.next.RoundTrip(r2)
+	return r2
+}
+
+// withoutMark is r, or a shallow copy of it whose header has no vetting
+// mark in any spelling (the request itself is not changed).
+func withoutMark(r *http.Request) *http.Request {
+	marked := false
+	for k := range r.Header {
+		if strings.EqualFold(k, HeaderVetted) {
+			marked = true
+			break
+		}
+	}
+	if !marked {
+		return r
+	}
+	r2 := r.WithContext(r.Context())
+	r2.Header = make(http.Header, len(r.Header))
+	for k, v := range r.Header {
+		if !strings.EqualFold(k, HeaderVetted) {
+			r2.Header[k] = v
+		}
+	}
+	return r2
 }
 
 // identityLike matches a run of digits long enough to be an

@@ -43,10 +43,7 @@ func FromProfile(p Profile) (*Target, error) {
 		return nil, err
 	}
 	id := Identity{Systembruker: p.Maskinporten.Systembruker, Oppgavegiver: p.Oppgavegiver}
-	vet, err := newVetter()
-	if err != nil {
-		return nil, err
-	}
+	vet := newVetter()
 	return &Target{
 		Name:              p.Name,
 		APIURL:            strings.TrimRight(p.API, "/"),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -32,9 +33,7 @@ func (h *headerSink) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func vettedTarget(t *testing.T) *Target {
 	t.Helper()
-	v, err := newVetter()
-	require.NoError(t, err)
-	return &Target{Policy: Policy{SyntheticOnly: true}, vet: v}
+	return &Target{Policy: Policy{SyntheticOnly: true}, vet: newVetter()}
 }
 
 func send(t *testing.T, rt http.RoundTripper, body []byte, mark string) error {
@@ -106,4 +105,84 @@ func TestVetLeveranseRefusesRealIdentities(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, mark)
 	assert.NotEmpty(t, body)
+}
+
+// bodySink records the bodies that reach the network.
+type bodySink struct {
+	mu     sync.Mutex
+	bodies [][]byte
+	header []http.Header
+}
+
+func (s *bodySink) RoundTrip(r *http.Request) (*http.Response, error) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.bodies = append(s.bodies, b)
+	s.header = append(s.header, r.Header.Clone())
+	s.mu.Unlock()
+	return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
+}
+
+// TestTheGuardSendsOnlyWhatWasVetted: the guard keeps its own copy of a
+// vetted body, so changing the caller's bytes in place after vetting, or
+// sending more of them, makes the body unvetted (checked in full), and
+// what reaches the network is always exactly what was checked.
+func TestTheGuardSendsOnlyWhatWasVetted(t *testing.T) {
+	const synthOrg, realOrg = "315300029", "974760673"
+	tg := vettedTarget(t)
+	g, err := generators.New(generators.Config{Seed: 5, Oppgavegiver: synthOrg})
+	require.NoError(t, err)
+	sink := &bodySink{}
+	rt := tg.Transport(sink)
+
+	// Changed in place, after vetting: the real organisation is refused.
+	body, mark, err := tg.VetLeveranse(g.Leveranse(0))
+	require.NoError(t, err)
+	i := bytes.Index(body, []byte(synthOrg))
+	require.GreaterOrEqual(t, i, 0)
+	copy(body[i:], realOrg)
+	require.ErrorIs(t, send(t, rt, body, mark), ErrNotSynthetic)
+	require.Empty(t, sink.bodies, "nothing reached the network")
+
+	// The vetted bytes with more after them are checked in full: still
+	// synthetic JSON then a second value, which is not one JSON body.
+	body, mark, err = tg.VetLeveranse(g.Leveranse(1))
+	require.NoError(t, err)
+	longer := append(bytes.Clone(body), []byte(` {"organisasjonsnummer":"`+realOrg+`"}`)...)
+	require.ErrorIs(t, send(t, rt, longer, mark), ErrNotSynthetic)
+	// Fewer of them is not the vetted body either; it is not JSON, and
+	// refused without a vetted context.
+	require.ErrorIs(t, send(t, rt, body[:len(body)/2], mark), ErrNotSynthetic)
+	require.Empty(t, sink.bodies)
+
+	// The body itself goes out once, exactly, without its mark however the
+	// header is spelt.
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://127.0.0.1:1/v1/2025", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header["finprod-vetted"] = []string{mark}
+	req.Header.Set(HeaderVetted, mark)
+	resp, err := rt.RoundTrip(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Len(t, sink.bodies, 1)
+	assert.Equal(t, string(body), string(sink.bodies[0]))
+	for k := range sink.header[0] {
+		assert.NotEqual(t, "finprod-vetted", strings.ToLower(k), "the mark never leaves the machine")
+	}
+	assert.Len(t, req.Header, 2, "the caller's request is not changed")
+
+	// A mark whose slot a newer body took is no mark: the old body is
+	// checked in full, and passes, being synthetic.
+	old, oldMark, err := tg.VetLeveranse(g.Leveranse(2))
+	require.NoError(t, err)
+	for k := range int64(vetSlots) {
+		_, _, err := tg.VetLeveranse(g.Leveranse(3 + k%5))
+		require.NoError(t, err)
+	}
+	assert.Nil(t, tg.vet.kept(oldMark))
+	require.NoError(t, send(t, rt, old, oldMark))
+	assert.Equal(t, string(old), string(sink.bodies[1]))
 }
