@@ -87,14 +87,15 @@ func newTIN(d draw, pattern string) string {
 // API checks.
 func utenlandskAdresse(d draw, l land) *contract.Adresse {
 	a := &contract.Adresse{Landkode: l.kode}
+	f := d.fake()
 	if d.IntN(3) == 0 {
-		a.AdresseUstrukturert = []string{d.fake.Street(), fmt.Sprintf("%s %s", d.fake.Zip(), d.fake.City())}
+		a.AdresseUstrukturert = []string{f.Street(), fmt.Sprintf("%s %s", f.Zip(), f.City())}
 		return a
 	}
 	a.AdresseStrukturert = &contract.AdresseStrukturert{
-		Adresselinje:     d.fake.Street(),
-		Postnummer:       d.fake.Zip(),
-		ByEllerStedsnavn: d.fake.City(),
+		Adresselinje:     f.Street(),
+		Postnummer:       f.Zip(),
+		ByEllerStedsnavn: f.City(),
 	}
 	return a
 }

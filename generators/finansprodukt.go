@@ -2,7 +2,6 @@ package generators
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/finprod/finprod/contract"
 )
@@ -125,8 +124,10 @@ func newFinansprodukt(d draw, typ string, s *sums) contract.Finansprodukt {
 	verdipapir, fond := true, false
 	switch typ {
 	case "aksjer":
-		p.Finansproduktnavn = strings.TrimSuffix(NewSelskapsnavn(d.Rand), " AS") + " ASA"
-		p.Finansproduktnavn = strings.Replace(p.Finansproduktnavn, " ASA ASA", " ASA", 1)
+		// A listed company: a company name, always ASA (the suffix is still
+		// drawn, so the numbers after it stay where they were).
+		_ = d.IntN(6)
+		p.Finansproduktnavn = selskapsnavn(d.Rand, "ASA")
 		p.Antall = itoa(1 + d.Int64N(50_000))
 	case "egenkapitalbevis":
 		utenlandsk = false

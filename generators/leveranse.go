@@ -33,6 +33,8 @@ type Config struct {
 type Generator struct {
 	cfg     Config
 	defects []defect
+	// What every leveranse's header shares, made once.
+	referansePrefix, epost string
 }
 
 // New checks cfg, fills in defaults and returns a Generator.
@@ -68,7 +70,10 @@ func New(cfg Config) (*Generator, error) {
 		return nil, err
 	}
 	cfg.Defects = append([]string(nil), cfg.Defects...)
-	return &Generator{cfg: cfg, defects: ds}, nil
+	return &Generator{cfg: cfg, defects: ds,
+		referansePrefix: fmt.Sprintf("finprod-%016x-", cfg.Seed),
+		epost:           "kontakt." + cfg.Oppgavegiver + "@finprod.example",
+	}, nil
 }
 
 // Config returns the configuration with defaults filled in.
@@ -127,7 +132,8 @@ func newOppgaveeier(d draw) contract.Oppgaveeier {
 		// home country's TIN.
 		l := pick(d.Rand, utland())
 		dnr, born := NewFoedselsnummer(d.Rand, FoedselsnummerOptions{DNummer: true})
-		fornavn, etternavn := d.fake.FirstName(), d.fake.LastName()
+		f := d.fake()
+		fornavn, etternavn := f.FirstName(), f.LastName()
 		e.Person = &contract.Person{Foedselsnummer: dnr, Fornavn: fornavn, Etternavn: etternavn, Foedselsdato: formatDate(born)}
 		e.InternasjonalIdentifikator = &contract.InternasjonalIdentifikator{
 			Identifikator: newTIN(d, l.tin), Identifikatortype: "TIN", UtstedtAvLand: l.kode,
@@ -155,14 +161,14 @@ func (g *Generator) header(k int64) contract.Leveranse {
 			Kontaktinformasjon: &contract.Kontaktinformasjon{
 				Navn:                 fornavn + " " + etternavn,
 				Telefonnummer:        tlf,
-				VarselEpostadresse:   "kontakt." + g.cfg.Oppgavegiver + "@finprod.example",
+				VarselEpostadresse:   g.epost,
 				VarselSmsMobilnummer: tlf,
 			},
 		},
 		Inntektsaar: g.cfg.Inntektsaar,
 		// Unique per (seed, k), so load runs with different seeds never
 		// collide on a reference.
-		OppgavegiversLeveranseReferanse: fmt.Sprintf("finprod-%016x-%d", g.cfg.Seed, k),
+		OppgavegiversLeveranseReferanse: g.referansePrefix + strconv.FormatInt(k, 10),
 		Leveransetype:                   contract.LeveransetypeOrdinaer,
 	}
 }

@@ -45,7 +45,7 @@ func NewNavn(r *rand.Rand) (fornavn, etternavn string) {
 	return fornavn, pick(r, t.last)
 }
 
-var companyWords = sync.OnceValue(func() (t struct{ stem, trade, forvalter, region, fondstype []string }) {
+var companyWords = sync.OnceValue(func() (t struct{ stem, stemLower, trade, forvalter, region, fondstype []string }) {
 	t.stem = strings.Fields(`Fjord Nord Vest Øst Sør Berg Fjell Havbris Nordlys Polar Viking Skog
 		Kyst Bølge Midnattsol Stein Furu Bjørk Elv Dal Tinde Vidde Storm Isbre Hav Lyng`)
 	t.trade = strings.Fields(`Invest Eiendom Holding Kapital Shipping Energi Sjømat Bygg Teknologi
@@ -54,18 +54,26 @@ var companyWords = sync.OnceValue(func() (t struct{ stem, trade, forvalter, regi
 		Nordlys Stormkast Bjørkeli`)
 	t.region = strings.Fields(`Norge Norden Global Europa USA Asia Fremvoksende Verden`)
 	t.fondstype = strings.Fields(`Indeks Aksje Utbytte Bærekraft Teknologi Småselskap Verdi Vekst`)
+	for _, w := range t.stem {
+		t.stemLower = append(t.stemLower, strings.ToLower(w))
+	}
 	return t
 })
 
 // NewSelskapsnavn draws a plausible Norwegian company name, such as
 // "Fjordkyst Invest AS".
 func NewSelskapsnavn(r *rand.Rand) string {
-	t := companyWords()
 	suffix := "AS"
 	if r.IntN(6) == 0 {
 		suffix = "ASA"
 	}
-	return pick(r, t.stem) + strings.ToLower(pick(r, t.stem)) + " " + pick(r, t.trade) + " " + suffix
+	return selskapsnavn(r, suffix)
+}
+
+// selskapsnavn draws the name NewSelskapsnavn does after its suffix.
+func selskapsnavn(r *rand.Rand, suffix string) string {
+	t := companyWords()
+	return pick(r, t.stem) + pick(r, t.stemLower) + " " + pick(r, t.trade) + " " + suffix
 }
 
 // NewFondsnavn draws a plausible fund name for the finansprodukttype, such

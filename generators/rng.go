@@ -24,20 +24,33 @@ func splitmix64(x uint64) uint64 {
 }
 
 // draw is one item's private randomness: a PCG seeded from (seed, stream,
-// index) and a gofakeit Faker over the same source. PCG's output is fixed by
-// the Go specification of math/rand/v2, so the same triple gives the same
-// numbers on any machine and Go version.
+// index), and gofakeit's Faker over the same source when an item needs it.
+// PCG's output is fixed by the Go specification of math/rand/v2, so the same
+// triple gives the same numbers on any machine and Go version.
 type draw struct {
 	*rand.Rand
-	fake *gofakeit.Faker
+	src *rand.PCG
+}
+
+// drawState holds a draw's generator and source in one allocation: every
+// oppgave makes a draw, and a load run makes thousands a second.
+type drawState struct {
+	src rand.PCG
+	r   rand.Rand
 }
 
 func newDraw(seed, stream, index uint64) draw {
 	hi := splitmix64(seed ^ splitmix64(stream))
 	lo := splitmix64(hi ^ splitmix64(index+stream))
-	src := rand.NewPCG(hi, lo)
-	// Unlocked: each draw belongs to one goroutine.
-	return draw{Rand: rand.New(src), fake: gofakeit.NewFaker(src, false)}
+	st := new(drawState)
+	st.src.Seed(hi, lo)
+	st.r = *rand.New(&st.src)
+	return draw{Rand: &st.r, src: &st.src}
 }
+
+// fake is a Faker drawing from d's source, as the same numbers: it only
+// wraps the source, so making one draws nothing. Unlocked: each draw
+// belongs to one goroutine.
+func (d draw) fake() *gofakeit.Faker { return gofakeit.NewFaker(d.src, false) }
 
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
