@@ -84,6 +84,7 @@ func TestARunSendsUniqueLeveranserAndAccountsForEachOne(t *testing.T) {
 	require.NoError(t, readResults(filepath.Join(out, loadfile.ResultsFile), func(r *vegeta.Result) error {
 		n++
 		metrics.Add(r)
+		assert.Equal(t, "load", r.Attack, "vegeta plot names the series by the attack")
 		return nil
 	}))
 	metrics.Close()

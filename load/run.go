@@ -308,6 +308,9 @@ func (w *withContext) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // targeter builds request k: a fresh leveranse, a fresh key, the token.
 func (r *runner) targeter(ctx context.Context, tokenErr *atomic.Pointer[error]) vegeta.Targeter {
+	// Vegeta copies a target's header values into its request, so the values
+	// every request shares are made once, and the token's once per token.
+	accept, ua := []string{"application/json"}, []string{client.UserAgent}
 	return func(t *vegeta.Target) error {
 		auth, err := r.tokens.header(ctx)
 		if err != nil {
@@ -321,18 +324,18 @@ func (r *runner) targeter(ctx context.Context, tokenErr *atomic.Pointer[error]) 
 		if err != nil {
 			return fmt.Errorf("leveranse %d: %w", k, err)
 		}
+		own := []string{uuid.NewString(), mark}
 		t.Method = http.MethodPost
 		t.URL = r.url
 		t.Body = body
-		t.Header = http.Header{
-			"Authorization":               {auth},
-			"Accept":                      {"application/json"},
-			"Content-Type":                {"application/json"},
-			"User-Agent":                  {client.UserAgent},
-			contract.HeaderIdempotencyKey: {uuid.NewString()},
-		}
+		t.Header = make(http.Header, 6)
+		t.Header["Authorization"] = auth
+		t.Header["Accept"] = accept
+		t.Header["Content-Type"] = accept
+		t.Header["User-Agent"] = ua
+		t.Header[contract.HeaderIdempotencyKey] = own[0:1:1]
 		if mark != "" {
-			t.Header[target.HeaderVetted] = []string{mark}
+			t.Header[target.HeaderVetted] = own[1:2:2]
 		}
 		return nil
 	}
@@ -396,8 +399,10 @@ func (r *runner) stage(ctx context.Context, name string, p pacer, w *writer, los
 		r.started = st.began
 	}
 	// The duration goes to Vegeta too: a sender that falls behind stops at the
-	// end of the run, not when it has caught up with every tick.
-	results := atk.Attack(r.targeter(tctx, &tokenErr), p, p.b.Duration, name)
+	// end of the run, not when it has caught up with every tick. The stage's
+	// name is put on its results below rather than given to Vegeta, which
+	// would send it as a header with every request.
+	results := atk.Attack(r.targeter(tctx, &tokenErr), p, p.b.Duration, "")
 
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -436,6 +441,7 @@ func (r *runner) stage(ctx context.Context, name string, p pacer, w *writer, los
 		})
 	}
 	for res := range results {
+		res.Attack = name
 		d, _ := p.due(res.Seq)
 		due := st.began.Add(d)
 		st.rec.add(res, due, o.Shard, stopping.Load())
@@ -508,7 +514,7 @@ type tokenCache struct {
 }
 
 type cachedToken struct {
-	header string
+	header []string // {"Bearer ..."}, shared by every request while it is current
 	at     time.Time
 }
 
@@ -517,7 +523,9 @@ type cachedToken struct {
 // before expiry.
 const tokenRecheck = time.Second
 
-func (c *tokenCache) header(ctx context.Context) (string, error) {
+// header returns the Authorization header's value; callers must not
+// change it.
+func (c *tokenCache) header(ctx context.Context) ([]string, error) {
 	if t := c.cur.Load(); t != nil && time.Since(t.at) < tokenRecheck {
 		return t.header, nil
 	}
@@ -528,8 +536,9 @@ func (c *tokenCache) header(ctx context.Context) (string, error) {
 	}
 	tok, err := c.src.Token(ctx, c.systembruker, contract.Scope)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	c.cur.Store(&cachedToken{header: "Bearer " + tok, at: time.Now()})
-	return "Bearer " + tok, nil
+	t := &cachedToken{header: []string{"Bearer " + tok}, at: time.Now()}
+	c.cur.Store(t)
+	return t.header, nil
 }
