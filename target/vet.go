@@ -71,30 +71,51 @@ func (v *vetter) release(k *vetted) {
 }
 
 // matches reads body to its end and says whether it is exactly want. When
-// it is not, it returns every byte read, for the full check.
+// it is not, it returns every byte read, for the full check. A body that
+// hands its bytes out itself (io.WriterTo, as a bytes.Reader does) is
+// compared where it lies; any other is read whole first.
 func matches(body io.Reader, want []byte) (bool, []byte, error) {
-	var buf [2048]byte
-	off := 0
-	for {
-		n, err := body.Read(buf[:])
-		if n > 0 {
-			if n > len(want)-off || !bytes.Equal(buf[:n], want[off:off+n]) {
-				got := append(append([]byte(nil), want[:off]...), buf[:n]...)
-				rest, err := io.ReadAll(body)
-				return false, append(got, rest...), err
-			}
-			off += n
-		}
-		if err == io.EOF {
-			if off == len(want) {
-				return true, nil, nil
-			}
-			return false, want[:off:off], nil
-		}
+	wt, ok := body.(io.WriterTo)
+	if !ok {
+		got, err := io.ReadAll(body)
 		if err != nil {
 			return false, nil, err
 		}
+		return bytes.Equal(got, want), got, nil
 	}
+	c := comparer{want: want}
+	if _, err := wt.WriteTo(&c); err != nil {
+		return false, nil, err
+	}
+	if c.got == nil && c.off == len(want) {
+		return true, nil, nil
+	}
+	if c.got == nil {
+		// A prefix of want, which nothing changes.
+		return false, want[:c.off:c.off], nil
+	}
+	return false, c.got, nil
+}
+
+// comparer is an io.Writer that compares what it is given with want, and
+// after the first difference keeps a copy of everything (it must not keep
+// what Write is given).
+type comparer struct {
+	want []byte
+	off  int
+	got  []byte
+}
+
+func (c *comparer) Write(p []byte) (int, error) {
+	if c.got == nil && len(p) <= len(c.want)-c.off && bytes.Equal(p, c.want[c.off:c.off+len(p)]) {
+		c.off += len(p)
+		return len(p), nil
+	}
+	if c.got == nil {
+		c.got = append(make([]byte, 0, c.off+len(p)), c.want[:c.off]...)
+	}
+	c.got = append(c.got, p...)
+	return len(p), nil
 }
 
 // VetLeveranse checks a leveranse against the target's policy and encodes
