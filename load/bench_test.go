@@ -36,11 +36,12 @@ func (sink) RoundTrip(r *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(strings.NewReader(`{}`)), ContentLength: 2, Request: r}, nil
 }
 
-// benchToken is as long as a Maskinporten token (an RS256 JWT).
+// benchToken is as long as the mock's Maskinporten tokens (an RS256 JWT
+// of 1 107 characters).
 type benchToken struct{}
 
 func (benchToken) Token(context.Context, string, ...string) (string, error) {
-	return strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 43), nil
+	return strings.Repeat("eyJhbGciOiJSUzI1NiJ9", 55) + "abcdefg", nil
 }
 
 // guardedTarget is a profile target (synthetic only, its guard in the

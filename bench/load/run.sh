@@ -6,7 +6,9 @@
 #     handler (bench/mock/bare) with CONNS connections: wrk (fixed GET),
 #     raw Vegeta (fixed GET, no body, -rate=0), raw Vegeta POSTing one
 #     fixed generated leveranse (what the body alone costs, client and
-#     server) and finprod load (a unique generated leveranse, a fresh
+#     server), raw Vegeta POSTing it with finprod's headers and a real
+#     token (what the request's content costs when nothing is generated)
+#     and finprod load (a unique generated leveranse, a fresh
 #     idempotencyKey and a Maskinporten token per request, through the
 #     synthetic-data guard, retries and HDR recording), each offered more
 #     than it can send with CONNS workers;
@@ -116,6 +118,24 @@ echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | "$VEGETA" attack -rate=0 -work
 "$VEGETA" report -type=json "$OUT/vegeta-post.bin" >"$OUT/vegeta-post.json"
 VEGPOST=$(json "$OUT/vegeta-post.json" 'round(d["throughput"], 1)')
 
+# The same body with every header finprod load sends (a token from the mock's
+# Maskinporten, as long as the real ones), all fixed: nothing is generated.
+cat >"$WORK/client.yaml" <<YAML
+issuer: http://127.0.0.1:$MOCK_PORT/maskinporten/
+clientId: bench
+kid: bench
+keyFile: key.pem
+systembruker: "315300029"
+scopes: ["skatteetaten:innrapporteringfinansprodukter"]
+YAML
+TOKEN=$("$WORK/finprod" token --config "$WORK/client.yaml" --print-token | tail -1)
+echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
+  -body "$WORK/leveranse.json" -header "Content-Type: application/json" -header "Accept: application/json" \
+  -header "User-Agent: finprod (contract and load test harness)" -header "Authorization: Bearer $TOKEN" \
+  -header "idempotencyKey: 6f1c2a7e-3b9d-4e58-a0c4-9d2e7b5f1a36" >"$OUT/vegeta-shaped.bin"
+"$VEGETA" report -type=json "$OUT/vegeta-shaped.bin" >"$OUT/vegeta-shaped.json"
+VEGSHAPED=$(json "$OUT/vegeta-shaped.json" 'round(d["throughput"], 1)')
+
 "$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
   --duration "$DURATION" --retries 0 --progress none --out "$OUT/finprod-bare" ${CPUPROFILE:+--cpuprofile "$OUT/finprod-bare.prof"} \
   >"$OUT/finprod-bare.txt" 2>&1 || true
@@ -123,8 +143,8 @@ FIN=$(json "$OUT/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
 FINOK=$(json "$OUT/finprod-bare/load/summary.json" 'str(round(100 * d["requests"]["successRatio"], 2)) + "%"')
 
 if [ "${ONLY_BARE:-}" = 1 ]; then
-  echo "wrk $WRK req/s, raw Vegeta $VEG req/s, raw Vegeta POST $VEGPOST req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
-  echo "finprod load / raw Vegeta = $(ratio "$FIN" "$VEG"), / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST")"
+  echo "wrk $WRK req/s, raw Vegeta $VEG req/s, raw Vegeta POST $VEGPOST req/s, with finprod's headers $VEGSHAPED req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
+  echo "finprod load / raw Vegeta = $(ratio "$FIN" "$VEG"), / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"), / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
 
@@ -160,8 +180,10 @@ echo "finprod load benchmark, $(nproc) cores shared by the clients, the servers 
 printf "  %-58s %10s req/s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK"
 printf "  %-58s %10s req/s\n" "raw Vegeta -rate=0 -max-workers=$CONNS, fixed GET" "$VEG"
 printf "  %-58s %10s req/s\n" "raw Vegeta, the same, POST of one fixed leveranse" "$VEGPOST"
+printf "  %-58s %10s req/s\n" "raw Vegeta, that POST with finprod's headers and token" "$VEGSHAPED"
 printf "  %-58s %10s req/s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$FINOK"
-echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9); / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST")"
+echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9); / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"); / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED")"
+echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "  the mock's capacity under finprod load, p99 < 100 ms:       $CAP leveranser/s (stages in $OUT/capacity.txt)"
 if [ -n "$MEM" ]; then

@@ -13,17 +13,42 @@ import (
 // escaping are copied; anything else goes through encoding/json itself, so
 // the escaping rules live in one place.
 func AppendString(b []byte, s string) []byte {
-	ascii := true
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if c := s[i]; c >= utf8.RuneSelf || !plain(c) {
+			return appendSlow(b, s, i)
+		}
+	}
+	return appendQuoted(b, s)
+}
+
+// plain says whether encoding/json writes the ASCII byte c as it is: not a
+// control character, a quote, a backslash, or one of its HTML escapes
+// (<, >, &). One bit per byte, so the common case is one test.
+func plain(c byte) bool {
+	const below64 = ^uint64(0) &^ (1<<0x20 - 1) &^ (1<<'"' | 1<<'&' | 1<<'<' | 1<<'>')
+	const from64 = ^uint64(0) &^ (1 << ('\\' - 64))
+	if c < 64 {
+		return below64>>c&1 != 0
+	}
+	return from64>>(c-64)&1 != 0
+}
+
+// appendSlow finishes AppendString from the first byte that is not plain
+// ASCII: valid UTF-8 without escapes is still copied as it is (but for the
+// line and paragraph separators, which encoding/json escapes).
+func appendSlow(b []byte, s string, i int) []byte {
+	for ; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf && !plain(c) {
 			return appendMarshalled(b, s)
 		}
-		ascii = ascii && c < utf8.RuneSelf
 	}
-	if !ascii && (!utf8.ValidString(s) || strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029")) {
+	if !utf8.ValidString(s) || strings.Contains(s, "\u2028") || strings.Contains(s, "\u2029") {
 		return appendMarshalled(b, s)
 	}
+	return appendQuoted(b, s)
+}
+
+func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')

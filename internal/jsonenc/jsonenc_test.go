@@ -17,3 +17,27 @@ func TestAppendStringIsEncodingJSON(t *testing.T) {
 		assert.Equal(t, string(want), string(AppendString([]byte("x"), s))[1:], "%q", s)
 	}
 }
+
+// TestAppendStringEveryByte holds every byte, alone and among plain and
+// non-ASCII text, to encoding/json.
+func TestAppendStringEveryByte(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string(rune(c)), string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "cd",
+			"ø" + string([]byte{byte(c)}), string([]byte{byte(c)}) + "\u2029"} {
+			want, err := json.Marshal(s)
+			assert.NoError(t, err)
+			assert.Equal(t, string(want), string(AppendString(nil, s)), "%q", s)
+		}
+	}
+}
+
+func BenchmarkAppendString(b *testing.B) {
+	words := []string{"Fjordkyst Invest AS", "12345678903", "beloepINOK", "Ærlig ønske", "2025-01-31", "NO9386011117947"}
+	var buf []byte
+	for b.Loop() {
+		buf = buf[:0]
+		for _, w := range words {
+			buf = AppendString(buf, w)
+		}
+	}
+}
