@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -51,6 +53,7 @@ func send(t *testing.T, rt http.RoundTripper, body []byte, mark string) error {
 }
 
 func TestAVettedLeveransePassesTheGuardAndItsMarkStaysHere(t *testing.T) {
+	t.Parallel()
 	tg := vettedTarget(t)
 	g, err := generators.New(generators.Config{Seed: 3, Oppgaver: 5})
 	require.NoError(t, err)
@@ -68,6 +71,7 @@ func TestAVettedLeveransePassesTheGuardAndItsMarkStaysHere(t *testing.T) {
 }
 
 func TestAMarkCoversOnlyTheBytesItWasMadeFor(t *testing.T) {
+	t.Parallel()
 	tg := vettedTarget(t)
 	g, err := generators.New(generators.Config{Seed: 4})
 	require.NoError(t, err)
@@ -93,6 +97,7 @@ func TestAMarkCoversOnlyTheBytesItWasMadeFor(t *testing.T) {
 }
 
 func TestVetLeveranseRefusesRealIdentities(t *testing.T) {
+	t.Parallel()
 	tg := vettedTarget(t)
 	var in contract.Innsending
 	require.NoError(t, json.Unmarshal(contract.Eksempel(), &in))
@@ -115,9 +120,12 @@ type bodySink struct {
 }
 
 func (s *bodySink) RoundTrip(r *http.Request) (*http.Response, error) {
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, err
+	var b []byte
+	if r.Body != nil {
+		var err error
+		if b, err = io.ReadAll(r.Body); err != nil {
+			return nil, err
+		}
 	}
 	s.mu.Lock()
 	s.bodies = append(s.bodies, b)
@@ -126,84 +134,368 @@ func (s *bodySink) RoundTrip(r *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
 }
 
-// TestTheGuardSendsOnlyWhatWasVetted: the guard keeps its own copy of a
-// vetted body, so changing the caller's bytes in place after vetting, or
-// sending more of them, makes the body unvetted (checked in full), and
-// what reaches the network is always exactly what was checked.
-func TestTheGuardSendsOnlyWhatWasVetted(t *testing.T) {
-	const synthOrg, realOrg = "315300029", "974760673"
+func (s *bodySink) sent() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.bodies)
+}
+
+const (
+	synthOrg = "315300029"
+	// Organisations are not personal data; a real one stands for any
+	// identity the guard must refuse.
+	realOrg = "974760673"
+	// realFnr has an ordinary month (01), which Tenor's synthetic ones never
+	// have (month + 80).
+	realFnr = "01017012345"
+)
+
+// bodyKinds are the ways a request body reaches the guard: a bytes.Reader
+// (as Vegeta's body is), which hands its bytes out whole (io.WriterTo); a
+// writer-to that hands them out in small pieces from one buffer it reuses
+// and scribbles over, so that a comparer keeping what Write was given
+// would send garbage; and a plain reader the guard must read itself.
+func bodyKinds() []struct {
+	name string
+	of   func([]byte) io.Reader
+} {
+	return []struct {
+		name string
+		of   func([]byte) io.Reader
+	}{
+		{"bytes.Reader", func(b []byte) io.Reader { return bytes.NewReader(b) }},
+		{"pieces", func(b []byte) io.Reader { return &pieces{rest: b} }},
+		{"plain", func(b []byte) io.Reader { return struct{ io.Reader }{bytes.NewReader(b)} }},
+	}
+}
+
+type pieces struct {
+	rest    []byte
+	scratch [61]byte
+}
+
+func (p *pieces) Read(b []byte) (int, error) {
+	if len(p.rest) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, p.rest)
+	p.rest = p.rest[n:]
+	return n, nil
+}
+
+func (p *pieces) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for len(p.rest) > 0 {
+		n := copy(p.scratch[:], p.rest)
+		p.rest = p.rest[n:]
+		m, err := w.Write(p.scratch[:n])
+		total += int64(m)
+		if err != nil {
+			return total, err
+		}
+		copy(p.scratch[:], bytes.Repeat([]byte{'#'}, len(p.scratch)))
+	}
+	return total, nil
+}
+
+// sendAs posts body, read through r, with the given header (the mark in
+// whatever spelling the test chose).
+func sendAs(t *testing.T, rt http.RoundTripper, r io.Reader, h http.Header) error {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://127.0.0.1:1/v1/2025", r)
+	require.NoError(t, err)
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	resp, err := rt.RoundTrip(req)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	return err
+}
+
+func marked(mark string) http.Header { return http.Header{HeaderVetted: {mark}} }
+
+// lastIdentity is where the last identity of a generated body starts, its
+// length, and the non-synthetic value of that kind.
+func lastIdentity(t *testing.T, body []byte) (at int, real string) {
+	t.Helper()
+	org := bytes.LastIndex(body, []byte(`"organisasjonsnummer":"`))
+	fnr := bytes.LastIndex(body, []byte(`"foedselsnummer":"`))
+	require.True(t, org >= 0 || fnr >= 0)
+	if fnr > org {
+		return fnr + len(`"foedselsnummer":"`), realFnr
+	}
+	return org + len(`"organisasjonsnummer":"`), realOrg
+}
+
+// A body changed in place after it was vetted is no longer the vetted body:
+// it is checked in full (down to the last oppgave) and a non-synthetic
+// identity anywhere in it is refused; changed to other synthetic data it is
+// sent, and what goes out is the changed bytes that were checked, not the
+// vetter's older copy.
+func TestAVettedBodyChangedInPlaceIsCheckedInFull(t *testing.T) {
+	t.Parallel()
+	for _, kind := range bodyKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			t.Parallel()
+			tg := vettedTarget(t)
+			g, err := generators.New(generators.Config{Seed: 5, Oppgaver: 4, Oppgavegiver: synthOrg})
+			require.NoError(t, err)
+			sink := &bodySink{}
+			rt := tg.Transport(sink)
+
+			body, mark, err := tg.VetLeveranse(g.Leveranse(0))
+			require.NoError(t, err)
+			at, real := lastIdentity(t, body)
+			was := string(body[at : at+len(real)])
+			copy(body[at:], real)
+			err = sendAs(t, rt, kind.of(body), marked(mark))
+			require.ErrorIs(t, err, ErrNotSynthetic)
+			assert.Contains(t, err.Error(), "$.leveranse.oppgave[3].oppgaveeier.", "the refusal names the last oppgave")
+			assert.Empty(t, sink.sent(), "nothing reached the network")
+
+			// The same bytes put back, and the oppgavegiver changed to another
+			// synthetic organisation.
+			copy(body[at:], was)
+			i := bytes.Index(body, []byte(synthOrg))
+			require.GreaterOrEqual(t, i, 0)
+			copy(body[i:], "310000000")
+			require.NoError(t, sendAs(t, rt, kind.of(body), marked(mark)))
+			require.Len(t, sink.sent(), 1)
+			assert.Equal(t, string(body), string(sink.sent()[0]))
+			assert.Contains(t, string(sink.sent()[0]), `"organisasjonsnummer":"310000000"`)
+		})
+	}
+}
+
+// The vetted bytes with more after them, or fewer of them, are not the
+// vetted body: each is checked in full, and what is sent is what was
+// checked.
+func TestAVettedBodyLongerOrShorterIsCheckedInFull(t *testing.T) {
+	t.Parallel()
+	for _, kind := range bodyKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			t.Parallel()
+			tg := vettedTarget(t)
+			g, err := generators.New(generators.Config{Seed: 6, Oppgavegiver: synthOrg})
+			require.NoError(t, err)
+			sink := &bodySink{}
+			rt := tg.Transport(sink)
+			body, mark, err := tg.VetLeveranse(g.Leveranse(1))
+			require.NoError(t, err)
+
+			// A second JSON value after the vetted one.
+			longer := append(bytes.Clone(body), ` {"organisasjonsnummer":"`+realOrg+`"}`...)
+			require.ErrorIs(t, sendAs(t, rt, kind.of(longer), marked(mark)), ErrNotSynthetic)
+			// A cut body is not JSON, and without a vetted context it is refused.
+			require.ErrorIs(t, sendAs(t, rt, kind.of(body[:len(body)-1]), marked(mark)), ErrNotSynthetic)
+			require.Empty(t, sink.sent())
+
+			// Whitespace after it keeps it one JSON value, all synthetic: it is
+			// sent whole, not cut back to the vetted copy.
+			spaced := append(bytes.Clone(body), "\n\t "...)
+			require.NoError(t, sendAs(t, rt, kind.of(spaced), marked(mark)))
+			require.Len(t, sink.sent(), 1)
+			assert.Equal(t, string(spaced), string(sink.sent()[0]))
+		})
+	}
+}
+
+// meddler changes things before it reads the request that reached it: the
+// caller's bytes, the vetter's slots.
+type meddler struct {
+	before func()
+	bodySink
+	rewound [][]byte
+}
+
+func (m *meddler) RoundTrip(r *http.Request) (*http.Response, error) {
+	m.before()
+	// A retry sends the body again through GetBody.
+	if r.GetBody != nil {
+		rc, err := r.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			return nil, err
+		}
+		m.mu.Lock()
+		m.rewound = append(m.rewound, b)
+		m.mu.Unlock()
+	}
+	return m.bodySink.RoundTrip(r)
+}
+
+// Once a vetted body passes, what goes out (and what a retry sends again)
+// is the vetter's own copy, which nothing else can reach: changing the
+// caller's bytes, and giving every slot to a newer body, while the request
+// is on its way changes nothing that is sent.
+func TestAVettedBodyGoesOutAsTheVettersOwnCopy(t *testing.T) {
+	t.Parallel()
+	for _, kind := range bodyKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			t.Parallel()
+			tg := vettedTarget(t)
+			g, err := generators.New(generators.Config{Seed: 7, Oppgavegiver: synthOrg})
+			require.NoError(t, err)
+			body, mark, err := tg.VetLeveranse(g.Leveranse(0))
+			require.NoError(t, err)
+			want := string(body)
+			newer, _, err := tg.VetLeveranse(g.Leveranse(1))
+			require.NoError(t, err)
+			m := &meddler{}
+			m.before = func() {
+				copy(body[bytes.Index(body, []byte(synthOrg)):], realOrg)
+				for range vetSlots {
+					tg.vet.keep(newer)
+				}
+			}
+			require.NoError(t, sendAs(t, tg.Transport(m), kind.of(body), marked(mark)))
+			require.Len(t, m.sent(), 1)
+			assert.Equal(t, want, string(m.sent()[0]))
+			require.Len(t, m.rewound, 1)
+			assert.Equal(t, want, string(m.rewound[0]))
+		})
+	}
+}
+
+// However the mark's header is spelt, it never reaches the network, the
+// caller's request keeps it, and it lets no changed body through.
+func TestTheMarkNeverLeavesTheMachineInAnySpelling(t *testing.T) {
+	t.Parallel()
 	tg := vettedTarget(t)
-	g, err := generators.New(generators.Config{Seed: 5, Oppgavegiver: synthOrg})
+	g, err := generators.New(generators.Config{Seed: 8, Oppgavegiver: synthOrg})
+	require.NoError(t, err)
+	for i, keys := range [][]string{
+		{HeaderVetted}, {"finprod-vetted"}, {"FINPROD-VETTED"}, {"fInPrOd-VeTtEd"}, {HeaderVetted, "finprod-vetted"},
+	} {
+		t.Run(strings.Join(keys, "+"), func(t *testing.T) {
+			t.Parallel()
+			sink := &bodySink{}
+			rt := tg.Transport(sink)
+			body, mark, err := tg.VetLeveranse(g.Leveranse(int64(i)))
+			require.NoError(t, err)
+			h := http.Header{"Authorization": {"Bearer synthetic"}}
+			for _, k := range keys {
+				h[k] = []string{mark}
+			}
+			for _, method := range []string{http.MethodPost, http.MethodGet} {
+				var r io.Reader
+				if method == http.MethodPost {
+					r = bytes.NewReader(body)
+				}
+				req, err := http.NewRequestWithContext(context.Background(), method, "http://127.0.0.1:1/v1/2025", r)
+				require.NoError(t, err)
+				for k, v := range h {
+					req.Header[k] = v
+				}
+				resp, err := rt.RoundTrip(req)
+				require.NoError(t, err, method)
+				_ = resp.Body.Close()
+				assert.Equal(t, h, req.Header, "the caller's request is not changed")
+			}
+			require.Len(t, sink.header, 2)
+			for _, sent := range sink.header {
+				assert.Equal(t, "Bearer synthetic", sent.Get("Authorization"))
+				for k := range sent {
+					assert.False(t, strings.EqualFold(k, HeaderVetted), "%s reached the network", k)
+				}
+			}
+			assert.Equal(t, string(body), string(sink.sent()[0]))
+
+			changed := bytes.Replace(body, []byte(synthOrg), []byte(realOrg), 1)
+			require.ErrorIs(t, sendAs(t, rt, bytes.NewReader(changed), h), ErrNotSynthetic)
+			assert.Len(t, sink.sent(), 2)
+		})
+	}
+}
+
+// A mark whose slot a newer body took names nothing: the old body is
+// checked in full (it passes, being synthetic, and is refused once a real
+// identity is put in it), and neither it nor the newer body sent under the
+// old mark frees the newer body's slot.
+func TestASlotTakenByANewerBodyIsNoMark(t *testing.T) {
+	t.Parallel()
+	tg := vettedTarget(t)
+	g, err := generators.New(generators.Config{Seed: 9, Oppgavegiver: synthOrg})
 	require.NoError(t, err)
 	sink := &bodySink{}
 	rt := tg.Transport(sink)
 
-	// Changed in place, after vetting: the real organisation is refused.
-	body, mark, err := tg.VetLeveranse(g.Leveranse(0))
+	old, oldMark, err := tg.VetLeveranse(g.Leveranse(0))
 	require.NoError(t, err)
-	i := bytes.Index(body, []byte(synthOrg))
-	require.GreaterOrEqual(t, i, 0)
-	copy(body[i:], realOrg)
-	require.ErrorIs(t, send(t, rt, body, mark), ErrNotSynthetic)
-	require.Empty(t, sink.bodies, "nothing reached the network")
-
-	// The vetted bytes with more after them are checked in full: still
-	// synthetic JSON then a second value, which is not one JSON body.
-	body, mark, err = tg.VetLeveranse(g.Leveranse(1))
+	filler, _, err := tg.VetLeveranse(g.Leveranse(1))
 	require.NoError(t, err)
-	longer := append(bytes.Clone(body), []byte(` {"organisasjonsnummer":"`+realOrg+`"}`)...)
-	require.ErrorIs(t, send(t, rt, longer, mark), ErrNotSynthetic)
-	// Fewer of them is not the vetted body either; it is not JSON, and
-	// refused without a vetted context.
-	require.ErrorIs(t, send(t, rt, body[:len(body)/2], mark), ErrNotSynthetic)
-	require.Empty(t, sink.bodies)
-
-	// The body itself goes out once, exactly, without its mark however the
-	// header is spelt.
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://127.0.0.1:1/v1/2025", bytes.NewReader(body))
-	require.NoError(t, err)
-	req.Header["finprod-vetted"] = []string{mark}
-	req.Header.Set(HeaderVetted, mark)
-	resp, err := rt.RoundTrip(req)
-	require.NoError(t, err)
-	_ = resp.Body.Close()
-	require.Len(t, sink.bodies, 1)
-	assert.Equal(t, string(body), string(sink.bodies[0]))
-	for k := range sink.header[0] {
-		assert.NotEqual(t, "finprod-vetted", strings.ToLower(k), "the mark never leaves the machine")
+	for range vetSlots - 2 {
+		tg.vet.keep(filler)
 	}
-	assert.Len(t, req.Header, 2, "the caller's request is not changed")
-
-	// A body read through a plain io.Reader (not one that hands its bytes
-	// out) is compared too: the vetted bytes pass, changed ones do not.
-	plain := func(b []byte, mark string) error {
-		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://127.0.0.1:1/v1/2025",
-			struct{ io.Reader }{bytes.NewReader(b)})
-		require.NoError(t, err)
-		req.Header.Set(HeaderVetted, mark)
-		resp, err := rt.RoundTrip(req)
-		if err == nil {
-			_ = resp.Body.Close()
-		}
-		return err
-	}
-	body, mark, err = tg.VetLeveranse(g.Leveranse(7))
+	// The vetSlots-th body after the old one takes the old one's slot.
+	newer, newerMark, err := tg.VetLeveranse(g.Leveranse(2))
 	require.NoError(t, err)
-	changed := bytes.Replace(body, []byte(synthOrg), []byte(realOrg), 1)
-	require.ErrorIs(t, plain(changed, mark), ErrNotSynthetic)
-	require.NoError(t, plain(body, mark))
-	require.Len(t, sink.bodies, 2)
-	assert.Equal(t, string(body), string(sink.bodies[1]))
-
-	// A mark whose slot a newer body took is no mark: the old body is
-	// checked in full, and passes, being synthetic.
-	old, oldMark, err := tg.VetLeveranse(g.Leveranse(2))
-	require.NoError(t, err)
-	for k := range int64(vetSlots) {
-		_, _, err := tg.VetLeveranse(g.Leveranse(3 + k%5))
-		require.NoError(t, err)
-	}
+	require.NotEqual(t, string(old), string(newer))
 	assert.Nil(t, tg.vet.kept(oldMark))
-	require.NoError(t, send(t, rt, old, oldMark))
-	assert.Equal(t, string(old), string(sink.bodies[2]))
+
+	require.NoError(t, sendAs(t, rt, bytes.NewReader(old), marked(oldMark)))
+	require.NoError(t, sendAs(t, rt, bytes.NewReader(newer), marked(oldMark)))
+	changed := bytes.Replace(old, []byte(synthOrg), []byte(realOrg), 1)
+	require.ErrorIs(t, sendAs(t, rt, bytes.NewReader(changed), marked(oldMark)), ErrNotSynthetic)
+	require.Len(t, sink.sent(), 2)
+	assert.Equal(t, string(old), string(sink.sent()[0]))
+	assert.Equal(t, string(newer), string(sink.sent()[1]))
+	assert.NotNil(t, tg.vet.kept(newerMark), "the old mark freed the newer body's slot")
+
+	// Under its own mark the newer body passes, and its slot is free then.
+	require.NoError(t, sendAs(t, rt, bytes.NewReader(newer), marked(newerMark)))
+	assert.Nil(t, tg.vet.kept(newerMark))
+	assert.Equal(t, string(newer), string(sink.sent()[2]))
+}
+
+// echo answers with the body it was sent.
+type echo struct{}
+
+func (echo) RoundTrip(r *http.Request) (*http.Response, error) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Response{StatusCode: 200, Body: io.NopCloser(bytes.NewReader(b)), Request: r}, nil
+}
+
+// Many goroutines vetting and sending at once, more bodies in flight than
+// there are slots: every body that goes out is the one its sender vetted
+// (and the race detector sees the vetter's slots shared without a lock).
+func TestVettedBodiesUnderContention(t *testing.T) {
+	t.Parallel()
+	tg := vettedTarget(t)
+	rt := tg.Transport(echo{})
+	const senders, window = 4, vetSlots/2 + 100
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Go(func() {
+			bodies, marks := make([][]byte, window), make([]string, window)
+			for i := range window {
+				bodies[i] = fmt.Appendf(nil, `{"leveranse":{"oppgavegiver":{"organisasjonsnummer":"%s"},"n":"%d-%d"}}`, synthOrg, s, i)
+				marks[i] = tg.vet.keep(bodies[i])
+			}
+			for i := range window {
+				req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, "http://127.0.0.1:1/v1/2025", bytes.NewReader(bodies[i]))
+				if !assert.NoError(t, err) {
+					return
+				}
+				req.Header.Set(HeaderVetted, marks[i])
+				resp, err := rt.RoundTrip(req)
+				if !assert.NoError(t, err) {
+					return
+				}
+				got, _ := io.ReadAll(resp.Body)
+				if !assert.Equal(t, string(bodies[i]), string(got)) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
