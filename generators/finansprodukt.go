@@ -106,15 +106,16 @@ func newFinansprodukt(d draw, typ string, s *sums) contract.Finansprodukt {
 	if utenlandsk {
 		l = pick(d.Rand, utland())
 	}
-	verdi := func(nok int64) *contract.Beloepsverdi {
+	// verdi is an amount of about nok kroner, and the kroner it holds
+	// (a foreign amount's are rounded to what its currency gives).
+	verdi := func(nok int64) (*contract.Beloepsverdi, int64) {
 		if !utenlandsk {
-			return &contract.Beloepsverdi{BeloepINOK: itoa(nok)}
+			return &contract.Beloepsverdi{BeloepINOK: itoa(nok)}, nok
 		}
 		valuta := nok * 100 / valutakurs(l.valuta)
 		nok = valuta * valutakurs(l.valuta) / 100
-		return &contract.Beloepsverdi{BeloepINOK: itoa(nok), BeloepIValuta: itoa(valuta), Valutakode: l.valuta}
+		return &contract.Beloepsverdi{BeloepINOK: itoa(nok), BeloepIValuta: itoa(valuta), Valutakode: l.valuta}, nok
 	}
-	nok := func(b *contract.Beloepsverdi) int64 { v, _ := strconv.ParseInt(b.BeloepINOK, 10, 64); return v }
 	isin := func() string {
 		if utenlandsk {
 			return NewISIN(d.Rand, l.kode)
@@ -154,13 +155,14 @@ func newFinansprodukt(d draw, typ string, s *sums) contract.Finansprodukt {
 		p.ISIN = isin()
 	}
 
-	p.Formuesverdi = verdi(beloep(d))
-	s[iFormuesverdi] += nok(p.Formuesverdi)
+	var formue int64
+	p.Formuesverdi, formue = verdi(beloep(d))
+	s[iFormuesverdi] += formue
 
 	switch {
 	case (typ == "aksjer" || typ == "egenkapitalbevis" || typ == "aksjefond") && d.IntN(10) < 4:
-		p.UtdeltUtbytte = verdi(beloep(d))
-		utdelt := nok(p.UtdeltUtbytte)
+		var utdelt int64
+		p.UtdeltUtbytte, utdelt = verdi(beloep(d))
 		skjerming := int64(0)
 		if !utenlandsk && d.IntN(2) == 0 {
 			skjerming = d.Int64N(utdelt + 1)
@@ -172,18 +174,20 @@ func newFinansprodukt(d draw, typ string, s *sums) contract.Finansprodukt {
 		s[iAnvendtSkjerming] += skjerming
 	case typ == "rentefond" || typ == "obligasjoner" || typ == "sertifikater" || typ == "bankinnskudd":
 		if d.IntN(10) < 8 {
-			p.Renteinntekt = verdi(1 + beloep(d)/20)
-			s[iRenteinntekt] += nok(p.Renteinntekt)
+			var rente int64
+			p.Renteinntekt, rente = verdi(1 + beloep(d)/20)
+			s[iRenteinntekt] += rente
 		}
 	case typ == "derivater" || typ == "annet" || fond && d.IntN(10) == 0:
 		if d.IntN(2) == 0 {
-			p.AnnenInntektEllerUtbetaling = verdi(beloep(d) / 10)
-			s[iAnnenInntekt] += nok(p.AnnenInntektEllerUtbetaling)
+			var annen int64
+			p.AnnenInntektEllerUtbetaling, annen = verdi(beloep(d) / 10)
+			s[iAnnenInntekt] += annen
 		}
 	}
 	if typ != "bankinnskudd" && d.IntN(5) == 0 {
-		p.Salgsvederlag = verdi(beloep(d))
-		salg := nok(p.Salgsvederlag)
+		var salg int64
+		p.Salgsvederlag, salg = verdi(beloep(d))
 		s[iSalgsvederlag] += salg
 		if d.IntN(2) == 0 {
 			g := d.Int64N(salg/2 + 1)

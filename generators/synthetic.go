@@ -3,6 +3,7 @@ package generators
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/finprod/finprod/contract"
@@ -44,20 +45,23 @@ func (p Problem) String() string {
 func CheckSynthetic(l contract.Leveranse) []Problem {
 	var out []Problem
 	org := func(sti, v string) {
-		if !ident.IsSyntheticOrganisasjonsnummer(v) {
-			out = append(out, Problem{Sti: sti, Verdi: v,
-				Grunn: "organisasjonsnummer is not synthetic (Tenor's synthetic organisations start with 2 or 3)"})
-		}
+		out = append(out, Problem{Sti: sti, Verdi: v,
+			Grunn: "organisasjonsnummer is not synthetic (Tenor's synthetic organisations start with 2 or 3)"})
 	}
-	org("$.leveranse.oppgavegiver.organisasjonsnummer", l.Oppgavegiver.Organisasjonsnummer)
-	for i, o := range l.Oppgave {
-		base := fmt.Sprintf("$.leveranse.oppgave[%d].oppgaveeier", i)
-		if p := o.Oppgaveeier.Person; p != nil && !ident.IsSyntheticFoedselsnummer(p.Foedselsnummer) {
-			out = append(out, Problem{Sti: base + ".person.foedselsnummer", Verdi: p.Foedselsnummer,
+	if v := l.Oppgavegiver.Organisasjonsnummer; !ident.IsSyntheticOrganisasjonsnummer(v) {
+		org("$.leveranse.oppgavegiver.organisasjonsnummer", v)
+	}
+	// An oppgave's path is made only for a problem: a load run checks every
+	// leveranse it sends, and nearly all have none.
+	base := func(i int) string { return "$.leveranse.oppgave[" + strconv.Itoa(i) + "].oppgaveeier" }
+	for i := range l.Oppgave {
+		e := &l.Oppgave[i].Oppgaveeier
+		if p := e.Person; p != nil && !ident.IsSyntheticFoedselsnummer(p.Foedselsnummer) {
+			out = append(out, Problem{Sti: base(i) + ".person.foedselsnummer", Verdi: p.Foedselsnummer,
 				Grunn: "foedselsnummer is not synthetic (Tenor's synthetic persons have month + 80)"})
 		}
-		if g := o.Oppgaveeier.Organisasjon; g != nil {
-			org(base+".organisasjon.organisasjonsnummer", g.Organisasjonsnummer)
+		if g := e.Organisasjon; g != nil && !ident.IsSyntheticOrganisasjonsnummer(g.Organisasjonsnummer) {
+			org(base(i)+".organisasjon.organisasjonsnummer", g.Organisasjonsnummer)
 		}
 	}
 	return out
