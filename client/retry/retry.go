@@ -354,6 +354,25 @@ func (t *Transport) count(reason string) {
 // timeout still holds, and gives the caller a body that cannot fail. A body
 // that fails is a failed attempt (its reason: ReasonBody, or ReasonTimeout).
 func buffer(resp *http.Response) (*http.Response, error) {
+	if resp.Body == http.NoBody {
+		return resp, nil
+	}
+	if n := resp.ContentLength; n >= 0 && n < MaxBuffered {
+		// The length is known (as for nearly every answer of the API): one
+		// buffer of that size, where reading to the end would grow one
+		// from 512 bytes. A body cut short is io.ErrUnexpectedEOF.
+		b := make([]byte, n)
+		_, err := io.ReadFull(resp.Body, b)
+		_ = resp.Body.Close()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, &bodyError{status: resp.StatusCode, err: err}
+		}
+		resp.Body = newBuffered(b)
+		return resp, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBuffered))
 	if err != nil {
 		_ = resp.Body.Close()
@@ -361,12 +380,24 @@ func buffer(resp *http.Response) (*http.Response, error) {
 	}
 	if len(b) < MaxBuffered {
 		_ = resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.Body = newBuffered(b)
 		return resp, nil
 	}
 	resp.Body = &prefixed{Reader: io.MultiReader(bytes.NewReader(b), resp.Body), Closer: resp.Body}
 	return resp, nil
 }
+
+// buffered is an answer's body read whole: a reader and its no-op Close in
+// one allocation.
+type buffered struct{ bytes.Reader }
+
+func newBuffered(b []byte) *buffered {
+	r := &buffered{}
+	r.Reset(b)
+	return r
+}
+
+func (*buffered) Close() error { return nil }
 
 // bodyError is an answer whose body did not arrive whole.
 type bodyError struct {
