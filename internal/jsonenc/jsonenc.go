@@ -13,12 +13,35 @@ import (
 // escaping are copied; anything else goes through encoding/json itself, so
 // the escaping rules live in one place.
 func AppendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	// Eight bytes at a time while all are plain ASCII: most of a generated
+	// leveranse's strings are names, numbers and codes.
+	for ; i+8 <= len(s); i += 8 {
+		e := s[i : i+8]
+		w := uint64(e[0]) | uint64(e[1])<<8 | uint64(e[2])<<16 | uint64(e[3])<<24 |
+			uint64(e[4])<<32 | uint64(e[5])<<40 | uint64(e[6])<<48 | uint64(e[7])<<56
+		if notPlain8(w) {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf || !plain(c) {
 			return appendSlow(b, s, i)
 		}
 	}
 	return appendQuoted(b, s)
+}
+
+// notPlain8 says whether any of the eight bytes of w is one plain refuses:
+// non-ASCII, a control character, or one of " \\ < > &. A byte has its high
+// bit set in w itself (non-ASCII), in w − 0x20 each (below 0x20), or in
+// (w ^ c) − 1 each (equal to c); a borrow between bytes starts only at a
+// byte that is flagged anyway, so the answer is exact.
+func notPlain8(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return (w|(w-0x20*ones)|
+		((w^'"'*ones)-ones)|((w^'\\'*ones)-ones)|
+		((w^'<'*ones)-ones)|((w^'>'*ones)-ones)|((w^'&'*ones)-ones))&highs != 0
 }
 
 // plain says whether encoding/json writes the ASCII byte c as it is: not a

@@ -1,6 +1,7 @@
 package jsonenc
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -27,6 +28,41 @@ func TestAppendStringEveryByte(t *testing.T) {
 			want, err := json.Marshal(s)
 			assert.NoError(t, err)
 			assert.Equal(t, string(want), string(AppendString(nil, s)), "%q", s)
+		}
+	}
+}
+
+// TestAppendStringEveryByteInAWord holds AppendString to encoding/json where
+// it reads eight bytes at a time: every byte at every place of a long
+// plain string, and every pair of adjacent bytes (a borrow from one byte
+// into the next is where a word test could go wrong) at a word's edge and
+// inside one.
+func TestAppendStringEveryByteInAWord(t *testing.T) {
+	t.Parallel()
+	plain := []byte("Fjordkyst Invest AS, 0123456789")
+	check := func(s []byte) {
+		want, err := json.Marshal(string(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendString(nil, string(s)); string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+	}
+	for c := range 256 {
+		for at := range plain {
+			s := bytes.Clone(plain)
+			s[at] = byte(c)
+			check(s)
+		}
+	}
+	for _, at := range []int{3, 7, 15} {
+		for c1 := range 256 {
+			for c2 := range 256 {
+				s := bytes.Clone(plain[:24])
+				s[at], s[at+1] = byte(c1), byte(c2)
+				check(s)
+			}
 		}
 	}
 }
