@@ -138,6 +138,10 @@ func LookupDefect(name string) (Defect, bool) {
 // lookupDefects resolves names (each may be a comma list) in registry
 // order, so the same set gives the same body however it was spelled.
 func lookupDefects(names []string) ([]defect, error) {
+	if len(names) == 0 {
+		// Marshal's usual case, once for every body a load run sends.
+		return nil, nil
+	}
 	want := map[string]bool{}
 	for _, n := range names {
 		for _, part := range strings.Split(n, ",") {
