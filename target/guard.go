@@ -66,7 +66,9 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return g.next.RoundTrip(withoutMark(r))
 	}
-	if k := g.vet.kept(r.Header.Get(HeaderVetted)); k != nil {
+	// HeaderVetted is canonical, as VetLeveranse's callers set it; a mark
+	// in another spelling is no mark (and is stripped all the same).
+	if k := g.vet.kept(firstValue(r.Header[HeaderVetted])); k != nil {
 		same, read, err := matches(r.Body, k.body)
 		_ = r.Body.Close()
 		if err != nil {
@@ -86,6 +88,13 @@ func (g *guard) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("guard: read request body: %w", err)
 	}
 	return g.checked(r, body)
+}
+
+func firstValue(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
 
 // checked sends body when every identity in it is synthetic.
