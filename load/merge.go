@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -227,8 +228,33 @@ func mergeSummaries(sums []*loadfile.Summary, dirs []string, hist map[string]*hd
 	}
 	m.Latency = loadfile.Latency{Intended: quantiles(hist[loadfile.TagIntended]), Service: quantiles(hist[loadfile.TagService])}
 	m.ScheduleLag = quantiles(hist[loadfile.TagLag])
-	m.Bottleneck = bottleneck(m.ScheduleLag, m.Requests.Sent, m.Requests.Planned, m.Parameters.MaxWorkers > 0)
+	m.Workers = mergeWorkers(sums, m.Started)
+	m.Bottleneck = bottleneck(m.ScheduleLag, m.Requests.Sent, m.Requests.Planned, m.Workers)
 	return m
+}
+
+// mergeWorkers is the shards' workers as one shard's: each shard has its
+// own workers, so the cap and the peak are the largest shard's, and the
+// cap counts as reached when it was in any shard, first at the earliest
+// (from started, the merged run's start). Nil when a shard's summary
+// predates the field.
+func mergeWorkers(sums []*loadfile.Summary, started time.Time) *loadfile.WorkerStats {
+	var m loadfile.WorkerStats
+	for _, s := range sums {
+		w := s.Workers
+		if w == nil {
+			return nil
+		}
+		m.Max, m.Peak = max(m.Max, w.Max), max(m.Peak, w.Peak)
+		if !w.CapReached {
+			continue
+		}
+		at := round(ms(s.Started.Add(time.Duration(w.CapReachedAtMs * float64(time.Millisecond))).Sub(started)))
+		if !m.CapReached || at < m.CapReachedAtMs {
+			m.CapReached, m.CapReachedAtMs = true, at
+		}
+	}
+	return &m
 }
 
 func add(dst, src loadfile.Counts) {

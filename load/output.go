@@ -157,7 +157,8 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *l
 	}
 	s.Latency = loadfile.Latency{Intended: quantiles(rec.intended), Service: quantiles(rec.service)}
 	s.ScheduleLag = quantiles(rec.lag)
-	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)), o.MaxWorkers != ^uint64(0))
+	s.Workers = r.workers.stats(r.started)
+	s.Bottleneck = bottleneck(s.ScheduleLag, rec.sent, st.p.planned(st.ended.Sub(st.began)), s.Workers)
 	if st.interrupted || st.aborted != "" {
 		s.Requests.Planned = st.p.planned(st.ended.Sub(st.began))
 	}
@@ -169,16 +170,22 @@ func (r *runner) summarize(ctx context.Context, kind string, st *stageResult) *l
 	return s
 }
 
-// bottleneck explains a run whose sender fell behind its own schedule;
-// capped says whether --max-workers bounded the workers.
-func bottleneck(lag loadfile.Quantiles, sent, planned uint64, capped bool) string {
+// bottleneck explains a run whose sender fell behind its own schedule: all
+// its workers were busy (w says so; nil for a summary from before it was
+// recorded), or else it was short of CPU.
+func bottleneck(lag loadfile.Quantiles, sent, planned uint64, w *loadfile.WorkerStats) string {
 	behind := planned > 0 && float64(sent) < 0.95*float64(planned)
 	if lag.P99Ms <= 100 && !behind {
 		return ""
 	}
 	why := "the load generator was short of CPU (other processes on this machine, or too much load for one machine: shard the run)"
-	if capped {
+	switch {
+	case w == nil:
 		why = "every worker was busy (raise --max-workers) or the load generator was short of CPU (shard the run)"
+	case w.CapReached:
+		why = fmt.Sprintf("all %d workers were busy (first %.1f s into the run), so requests waited for a free one: "+
+			"the target answered too slowly for this rate with this many workers (raise --max-workers; each worker holds a connection)",
+			w.Max, w.CapReachedAtMs/1000)
 	}
 	what := fmt.Sprintf("schedule lag p99 %.0f ms", lag.P99Ms)
 	if planned > 0 {

@@ -48,6 +48,13 @@ func WriteReport(w io.Writer, s *loadfile.Summary) error {
 	fmt.Fprintf(tw, "latency (intended)\t%s\n", q(s.Latency.Intended))
 	fmt.Fprintf(tw, "latency (service)\t%s\n", q(s.Latency.Service))
 	fmt.Fprintf(tw, "schedule lag\tp50 %s  p99 %s  max %s\n", fmtMs(s.ScheduleLag.P50Ms), fmtMs(s.ScheduleLag.P99Ms), fmtMs(s.ScheduleLag.MaxMs))
+	if w := s.Workers; w != nil {
+		capped := ""
+		if w.CapReached {
+			capped = fmt.Sprintf(": the cap was reached %s into the run, and requests waited for a free worker from then", human(msDuration(w.CapReachedAtMs)))
+		}
+		fmt.Fprintf(tw, "workers	peak %d of at most %d%s\n", w.Peak, w.Max, capped)
+	}
 	fmt.Fprintf(tw, "answers\t%s\n", counts(s.Status, "HTTP "))
 	if len(s.GLD) > 0 {
 		fmt.Fprintf(tw, "GLD codes\t%s\n", counts(s.GLD, ""))

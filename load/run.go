@@ -55,8 +55,8 @@ type Options struct {
 	Seed     uint64
 	Oppgaver int
 	// Workers is Vegeta's initial worker count (default 10); MaxWorkers
-	// caps it (0: no cap). Connections caps the open connections to the
-	// target (0: no cap).
+	// caps it (0: DefaultMaxWorkers, from the open-file limit). Connections
+	// caps the open connections to the target (0: as many as MaxWorkers).
 	Workers, MaxWorkers uint64
 	Connections         int
 	// Timeout bounds one attempt (default 10 s); Retry is the retry policy.
@@ -93,7 +93,11 @@ type Snapshot struct {
 	Status, GLD         loadfile.Counts
 	Retries             retry.Stats
 	Gates               []loadfile.GateResult
-	Done                bool
+	// Workers are busy now, PeakWorkers at most so far, of MaxWorkers;
+	// WorkersCapped: every worker has been busy at some moment.
+	Workers, PeakWorkers, MaxWorkers uint64
+	WorkersCapped                    bool
+	Done                             bool
 }
 
 // ErrInterrupted is returned (wrapped) with a complete summary when the
@@ -105,7 +109,14 @@ func (o *Options) withDefaults() {
 		o.Workers = DefaultWorkers
 	}
 	if o.MaxWorkers == 0 {
-		o.MaxWorkers = math.MaxUint64
+		o.MaxWorkers = max(DefaultMaxWorkers(), o.Workers)
+	}
+	if o.Connections == 0 {
+		// A worker uses one connection at a time, but net/http may dial a
+		// new one while a worker's last is on its way back to the idle pool:
+		// uncapped, the connections could outgrow the worker cap that keeps
+		// the run within its file descriptors.
+		o.Connections = int(min(o.MaxWorkers, math.MaxInt32))
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
@@ -215,6 +226,7 @@ type runner struct {
 	http    *http.Client
 	base    http.RoundTripper
 	next    atomic.Uint64 // the next local sequence number, over all stages
+	workers workerGauge
 	reqCtx  context.Context
 	cancel  context.CancelFunc
 	prefix  string
@@ -228,14 +240,11 @@ func newRunner(ctx context.Context, o Options) (*runner, error) {
 	base := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
 		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: 10000,
+		MaxIdleConnsPerHost: o.Connections,
 		MaxConnsPerHost:     o.Connections,
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: 10 * time.Second,
 		ForceAttemptHTTP2:   true,
-	}
-	if o.Connections > 0 {
-		base.MaxIdleConnsPerHost = o.Connections
 	}
 	return newRunnerOver(ctx, o, base)
 }
@@ -271,6 +280,7 @@ func newRunnerOver(ctx context.Context, o Options, base http.RoundTripper) (*run
 	if o.Out != "" {
 		r.tl = newTimeline()
 	}
+	r.workers.max = o.MaxWorkers
 	ref := gen.Leveranse(0).OppgavegiversLeveranseReferanse
 	r.prefix = ref[:len(ref)-1] // "finprod-<seed>-" without the 0
 	// Get the first token now: bad credentials are an error before any load.
@@ -317,7 +327,9 @@ func (r *runner) targeter(ctx context.Context, tokenErr *atomic.Pointer[error]) 
 			tokenErr.CompareAndSwap(nil, &err)
 			return err
 		}
-		k := r.o.Shard.global(r.next.Add(1) - 1)
+		started := r.next.Add(1)
+		r.workers.started(started)
+		k := r.o.Shard.global(started - 1)
 		// The target's policy checks the leveranse before its body exists;
 		// the mark lets its guard pass these bytes without parsing them.
 		body, mark, err := r.o.Target.VetLeveranse(r.gen.Leveranse(int64(k)))
@@ -441,6 +453,7 @@ func (r *runner) stage(ctx context.Context, name string, p pacer, w *writer, los
 		})
 	}
 	for res := range results {
+		r.workers.done()
 		res.Attack = name
 		d, _ := p.due(res.Seq)
 		due := st.began.Add(d)
@@ -492,6 +505,8 @@ func (r *runner) snapshot(st *stageResult, now time.Time) Snapshot {
 		Service99: time.Duration(rec.service.ValueAtQuantile(99)) * time.Microsecond,
 		LagP99:    time.Duration(rec.lag.ValueAtQuantile(99)) * time.Microsecond,
 		Status:    clone(rec.status), GLD: clone(rec.gld), Retries: r.retry.Stats(), Gates: gates,
+		Workers: r.workers.busy(r.next.Load()), PeakWorkers: r.workers.peak.Load(), MaxWorkers: r.workers.max,
+		WorkersCapped: r.workers.reached.Load() != 0,
 	}
 }
 

@@ -114,6 +114,7 @@ func (v *View) newBar(s Snapshot) *mpb.Bar {
 				r := s.Retries
 				return fmt.Sprintf("retries  %d (recovered %d, gave up %d, 409: %d)", r.Retries, r.Recovered, r.GaveUp, r.Conflicts)
 			}),
+			line(func(s Snapshot) string { return "workers  " + workersPart(s) }),
 			line(func(s Snapshot) string { return "gates    " + gatesPart(s.Gates) }),
 		),
 	)
@@ -140,9 +141,24 @@ func Line(s Snapshot) string {
 			errs += n
 		}
 	}
-	return fmt.Sprintf("finprod load: %s %s/%s sent %d/%d ok %d errors %d offered %.0f/s achieved %.0f/s p50 %s p99 %s retries %d gates %s",
+	capped := ""
+	if s.WorkersCapped {
+		capped = " (cap reached)"
+	}
+	return fmt.Sprintf("finprod load: %s %s/%s sent %d/%d ok %d errors %d offered %.0f/s achieved %.0f/s p50 %s p99 %s retries %d workers %d/%d%s gates %s",
 		s.Stage, s.Elapsed.Round(time.Second), s.Length.Round(time.Second), s.Sent, s.Planned, s.Success, errs,
-		s.Offered, s.Achieved, s.P50.Round(100*time.Microsecond), s.P99.Round(100*time.Microsecond), s.Retries.Retries, gatesPart(s.Gates))
+		s.Offered, s.Achieved, s.P50.Round(100*time.Microsecond), s.P99.Round(100*time.Microsecond), s.Retries.Retries,
+		s.Workers, s.MaxWorkers, capped, gatesPart(s.Gates))
+}
+
+// workersPart is the panel's workers line: busy now, the peak, the cap,
+// and once every worker has been busy, what that means.
+func workersPart(s Snapshot) string {
+	part := fmt.Sprintf("%d busy, peak %d of %d", s.Workers, s.PeakWorkers, s.MaxWorkers)
+	if s.WorkersCapped {
+		part += "  CAP REACHED: requests wait for a free worker (schedule lag); --max-workers raises the cap"
+	}
+	return part
 }
 
 func gldPart(c loadfile.Counts) string {

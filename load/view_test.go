@@ -38,8 +38,21 @@ func snap(sent uint64, done bool) Snapshot {
 		Status: loadfile.Counts{"200": sent - 1, "500": 1}, GLD: loadfile.Counts{"GLD_023": 1},
 		Retries: retry.Stats{Retries: 3, Recovered: 2, GaveUp: 1},
 		Gates:   []loadfile.GateResult{{Gate: "p99<30ms", Actual: 40, Unit: "ms", Pass: false}},
-		Done:    done,
+		Workers: 3, PeakWorkers: 7, MaxWorkers: 4096,
+		Done: done,
 	}
+}
+
+// Once every worker has been busy, both views say so: that is when the
+// schedule lag comes from the cap rather than the machine.
+func TestTheViewsSayWhenTheWorkerCapWasReached(t *testing.T) {
+	t.Parallel()
+	s := snap(50, false)
+	assert.Contains(t, Line(s), "workers 3/4096 gates")
+	assert.Equal(t, "3 busy, peak 7 of 4096", workersPart(s))
+	s.Workers, s.PeakWorkers, s.MaxWorkers, s.WorkersCapped = 64, 64, 64, true
+	assert.Contains(t, Line(s), "workers 64/64 (cap reached)")
+	assert.Contains(t, workersPart(s), "64 busy, peak 64 of 64  CAP REACHED: requests wait for a free worker")
 }
 
 func TestPlainLinesAreThrottledAndComplete(t *testing.T) {
@@ -69,7 +82,7 @@ func TestThePanelRefreshesInPlace(t *testing.T) {
 	v.Close()
 	out := b.String()
 	for _, want := range []string{"offered 10/s", "achieved 10/s", "p99 40ms (intended)", "p99 5ms (service)",
-		"HTTP 200: 99, HTTP 500: 1", "GLD_023: 1", "retries  3 (recovered 2, gave up 1", "p99<30ms FAILING"} {
+		"HTTP 200: 99, HTTP 500: 1", "GLD_023: 1", "retries  3 (recovered 2, gave up 1", "workers  3 busy, peak 7 of 4096", "p99<30ms FAILING"} {
 		assert.Contains(t, out, want)
 	}
 	// Off a terminal mpb draws frame after frame; on one it redraws in place

@@ -62,13 +62,16 @@ type Summary struct {
 	// schedule (honest, corrects coordinated omission); Service from when
 	// a worker sent it (Vegeta's figure). ScheduleLag is how late the sender
 	// sent each request against its own schedule.
-	Latency     Latency    `json:"latency"`
-	ScheduleLag Quantiles  `json:"scheduleLag"`
-	Bottleneck  string     `json:"bottleneck,omitempty"`
-	Status      Counts     `json:"status"`
-	GLD         Counts     `json:"gld"`
-	Errors      Counts     `json:"errors"`
-	Retries     RetryStats `json:"retries"`
+	Latency     Latency   `json:"latency"`
+	ScheduleLag Quantiles `json:"scheduleLag"`
+	// Workers: the cap, the peak and whether the cap was reached (which is
+	// when schedule lag appears). Absent in summaries from before v1 had it.
+	Workers    *WorkerStats `json:"workers,omitempty"`
+	Bottleneck string       `json:"bottleneck,omitempty"`
+	Status     Counts       `json:"status"`
+	GLD        Counts       `json:"gld"`
+	Errors     Counts       `json:"errors"`
+	Retries    RetryStats   `json:"retries"`
 
 	Reconciliation Reconciliation `json:"reconciliation"`
 	Gates          []GateResult   `json:"gates"`
@@ -178,6 +181,20 @@ type Quantiles struct {
 	P99Ms  float64 `json:"p99Ms"`
 	P999Ms float64 `json:"p999Ms"`
 	MaxMs  float64 `json:"maxMs"`
+}
+
+// WorkerStats are a run's workers (summary.json's `workers`).
+type WorkerStats struct {
+	// Max is the cap: --max-workers, or load.DefaultMaxWorkers.
+	Max uint64 `json:"max"`
+	// Peak is the most workers busy at once (a worker is busy from building
+	// its request until its result is recorded).
+	Peak uint64 `json:"peak"`
+	// CapReached: at some moment every one of Max workers was busy, so a
+	// request due then waited for one to be free, which shows as schedule
+	// lag. CapReachedAtMs is when that first happened, from the run's start.
+	CapReached     bool    `json:"capReached"`
+	CapReachedAtMs float64 `json:"capReachedAtMs,omitempty"`
 }
 
 // Counts maps a key (an HTTP status, a GLD code, an error kind) to a count.
