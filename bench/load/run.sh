@@ -21,8 +21,11 @@
 #      MOCK_PORT (18090), MEM_DURATION (10m), MEM_RATE (1000), STAGE (5s),
 #      SKIP_MEM=1 to leave out part 3, ONLY_BARE=1 to run part 1 only,
 #      CPUPROFILE=1 to keep a CPU profile of finprod load in part 1
-#      (OUT/finprod-bare.prof; go tool pprof), OUT (out/bench-load).
-# Installs what it needs: wrk (Debian), the vegeta CLI (go install).
+#      (OUT/part1-N/finprod-bare.prof; go tool pprof), RUNS (1): passes of
+#      part 1, the clients taking turns in each, OUT (out/bench-load).
+# Part 1 also gives each client's CPU a request and the bare handler's
+# (/usr/bin/time, /proc/PID/stat): what a request costs on either side.
+# Installs what it needs: wrk and time (Debian), the vegeta CLI (go install).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -50,6 +53,10 @@ trap cleanup EXIT
 if ! command -v wrk >/dev/null; then
   echo "== installing wrk (Debian package)"
   apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "== installing GNU time (Debian package), for each client's CPU"
+  apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 fi
 VEGETA=$(go env GOPATH)/bin/vegeta
 if [ ! -x "$VEGETA" ]; then
@@ -99,25 +106,12 @@ YAML
 "$WORK/finprod" mock --config "$WORK/mock.yaml" --listen "127.0.0.1:$MOCK_PORT" --quiet --state-dir "$WORK/state" >"$OUT/mock.log" 2>&1 &
 PIDS+=($!)
 "$WORK/bare" -listen "127.0.0.1:$BARE_PORT" &
-PIDS+=($!)
+BAREPID=$!
+PIDS+=($BAREPID)
 wait_port "$MOCK_PORT"
 wait_port "$BARE_PORT"
 
-echo "== 1. against the bare handler, $CONNS connections, $DURATION each"
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/" >"$OUT/wrk.txt"
-WRK=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt")
-
-echo "GET http://127.0.0.1:$BARE_PORT/" | "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" >"$OUT/vegeta.bin"
-"$VEGETA" report "$OUT/vegeta.bin" >"$OUT/vegeta.txt"
-"$VEGETA" report -type=json "$OUT/vegeta.bin" >"$OUT/vegeta.json"
-VEG=$(json "$OUT/vegeta.json" 'round(d["throughput"], 1)')
-
 "$WORK/finprod" generate --oppgaver 1 --seed 1 >"$WORK/leveranse.json"
-echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
-  -body "$WORK/leveranse.json" -header "Content-Type: application/json" >"$OUT/vegeta-post.bin"
-"$VEGETA" report -type=json "$OUT/vegeta-post.bin" >"$OUT/vegeta-post.json"
-VEGPOST=$(json "$OUT/vegeta-post.json" 'round(d["throughput"], 1)')
-
 # The same body with every header finprod load sends (a token from the mock's
 # Maskinporten, as long as the real ones), all fixed: nothing is generated.
 cat >"$WORK/client.yaml" <<YAML
@@ -129,22 +123,87 @@ systembruker: "315300029"
 scopes: ["skatteetaten:innrapporteringfinansprodukter"]
 YAML
 TOKEN=$("$WORK/finprod" token --config "$WORK/client.yaml" --print-token | tail -1)
-echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
-  -body "$WORK/leveranse.json" -header "Content-Type: application/json" -header "Accept: application/json" \
-  -header "User-Agent: finprod (contract and load test harness)" -header "Authorization: Bearer $TOKEN" \
-  -header "idempotencyKey: 6f1c2a7e-3b9d-4e58-a0c4-9d2e7b5f1a36" >"$OUT/vegeta-shaped.bin"
-"$VEGETA" report -type=json "$OUT/vegeta-shaped.bin" >"$OUT/vegeta-shaped.json"
-VEGSHAPED=$(json "$OUT/vegeta-shaped.json" 'round(d["throughput"], 1)')
 
-"$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
-  --duration "$DURATION" --retries 0 --progress none --out "$OUT/finprod-bare" ${CPUPROFILE:+--cpuprofile "$OUT/finprod-bare.prof"} \
-  >"$OUT/finprod-bare.txt" 2>&1 || true
-FIN=$(json "$OUT/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
-FINOK=$(json "$OUT/finprod-bare/load/summary.json" 'str(round(100 * d["requests"]["successRatio"], 2)) + "%"')
+# ticks PID: the user and system CPU a process has used so far, in clock ticks.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TCK=$(getconf CLK_TCK)
+# measured DIR NAME CMD...: runs CMD, noting its own CPU (/usr/bin/time) and
+# the bare handler's CPU meanwhile, so each request's cost on either side of
+# the loopback can be told apart.
+measured() {
+  local dir=$1 name=$2 s0 rc=0
+  shift 2
+  s0=$(ticks "$BAREPID")
+  /usr/bin/time -f '%U %S' -o "$dir/$name.cpu" "$@" || rc=$?
+  echo "$(( $(ticks "$BAREPID") - s0 ))" >"$dir/$name.server"
+  return $rc
+}
+# cost DIR NAME REQUESTS: the client's and the bare handler's CPU a request.
+cost() {
+  awk -v n="$3" -v tck="$TCK" -v srv="$(cat "$1/$2.server")" -v cpu="$(tail -1 "$1/$2.cpu")" 'BEGIN {
+    split(cpu, c, " ")
+    if (n > 0) printf "CPU a request: client %5.1f µs, server %5.1f µs", (c[1] + c[2]) * 1e6 / n, srv * 1e6 / tck / n
+    else print "n/a" }'
+}
+
+# part1 DIR: one pass of part 1, each client after the other, into DIR.
+part1() {
+  local d=$1
+  mkdir -p "$d"
+  measured "$d" wrk wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/" >"$d/wrk.txt"
+  WRK=$(awk '/Requests\/sec/ {print $2}' "$d/wrk.txt")
+  WRKN=$(awk '/requests in/ {print $1}' "$d/wrk.txt")
+
+  echo "GET http://127.0.0.1:$BARE_PORT/" | measured "$d" vegeta "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" >"$d/vegeta.bin"
+  "$VEGETA" report "$d/vegeta.bin" >"$d/vegeta.txt"
+  "$VEGETA" report -type=json "$d/vegeta.bin" >"$d/vegeta.json"
+  VEG=$(json "$d/vegeta.json" 'round(d["throughput"], 1)')
+  VEGN=$(json "$d/vegeta.json" 'd["requests"]')
+
+  echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | measured "$d" vegeta-post "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
+    -body "$WORK/leveranse.json" -header "Content-Type: application/json" >"$d/vegeta-post.bin"
+  "$VEGETA" report -type=json "$d/vegeta-post.bin" >"$d/vegeta-post.json"
+  VEGPOST=$(json "$d/vegeta-post.json" 'round(d["throughput"], 1)')
+  VEGPOSTN=$(json "$d/vegeta-post.json" 'd["requests"]')
+
+  echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | measured "$d" vegeta-shaped "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
+    -body "$WORK/leveranse.json" -header "Content-Type: application/json" -header "Accept: application/json" \
+    -header "User-Agent: finprod (contract and load test harness)" -header "Authorization: Bearer $TOKEN" \
+    -header "idempotencyKey: 6f1c2a7e-3b9d-4e58-a0c4-9d2e7b5f1a36" >"$d/vegeta-shaped.bin"
+  "$VEGETA" report -type=json "$d/vegeta-shaped.bin" >"$d/vegeta-shaped.json"
+  VEGSHAPED=$(json "$d/vegeta-shaped.json" 'round(d["throughput"], 1)')
+  VEGSHAPEDN=$(json "$d/vegeta-shaped.json" 'd["requests"]')
+
+  measured "$d" finprod "$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
+    --duration "$DURATION" --retries 0 --progress none --out "$d/finprod-bare" ${CPUPROFILE:+--cpuprofile "$d/finprod-bare.prof"} \
+    >"$d/finprod-bare.txt" 2>&1 || true
+  FIN=$(json "$d/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
+  FINN=$(json "$d/finprod-bare/load/summary.json" 'd["requests"]["sent"]')
+  FINOK=$(json "$d/finprod-bare/load/summary.json" 'str(round(100 * d["requests"]["successRatio"], 2)) + "%"')
+  LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
+
+  {
+    printf "  %-58s %10s req/s   %s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK" "$(cost "$d" wrk "$WRKN")"
+    printf "  %-58s %10s req/s   %s\n" "raw Vegeta -rate=0 -max-workers=$CONNS, fixed GET" "$VEG" "$(cost "$d" vegeta "$VEGN")"
+    printf "  %-58s %10s req/s   %s\n" "raw Vegeta, the same, POST of one fixed leveranse" "$VEGPOST" "$(cost "$d" vegeta-post "$VEGPOSTN")"
+    printf "  %-58s %10s req/s   %s\n" "raw Vegeta, that POST with finprod's headers and token" "$VEGSHAPED" "$(cost "$d" vegeta-shaped "$VEGSHAPEDN")"
+    printf "  %-58s %10s req/s   %s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$(cost "$d" finprod "$FINN")" "$FINOK"
+    echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9); / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"); / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED")"
+    echo "  load average after the pass $LOADAVG"
+  } >"$d/part1.txt"
+}
+
+RUNS=${RUNS:-1}
+echo "== 1. against the bare handler, $CONNS connections, $DURATION each, $RUNS pass(es) taking turns"
+for run in $(seq 1 "$RUNS"); do
+  part1 "$OUT/part1-$run"
+  echo "pass $run of $RUNS:"
+  cat "$OUT/part1-$run/part1.txt"
+done
+# The last pass's files, where earlier versions of this script kept them.
+cp -r "$OUT/part1-$RUNS"/. "$OUT/"
 
 if [ "${ONLY_BARE:-}" = 1 ]; then
-  echo "wrk $WRK req/s, raw Vegeta $VEG req/s, raw Vegeta POST $VEGPOST req/s, with finprod's headers $VEGSHAPED req/s, finprod load $FIN req/s ($FINOK answered 2xx)"
-  echo "finprod load / raw Vegeta = $(ratio "$FIN" "$VEG"), / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"), / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED"); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
 
@@ -177,13 +236,10 @@ fi
 
 echo
 echo "finprod load benchmark, $(nproc) cores shared by the clients, the servers and anything else running:"
-printf "  %-58s %10s req/s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK"
-printf "  %-58s %10s req/s\n" "raw Vegeta -rate=0 -max-workers=$CONNS, fixed GET" "$VEG"
-printf "  %-58s %10s req/s\n" "raw Vegeta, the same, POST of one fixed leveranse" "$VEGPOST"
-printf "  %-58s %10s req/s\n" "raw Vegeta, that POST with finprod's headers and token" "$VEGSHAPED"
-printf "  %-58s %10s req/s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$FINOK"
-echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9); / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"); / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED")"
-echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for run in $(seq 1 "$RUNS"); do
+  [ "$RUNS" = 1 ] || echo " pass $run of $RUNS:"
+  cat "$OUT/part1-$run/part1.txt"
+done
 echo
 echo "  the mock's capacity under finprod load, p99 < 100 ms:       $CAP leveranser/s (stages in $OUT/capacity.txt)"
 if [ -n "$MEM" ]; then
