@@ -253,64 +253,44 @@ func TestRetriesATimedOutAttempt(t *testing.T) {
 	assert.Equal(t, map[string]uint64{ReasonTimeout: 1}, rt.Stats().Reasons)
 }
 
-// A 200 whose body breaks off (a malformed chunk) has not delivered its
-// receipt: it is retried with the same key and body, and the caller gets
-// the whole answer of the retry.
+// A 200 whose body breaks off has not delivered its receipt: it is retried
+// with the same key and body, and the caller gets the whole answer of the
+// retry. The body is cut in either framing: a malformed chunk, or fewer
+// bytes than its Content-Length (read into a buffer of that length).
 func TestRetriesABodyCutShort(t *testing.T) {
-	srv, s := server(t, func(n int, w http.ResponseWriter, _ *http.Request) {
-		if n == 1 {
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				return
-			}
-			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"for\r\nzz\r\n")
-			_ = buf.Flush()
-			_ = conn.Close()
-			return
-		}
-		_, _ = io.WriteString(w, `{"forsendelseId":"f"}`)
-	})
-	rt := New(nil, Policy{MaxRetries: 2}, WithSleep((&recorder{}).sleep))
-	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("same body"))
-	require.NoError(t, err)
-	resp, err := (&http.Client{Transport: rt}).Do(req)
-	require.NoError(t, err)
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, `{"forsendelseId":"f"}`, string(b))
-	assert.Equal(t, []string{"same body", "same body"}, s.bodies)
-	assert.Equal(t, map[string]uint64{ReasonBody: 1}, rt.Stats().Reasons)
-	assert.Equal(t, uint64(1), rt.Stats().Recovered)
-}
-
-// A body shorter than its Content-Length (the connection lost mid-body) is
-// cut short too, though its length was known up front.
-func TestRetriesABodyShorterThanItsLength(t *testing.T) {
-	srv, s := server(t, func(n int, w http.ResponseWriter, _ *http.Request) {
-		if n == 1 {
-			conn, buf, err := w.(http.Hijacker).Hijack()
-			if err != nil {
-				return
-			}
-			_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 21\r\n\r\n{\"for")
-			_ = buf.Flush()
-			_ = conn.Close()
-			return
-		}
-		_, _ = io.WriteString(w, `{"forsendelseId":"f"}`)
-	})
-	rt := New(nil, Policy{MaxRetries: 2}, WithSleep((&recorder{}).sleep))
-	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("same body"))
-	require.NoError(t, err)
-	resp, err := (&http.Client{Transport: rt}).Do(req)
-	require.NoError(t, err)
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	assert.Equal(t, `{"forsendelseId":"f"}`, string(b))
-	assert.EqualValues(t, 21, resp.ContentLength)
-	assert.Equal(t, []string{"same body", "same body"}, s.bodies)
-	assert.Equal(t, map[string]uint64{ReasonBody: 1}, rt.Stats().Reasons)
+	for name, cut := range map[string]string{
+		"chunked": "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"for\r\nzz\r\n",
+		"length":  "HTTP/1.1 200 OK\r\nContent-Length: 21\r\n\r\n{\"for",
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, s := server(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+				if n == 1 {
+					conn, buf, err := w.(http.Hijacker).Hijack()
+					if err != nil {
+						return
+					}
+					_, _ = buf.WriteString(cut)
+					_ = buf.Flush()
+					_ = conn.Close()
+					return
+				}
+				_, _ = io.WriteString(w, `{"forsendelseId":"f"}`)
+			})
+			rt := New(nil, Policy{MaxRetries: 2}, WithSleep((&recorder{}).sleep))
+			req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("same body"))
+			require.NoError(t, err)
+			resp, err := (&http.Client{Transport: rt}).Do(req)
+			require.NoError(t, err)
+			b, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+			assert.Equal(t, `{"forsendelseId":"f"}`, string(b))
+			assert.EqualValues(t, 21, resp.ContentLength, "the retry's answer, of known length")
+			assert.Equal(t, []string{"same body", "same body"}, s.bodies)
+			assert.Equal(t, map[string]uint64{ReasonBody: 1}, rt.Stats().Reasons)
+			assert.Equal(t, uint64(1), rt.Stats().Recovered)
+		})
+	}
 }
 
 // A body that trickles past the attempt's timeout is a timed-out attempt,
