@@ -169,6 +169,20 @@ func bodyKinds() []struct {
 	}
 }
 
+// forEachBodyKind runs f, in parallel, once for each of bodyKinds, each
+// with a synthetic-only target of its own and a generator for synthOrg.
+func forEachBodyKind(t *testing.T, seed uint64, f func(t *testing.T, tg *Target, g *generators.Generator, of func([]byte) io.Reader)) {
+	t.Helper()
+	for _, kind := range bodyKinds() {
+		t.Run(kind.name, func(t *testing.T) {
+			t.Parallel()
+			g, err := generators.New(generators.Config{Seed: seed, Oppgaver: 4, Oppgavegiver: synthOrg})
+			require.NoError(t, err)
+			f(t, vettedTarget(t), g, kind.of)
+		})
+	}
+}
+
 type pieces struct {
 	rest    []byte
 	scratch [61]byte
@@ -236,37 +250,31 @@ func lastIdentity(t *testing.T, body []byte) (at int, real string) {
 // vetter's older copy.
 func TestAVettedBodyChangedInPlaceIsCheckedInFull(t *testing.T) {
 	t.Parallel()
-	for _, kind := range bodyKinds() {
-		t.Run(kind.name, func(t *testing.T) {
-			t.Parallel()
-			tg := vettedTarget(t)
-			g, err := generators.New(generators.Config{Seed: 5, Oppgaver: 4, Oppgavegiver: synthOrg})
-			require.NoError(t, err)
-			sink := &bodySink{}
-			rt := tg.Transport(sink)
+	forEachBodyKind(t, 5, func(t *testing.T, tg *Target, g *generators.Generator, of func([]byte) io.Reader) {
+		sink := &bodySink{}
+		rt := tg.Transport(sink)
 
-			body, mark, err := tg.VetLeveranse(g.Leveranse(0))
-			require.NoError(t, err)
-			at, real := lastIdentity(t, body)
-			was := string(body[at : at+len(real)])
-			copy(body[at:], real)
-			err = sendAs(t, rt, kind.of(body), marked(mark))
-			require.ErrorIs(t, err, ErrNotSynthetic)
-			assert.Contains(t, err.Error(), "$.leveranse.oppgave[3].oppgaveeier.", "the refusal names the last oppgave")
-			assert.Empty(t, sink.sent(), "nothing reached the network")
+		body, mark, err := tg.VetLeveranse(g.Leveranse(0))
+		require.NoError(t, err)
+		at, real := lastIdentity(t, body)
+		was := string(body[at : at+len(real)])
+		copy(body[at:], real)
+		err = sendAs(t, rt, of(body), marked(mark))
+		require.ErrorIs(t, err, ErrNotSynthetic)
+		assert.Contains(t, err.Error(), "$.leveranse.oppgave[3].oppgaveeier.", "the refusal names the last oppgave")
+		assert.Empty(t, sink.sent(), "nothing reached the network")
 
-			// The same bytes put back, and the oppgavegiver changed to another
-			// synthetic organisation.
-			copy(body[at:], was)
-			i := bytes.Index(body, []byte(synthOrg))
-			require.GreaterOrEqual(t, i, 0)
-			copy(body[i:], "310000000")
-			require.NoError(t, sendAs(t, rt, kind.of(body), marked(mark)))
-			require.Len(t, sink.sent(), 1)
-			assert.Equal(t, string(body), string(sink.sent()[0]))
-			assert.Contains(t, string(sink.sent()[0]), `"organisasjonsnummer":"310000000"`)
-		})
-	}
+		// The same bytes put back, and the oppgavegiver changed to another
+		// synthetic organisation.
+		copy(body[at:], was)
+		i := bytes.Index(body, []byte(synthOrg))
+		require.GreaterOrEqual(t, i, 0)
+		copy(body[i:], "310000000")
+		require.NoError(t, sendAs(t, rt, of(body), marked(mark)))
+		require.Len(t, sink.sent(), 1)
+		assert.Equal(t, string(body), string(sink.sent()[0]))
+		assert.Contains(t, string(sink.sent()[0]), `"organisasjonsnummer":"310000000"`)
+	})
 }
 
 // The vetted bytes with more after them, or fewer of them, are not the
@@ -274,32 +282,26 @@ func TestAVettedBodyChangedInPlaceIsCheckedInFull(t *testing.T) {
 // checked.
 func TestAVettedBodyLongerOrShorterIsCheckedInFull(t *testing.T) {
 	t.Parallel()
-	for _, kind := range bodyKinds() {
-		t.Run(kind.name, func(t *testing.T) {
-			t.Parallel()
-			tg := vettedTarget(t)
-			g, err := generators.New(generators.Config{Seed: 6, Oppgavegiver: synthOrg})
-			require.NoError(t, err)
-			sink := &bodySink{}
-			rt := tg.Transport(sink)
-			body, mark, err := tg.VetLeveranse(g.Leveranse(1))
-			require.NoError(t, err)
+	forEachBodyKind(t, 6, func(t *testing.T, tg *Target, g *generators.Generator, of func([]byte) io.Reader) {
+		sink := &bodySink{}
+		rt := tg.Transport(sink)
+		body, mark, err := tg.VetLeveranse(g.Leveranse(1))
+		require.NoError(t, err)
 
-			// A second JSON value after the vetted one.
-			longer := append(bytes.Clone(body), ` {"organisasjonsnummer":"`+realOrg+`"}`...)
-			require.ErrorIs(t, sendAs(t, rt, kind.of(longer), marked(mark)), ErrNotSynthetic)
-			// A cut body is not JSON, and without a vetted context it is refused.
-			require.ErrorIs(t, sendAs(t, rt, kind.of(body[:len(body)-1]), marked(mark)), ErrNotSynthetic)
-			require.Empty(t, sink.sent())
+		// A second JSON value after the vetted one.
+		longer := append(bytes.Clone(body), ` {"organisasjonsnummer":"`+realOrg+`"}`...)
+		require.ErrorIs(t, sendAs(t, rt, of(longer), marked(mark)), ErrNotSynthetic)
+		// A cut body is not JSON, and without a vetted context it is refused.
+		require.ErrorIs(t, sendAs(t, rt, of(body[:len(body)-1]), marked(mark)), ErrNotSynthetic)
+		require.Empty(t, sink.sent())
 
-			// Whitespace after it keeps it one JSON value, all synthetic: it is
-			// sent whole, not cut back to the vetted copy.
-			spaced := append(bytes.Clone(body), "\n\t "...)
-			require.NoError(t, sendAs(t, rt, kind.of(spaced), marked(mark)))
-			require.Len(t, sink.sent(), 1)
-			assert.Equal(t, string(spaced), string(sink.sent()[0]))
-		})
-	}
+		// Whitespace after it keeps it one JSON value, all synthetic: it is
+		// sent whole, not cut back to the vetted copy.
+		spaced := append(bytes.Clone(body), "\n\t "...)
+		require.NoError(t, sendAs(t, rt, of(spaced), marked(mark)))
+		require.Len(t, sink.sent(), 1)
+		assert.Equal(t, string(spaced), string(sink.sent()[0]))
+	})
 }
 
 // meddler changes things before it reads the request that reached it: the
@@ -335,31 +337,25 @@ func (m *meddler) RoundTrip(r *http.Request) (*http.Response, error) {
 // is on its way changes nothing that is sent.
 func TestAVettedBodyGoesOutAsTheVettersOwnCopy(t *testing.T) {
 	t.Parallel()
-	for _, kind := range bodyKinds() {
-		t.Run(kind.name, func(t *testing.T) {
-			t.Parallel()
-			tg := vettedTarget(t)
-			g, err := generators.New(generators.Config{Seed: 7, Oppgavegiver: synthOrg})
-			require.NoError(t, err)
-			body, mark, err := tg.VetLeveranse(g.Leveranse(0))
-			require.NoError(t, err)
-			want := string(body)
-			newer, _, err := tg.VetLeveranse(g.Leveranse(1))
-			require.NoError(t, err)
-			m := &meddler{}
-			m.before = func() {
-				copy(body[bytes.Index(body, []byte(synthOrg)):], realOrg)
-				for range vetSlots {
-					tg.vet.keep(newer)
-				}
+	forEachBodyKind(t, 7, func(t *testing.T, tg *Target, g *generators.Generator, of func([]byte) io.Reader) {
+		body, mark, err := tg.VetLeveranse(g.Leveranse(0))
+		require.NoError(t, err)
+		want := string(body)
+		newer, _, err := tg.VetLeveranse(g.Leveranse(1))
+		require.NoError(t, err)
+		m := &meddler{}
+		m.before = func() {
+			copy(body[bytes.Index(body, []byte(synthOrg)):], realOrg)
+			for range vetSlots {
+				tg.vet.keep(newer)
 			}
-			require.NoError(t, sendAs(t, tg.Transport(m), kind.of(body), marked(mark)))
-			require.Len(t, m.sent(), 1)
-			assert.Equal(t, want, string(m.sent()[0]))
-			require.Len(t, m.rewound, 1)
-			assert.Equal(t, want, string(m.rewound[0]))
-		})
-	}
+		}
+		require.NoError(t, sendAs(t, tg.Transport(m), of(body), marked(mark)))
+		require.Len(t, m.sent(), 1)
+		assert.Equal(t, want, string(m.sent()[0]))
+		require.Len(t, m.rewound, 1)
+		assert.Equal(t, want, string(m.rewound[0]))
+	})
 }
 
 // However the mark's header is spelt, it never reaches the network, the
