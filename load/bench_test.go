@@ -80,7 +80,7 @@ func guardedTarget(b *testing.B) *target.Target {
 // and token), the request, the transport chain (run context, synthetic
 // guard, retries with the attempt timeout) down to a sink instead of the
 // network, reading the answer, and recording the result (histograms,
-// counts, results file). Vegeta's pacing and net/http's connection are
+// counts, the timeline, results file). Vegeta's pacing and net/http's connection are
 // left out: raw Vegeta pays for those too.
 func BenchmarkRequest(b *testing.B) {
 	for _, n := range []int{1, 10} {
@@ -100,10 +100,10 @@ func BenchmarkRequest(b *testing.B) {
 			defer w.abandon()
 			var tokenErr atomic.Pointer[error]
 			tr := r.targeter(ctx, &tokenErr)
-			rec := newRecorder(nil)
+			rec, tl := newRecorder(nil), newTimeline()
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				request(b, tr, r.http, uint64(i), rec, w)
+				request(b, tr, r.http, uint64(i), rec, tl, w)
 			}
 			if rec.success != rec.sent {
 				b.Fatalf("%d of %d succeeded: %v", rec.success, rec.sent, rec.errs)
@@ -142,9 +142,10 @@ func floorRequest(b *testing.B, tr vegeta.Targeter, c *http.Client, seq uint64, 
 
 // request is one iteration of BenchmarkRequest (callgrind's
 // --toggle-collect counts the instructions under it).
-func request(b *testing.B, tr vegeta.Targeter, c *http.Client, seq uint64, rec *recorder, w *writer) {
+func request(b *testing.B, tr vegeta.Targeter, c *http.Client, seq uint64, rec *recorder, tl *timeline, w *writer) {
 	res := hit(b, tr, c, seq)
 	rec.add(res, res.Timestamp, Shard{Count: 1}, false)
+	tl.add(res, res.Timestamp)
 	w.add(res)
 }
 
