@@ -56,7 +56,8 @@ type Options struct {
 	Oppgaver int
 	// Workers is Vegeta's initial worker count (default 10); MaxWorkers
 	// caps it (0: DefaultMaxWorkers, from the open-file limit). Connections
-	// caps the open connections to the target (0: as many as MaxWorkers).
+	// caps the open connections to the target (0: DefaultConnectionsPerWorker
+	// a worker).
 	Workers, MaxWorkers uint64
 	Connections         int
 	// Timeout bounds one attempt (default 10 s); Retry is the retry policy.
@@ -112,11 +113,7 @@ func (o *Options) withDefaults() {
 		o.MaxWorkers = max(DefaultMaxWorkers(), o.Workers)
 	}
 	if o.Connections == 0 {
-		// A worker uses one connection at a time, but net/http may dial a
-		// new one while a worker's last is on its way back to the idle pool:
-		// uncapped, the connections could outgrow the worker cap that keeps
-		// the run within its file descriptors.
-		o.Connections = int(min(o.MaxWorkers, math.MaxInt32))
+		o.Connections = int(min(o.MaxWorkers, math.MaxInt32/DefaultConnectionsPerWorker) * DefaultConnectionsPerWorker)
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout

@@ -22,16 +22,25 @@ const MaxWorkersCeiling = 4096
 // minDefaultMaxWorkers is the smallest default cap, however low the limit.
 const minDefaultMaxWorkers = 16
 
-// DefaultMaxWorkers is the worker cap of a run that sets none: a quarter of
-// the process's open-file limit (RLIMIT_NOFILE; a worker's connection is
-// one descriptor, and the in-process mock of --target local holds its
-// other end, which leaves half the limit for everything else), at least
-// 16 and at most MaxWorkersCeiling.
+// DefaultMaxWorkers is the worker cap of a run that sets none: an eighth of
+// the process's open-file limit (RLIMIT_NOFILE), at least 16 and at most
+// MaxWorkersCeiling. A run's connections are capped at twice its workers
+// (DefaultConnectionsPerWorker), each is a descriptor, and with --target
+// local the in-process mock holds the other end of each: at most half the
+// limit, the other half left for everything else.
 func DefaultMaxWorkers() uint64 { return maxWorkersFor(openFileLimit()) }
 
 func maxWorkersFor(limit uint64) uint64 {
-	return min(max(limit/4, minDefaultMaxWorkers), MaxWorkersCeiling)
+	return min(max(limit/8, minDefaultMaxWorkers), MaxWorkersCeiling)
 }
+
+// DefaultConnectionsPerWorker: a worker uses one connection at a time, but
+// net/http may dial a new one while the worker's last is still on its way
+// back to the idle pool. Room for that keeps a worker from waiting for its
+// own connection (with one a worker, a run on the bare handler spent about
+// a tenth more CPU a request, client and server); a cap keeps the
+// connections from outgrowing the workers.
+const DefaultConnectionsPerWorker = 2
 
 // workerGauge follows how many workers are busy without a lock: the
 // targeter counts requests started (the runner's sequence), the stage's

@@ -61,9 +61,9 @@ func (f *loadFlags) register(cmd *cobra.Command, sloDefault string) {
 	fl.Uint64Var(&f.seed, "seed", 0, "payload seed: leveranse k is made from (seed, k); default random, printed")
 	fl.Uint64Var(&f.workers, "workers", load.DefaultWorkers, "Vegeta workers to start with")
 	fl.Uint64Var(&f.maxWorkers, "max-workers", 0, fmt.Sprintf("at most this many workers, each with its own connection; once all are busy, requests wait (schedule lag) "+
-		"instead of opening connections until the file descriptors run out (0: a quarter of the open-file limit, 16 to %d: %d here)",
+		"instead of opening connections until the file descriptors run out (0: an eighth of the open-file limit, 16 to %d: %d here)",
 		load.MaxWorkersCeiling, load.DefaultMaxWorkers()))
-	fl.IntVar(&f.connections, "connections", 0, "at most this many connections to the target (0: as many as --max-workers)")
+	fl.IntVar(&f.connections, "connections", 0, "at most this many connections to the target (0: two for each of --max-workers)")
 	fl.DurationVar(&f.timeout, "timeout", load.DefaultTimeout, "timeout of one attempt; a timed-out attempt is retried")
 	fl.IntVar(&f.retries, "retries", 3, "retries per leveranse (same key, same body) on a timeout, dropped connection, 429 or 5xx")
 	fl.DurationVar(&f.retryBase, "retry-base", retry.DefaultBase, "backoff before the first retry (doubling, full jitter)")
@@ -115,7 +115,7 @@ func (f *loadFlags) options(cmd *cobra.Command) (load.Options, error) {
 		errs = append(errs, "--workers must be at least 1")
 	}
 	if f.connections < 0 {
-		errs = append(errs, "--connections must not be negative (0: as many as --max-workers)")
+		errs = append(errs, "--connections must not be negative (0: two for each of --max-workers)")
 	}
 	if f.maxRate < 0 {
 		errs = append(errs, "--max-rate must not be negative")
@@ -228,7 +228,7 @@ retried with the same key and body (bounded, backoff with jitter, Retry-After ho
 Latency is measured from when each request was due (intended time, into an HDR histogram),
 beside Vegeta's own service time; the schedule lag shows when the sender itself fell behind.
 Vegeta adds a worker (with a connection of its own) whenever a request is due and all are busy;
---max-workers caps them (default a quarter of the open-file limit, at most 4096), so a target
+--max-workers caps them (default an eighth of the open-file limit, at most 4096), so a target
 that stalls makes requests wait, which the live view marks CAP REACHED and the schedule lag
 measures, rather than opening connections until the file descriptors run out.
 At the end every leveranse sent is accounted for (accepted once, or given up with a reason), and
