@@ -60,7 +60,7 @@ func (f *loadFlags) register(cmd *cobra.Command, sloDefault string) {
 	fl.IntVar(&f.oppgaver, "oppgaver", load.DefaultOppgaver, "oppgaver per leveranse (the size of each request)")
 	fl.Uint64Var(&f.seed, "seed", 0, "payload seed: leveranse k is made from (seed, k); default random, printed")
 	fl.Uint64Var(&f.workers, "workers", load.DefaultWorkers, "Vegeta workers to start with")
-	fl.Uint64Var(&f.maxWorkers, "max-workers", 0, fmt.Sprintf("at most this many workers, each with its own connection; once all are busy, requests wait (schedule lag) "+
+	fl.Uint64Var(&f.maxWorkers, "max-workers", 0, fmt.Sprintf("at most this many workers, each sending one request at a time; once all are busy, requests wait (schedule lag) "+
 		"instead of opening connections until the file descriptors run out (0: an eighth of the open-file limit, 16 to %d: %d here)",
 		load.MaxWorkersCeiling, load.DefaultMaxWorkers()))
 	fl.IntVar(&f.connections, "connections", 0, "at most this many connections to the target (0: two for each of --max-workers)")
