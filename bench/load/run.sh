@@ -146,57 +146,85 @@ cost() {
     else print "n/a" }'
 }
 
-# part1 DIR: one pass of part 1, each client after the other, into DIR.
+# The clients of part 1, each a function of the pass's folder.
+run_wrk() {
+  measured "$1" wrk wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/" >"$1/wrk.txt"
+}
+run_vegeta() {
+  echo "GET http://127.0.0.1:$BARE_PORT/" | measured "$1" vegeta "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" >"$1/vegeta.bin"
+}
+run_vegeta_post() {
+  echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | measured "$1" vegeta-post "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
+    -body "$WORK/leveranse.json" -header "Content-Type: application/json" >"$1/vegeta-post.bin"
+}
+run_vegeta_shaped() {
+  echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | measured "$1" vegeta-shaped "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
+    -body "$WORK/leveranse.json" -header "Content-Type: application/json" -header "Accept: application/json" \
+    -header "User-Agent: finprod (contract and load test harness)" -header "Authorization: Bearer $TOKEN" \
+    -header "idempotencyKey: 6f1c2a7e-3b9d-4e58-a0c4-9d2e7b5f1a36" >"$1/vegeta-shaped.bin"
+}
+run_finprod() {
+  measured "$1" finprod "$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
+    --duration "$DURATION" --retries 0 --progress none --out "$1/finprod-bare" ${CPUPROFILE:+--cpuprofile "$1/finprod-bare.prof"} \
+    >"$1/finprod-bare.txt" 2>&1 || true
+}
+
+# part1 DIR N: pass N of part 1 into DIR. Raw Vegeta's GET and finprod load,
+# the pair the goal compares, run back to back, the first of them in turn
+# (Vegeta in odd passes, finprod in even ones), so that a machine whose load
+# drifts does not favour one; the other clients follow.
 part1() {
   local d=$1
   mkdir -p "$d"
-  measured "$d" wrk wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" "http://127.0.0.1:$BARE_PORT/" >"$d/wrk.txt"
+  if [ $(( $2 % 2 )) = 1 ]; then
+    run_vegeta "$d"; run_finprod "$d"; FIRST="raw Vegeta GET, then finprod load"
+  else
+    run_finprod "$d"; run_vegeta "$d"; FIRST="finprod load, then raw Vegeta GET"
+  fi
+  LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
+  run_wrk "$d"
+  run_vegeta_post "$d"
+  run_vegeta_shaped "$d"
+
   WRK=$(awk '/Requests\/sec/ {print $2}' "$d/wrk.txt")
   WRKN=$(awk '/requests in/ {print $1}' "$d/wrk.txt")
-
-  echo "GET http://127.0.0.1:$BARE_PORT/" | measured "$d" vegeta "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" >"$d/vegeta.bin"
   "$VEGETA" report "$d/vegeta.bin" >"$d/vegeta.txt"
-  "$VEGETA" report -type=json "$d/vegeta.bin" >"$d/vegeta.json"
+  for v in vegeta vegeta-post vegeta-shaped; do
+    "$VEGETA" report -type=json "$d/$v.bin" >"$d/$v.json"
+  done
   VEG=$(json "$d/vegeta.json" 'round(d["throughput"], 1)')
   VEGN=$(json "$d/vegeta.json" 'd["requests"]')
-
-  echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | measured "$d" vegeta-post "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
-    -body "$WORK/leveranse.json" -header "Content-Type: application/json" >"$d/vegeta-post.bin"
-  "$VEGETA" report -type=json "$d/vegeta-post.bin" >"$d/vegeta-post.json"
   VEGPOST=$(json "$d/vegeta-post.json" 'round(d["throughput"], 1)')
   VEGPOSTN=$(json "$d/vegeta-post.json" 'd["requests"]')
-
-  echo "POST http://127.0.0.1:$BARE_PORT/v1/2025" | measured "$d" vegeta-shaped "$VEGETA" attack -rate=0 -workers="$CONNS" -max-workers="$CONNS" -duration="$DURATION" \
-    -body "$WORK/leveranse.json" -header "Content-Type: application/json" -header "Accept: application/json" \
-    -header "User-Agent: finprod (contract and load test harness)" -header "Authorization: Bearer $TOKEN" \
-    -header "idempotencyKey: 6f1c2a7e-3b9d-4e58-a0c4-9d2e7b5f1a36" >"$d/vegeta-shaped.bin"
-  "$VEGETA" report -type=json "$d/vegeta-shaped.bin" >"$d/vegeta-shaped.json"
   VEGSHAPED=$(json "$d/vegeta-shaped.json" 'round(d["throughput"], 1)')
   VEGSHAPEDN=$(json "$d/vegeta-shaped.json" 'd["requests"]')
-
-  measured "$d" finprod "$WORK/finprod" load --target "$WORK/bare.yaml" --rate 200000 --max-rate 200000 --workers "$CONNS" --max-workers "$CONNS" \
-    --duration "$DURATION" --retries 0 --progress none --out "$d/finprod-bare" ${CPUPROFILE:+--cpuprofile "$d/finprod-bare.prof"} \
-    >"$d/finprod-bare.txt" 2>&1 || true
-  FIN=$(json "$d/finprod-bare/load/summary.json" 'd["rate"]["throughput"]')
+  FIN=$(json "$d/finprod-bare/load/summary.json" 'round(d["rate"]["throughput"], 1)')
   FINN=$(json "$d/finprod-bare/load/summary.json" 'd["requests"]["sent"]')
   FINOK=$(json "$d/finprod-bare/load/summary.json" 'str(round(100 * d["requests"]["successRatio"], 2)) + "%"')
-  LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 
   {
-    printf "  %-58s %10s req/s   %s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK" "$(cost "$d" wrk "$WRKN")"
     printf "  %-58s %10s req/s   %s\n" "raw Vegeta -rate=0 -max-workers=$CONNS, fixed GET" "$VEG" "$(cost "$d" vegeta "$VEGN")"
+    printf "  %-58s %10s req/s   %s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$(cost "$d" finprod "$FINN")" "$FINOK"
+    echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9; $FIRST; load average then $LOADAVG)"
+    printf "  %-58s %10s req/s   %s\n" "wrk -t$THREADS -c$CONNS, fixed GET" "$WRK" "$(cost "$d" wrk "$WRKN")"
     printf "  %-58s %10s req/s   %s\n" "raw Vegeta, the same, POST of one fixed leveranse" "$VEGPOST" "$(cost "$d" vegeta-post "$VEGPOSTN")"
     printf "  %-58s %10s req/s   %s\n" "raw Vegeta, that POST with finprod's headers and token" "$VEGSHAPED" "$(cost "$d" vegeta-shaped "$VEGSHAPEDN")"
-    printf "  %-58s %10s req/s   %s   (%s answered 2xx)\n" "finprod load, $CONNS workers, unique leveranse per request" "$FIN" "$(cost "$d" finprod "$FINN")" "$FINOK"
-    echo "  finprod load / raw Vegeta = $(ratio "$FIN" "$VEG")   (goal ≥ 0.9); / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"); / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED")"
-    echo "  load average after the pass $LOADAVG"
+    echo "  finprod load / raw Vegeta POST = $(ratio "$FIN" "$VEGPOST"); / with finprod's headers = $(ratio "$FIN" "$VEGSHAPED"); load average after the pass $(cut -d' ' -f1-3 /proc/loadavg)"
   } >"$d/part1.txt"
+  ratio "$FIN" "$VEG" >"$d/ratio"
+}
+
+# ratios: each pass's finprod load / raw Vegeta, and their median.
+ratios() {
+  local rs
+  rs=$(for run in $(seq 1 "$RUNS"); do cat "$OUT/part1-$run/ratio"; echo; done)
+  echo "  finprod load / raw Vegeta by pass: $(echo $rs); median $(echo "$rs" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')"
 }
 
 RUNS=${RUNS:-1}
 echo "== 1. against the bare handler, $CONNS connections, $DURATION each, $RUNS pass(es) taking turns"
 for run in $(seq 1 "$RUNS"); do
-  part1 "$OUT/part1-$run"
+  part1 "$OUT/part1-$run" "$run"
   echo "pass $run of $RUNS:"
   cat "$OUT/part1-$run/part1.txt"
 done
@@ -204,6 +232,7 @@ done
 cp -r "$OUT/part1-$RUNS"/. "$OUT/"
 
 if [ "${ONLY_BARE:-}" = 1 ]; then
+  ratios
   exit 0
 fi
 
@@ -240,6 +269,7 @@ for run in $(seq 1 "$RUNS"); do
   [ "$RUNS" = 1 ] || echo " pass $run of $RUNS:"
   cat "$OUT/part1-$run/part1.txt"
 done
+ratios
 echo
 echo "  the mock's capacity under finprod load, p99 < 100 ms:       $CAP leveranser/s (stages in $OUT/capacity.txt)"
 if [ -n "$MEM" ]; then
