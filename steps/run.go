@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/cucumber/godog"
+	"github.com/cucumber/godog/colors"
 
 	"github.com/finprod/finprod/features"
 	"github.com/finprod/finprod/target"
@@ -77,14 +79,26 @@ func Run(ctx context.Context, t *target.Target, o Options) int {
 	if o.Format == "" {
 		o.Format = "progress"
 	}
+	out, noColors := o.Output, o.NoColors
+	if noColors && plainFiles(o.Format) {
+		// godog strips colours with a writer that hands every rune to the
+		// file in a write of its own: the suite's Cucumber JSON is close
+		// to a megabyte, so nearly a million system calls. Only the
+		// console carries colours; the file formats (cucumber, junit) have
+		// none, so they go to their files as they are.
+		if out == nil {
+			out = os.Stdout
+		}
+		out, noColors = colors.Uncolored(out), false
+	}
 	s := NewSuite(t, o.RunID)
 	suite := godog.TestSuite{
 		Name:                "finprod",
 		ScenarioInitializer: s.InitializeScenario,
 		Options: &godog.Options{
 			Format:         o.Format,
-			Output:         o.Output,
-			NoColors:       o.NoColors,
+			Output:         out,
+			NoColors:       noColors,
 			Tags:           EffectiveTags(t, o.Tags),
 			Concurrency:    o.Concurrency,
 			Strict:         true,
@@ -95,6 +109,18 @@ func Run(ctx context.Context, t *target.Target, o Options) int {
 		},
 	}
 	return suite.Run()
+}
+
+// plainFiles: every formatter of the list that writes to a file
+// ("name:path") writes a format without colours.
+func plainFiles(format string) bool {
+	for _, f := range strings.Split(format, ",") {
+		name, _, toFile := strings.Cut(f, ":")
+		if toFile && name != "cucumber" && name != "junit" {
+			return false
+		}
+	}
+	return true
 }
 
 // Describe names the target and what will run, for the top of a report.

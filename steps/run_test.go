@@ -18,3 +18,13 @@ func TestEffectiveTags(t *testing.T) {
 }
 
 type fakeControls struct{ target.Controls }
+
+// Only files of a format without colours bypass godog's stripping.
+func TestPlainFiles(t *testing.T) {
+	for format, plain := range map[string]bool{
+		"progress": true, "pretty,cucumber:out/c.json": true, "progress,junit:j.xml,cucumber:c.json": true,
+		"pretty:out/pretty.txt": false, "cucumber:c.json,progress:p.txt": false,
+	} {
+		assert.Equal(t, plain, plainFiles(format), format)
+	}
+}

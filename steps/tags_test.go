@@ -3,6 +3,9 @@ package steps_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,19 +37,28 @@ func TestCountIsWhatRuns(t *testing.T) {
 	tg, err := target.Local(t.Context(), mock.Config{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
-	for _, tags := range []string{"@auth", "@feilformat,@metode && ~@A-HOVEDKODE"} {
+	// The console of a run without colours has none, with colours it has
+	// them; the Cucumber JSON in its file has none either way.
+	for i, tags := range []string{"@auth", "@feilformat,@metode && ~@A-HOVEDKODE"} {
 		n, err := steps.Count(tg, tags)
 		require.NoError(t, err)
 		require.NotZero(t, n, tags)
 		var out bytes.Buffer
-		status := steps.Run(t.Context(), tg, steps.Options{Tags: tags, Format: "cucumber", Output: &out, RunID: "count"})
+		file := filepath.Join(t.TempDir(), "cucumber.json")
+		noColors := i == 0
+		status := steps.Run(t.Context(), tg, steps.Options{Tags: tags, Format: "pretty,cucumber:" + file, Output: &out, NoColors: noColors, RunID: "count"})
 		require.Equal(t, steps.StatusPassed, status, tags)
+		assert.Contains(t, out.String(), "scenarios (", "the console has the pretty summary")
+		assert.Equal(t, !noColors, strings.Contains(out.String(), "\x1b["), "ANSI colours on the console with NoColors %v", noColors)
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), "\x1b", "no colours in the Cucumber JSON")
 		var report []struct {
 			Elements []struct {
 				Type string `json:"type"`
 			} `json:"elements"`
 		}
-		require.NoError(t, json.Unmarshal(out.Bytes(), &report))
+		require.NoError(t, json.Unmarshal(b, &report))
 		ran := 0
 		for _, f := range report {
 			for _, e := range f.Elements {
