@@ -59,8 +59,9 @@ type Config struct {
 	Now func() time.Time `yaml:"-"`
 	// SigningKey, when set, signs the local Maskinporten's access tokens,
 	// and DefaultClientKey is the default client's key; when nil, Start
-	// generates fresh 2048-bit keys. Tests hand in keys they made once:
-	// generating keys was most of a short test's time.
+	// generates fresh 2048-bit keys (or takes those of WithKeys). Tests
+	// hand in keys they made once: generating keys was most of a short
+	// test's time.
 	SigningKey       *rsa.PrivateKey `yaml:"-"`
 	DefaultClientKey *rsa.PrivateKey `yaml:"-"`
 }

@@ -163,34 +163,52 @@ func TestCloseOnContextCancel(t *testing.T) {
 }
 
 // Keys handed to Start are the ones the mock uses: its JWKS serves the
-// signing key's public half, and the default client holds its key.
+// signing key's public half, and the default client holds its key. They
+// come in the Config or, for a mock whose Config names none, in the
+// context (WithKeys); the Config's win.
 func TestStartUsesGivenKeys(t *testing.T) {
 	t.Parallel()
 	signing, def := testkit.Key(t, "given signing"), testkit.Key(t, "given default client")
-	s := start(t, mock.Config{SigningKey: signing, DefaultClientKey: def})
-	d, ok := s.DefaultClient()
-	require.True(t, ok)
-	assert.True(t, def.Equal(d.Key))
+	other := testkit.Key(t, "given other")
+	for name, c := range map[string]struct {
+		ctx context.Context
+		cfg mock.Config
+	}{
+		"in the config":                {context.Background(), mock.Config{SigningKey: signing, DefaultClientKey: def}},
+		"in the context":               {mock.WithKeys(context.Background(), signing, def), mock.Config{}},
+		"in both, the config's win":    {mock.WithKeys(context.Background(), other, other), mock.Config{SigningKey: signing, DefaultClientKey: def}},
+		"signing in the config, other": {mock.WithKeys(context.Background(), other, def), mock.Config{SigningKey: signing}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, err := mock.Start(c.ctx, c.cfg)
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = s.Close() })
+			d, ok := s.DefaultClient()
+			require.True(t, ok)
+			assert.True(t, def.Equal(d.Key))
 
-	resp, err := http.Get(s.MaskinportenIssuer() + "jwk")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	set, err := jwk.Parse(b)
-	require.NoError(t, err)
-	require.Equal(t, 1, set.Len())
-	k, _ := set.Key(0)
-	var pub rsa.PublicKey
-	require.NoError(t, jwk.Export(k, &pub))
-	assert.True(t, signing.PublicKey.Equal(&pub))
+			resp, err := http.Get(s.MaskinportenIssuer() + "jwk")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			set, err := jwk.Parse(b)
+			require.NoError(t, err)
+			require.Equal(t, 1, set.Len())
+			k, _ := set.Key(0)
+			var pub rsa.PublicKey
+			require.NoError(t, jwk.Export(k, &pub))
+			assert.True(t, signing.PublicKey.Equal(&pub))
 
-	tok, err := s.MintToken(exampleOrg)
-	require.NoError(t, err)
-	_, err = jwt.Parse([]byte(tok), jwt.WithKey(jwa.RS256(), &signing.PublicKey), jwt.WithValidate(false))
-	assert.NoError(t, err, "the token is signed with the given key")
-	_, err = jwt.Parse([]byte(tok), jwt.WithKey(jwa.RS256(), &def.PublicKey), jwt.WithValidate(false))
-	assert.Error(t, err)
+			tok, err := s.MintToken(exampleOrg)
+			require.NoError(t, err)
+			_, err = jwt.Parse([]byte(tok), jwt.WithKey(jwa.RS256(), &signing.PublicKey), jwt.WithValidate(false))
+			assert.NoError(t, err, "the token is signed with the given key")
+			_, err = jwt.Parse([]byte(tok), jwt.WithKey(jwa.RS256(), &def.PublicKey), jwt.WithValidate(false))
+			assert.Error(t, err)
+		})
+	}
 }
 
 func TestEndpointsListMounts(t *testing.T) {

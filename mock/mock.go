@@ -105,6 +105,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	cfg = cfg.withKeysOf(ctx)
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("mock: %w", err)
 	}
