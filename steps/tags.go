@@ -103,7 +103,20 @@ func Count(t *target.Target, tags string) (int, error) {
 	if err := CheckTags(tags); err != nil {
 		return 0, err
 	}
-	expr := EffectiveTags(t, tags)
+	return count(EffectiveTags(t, tags))
+}
+
+// CountLocal is Count for the local mock before it is started: a target
+// with the mock's controls runs every scenario the tags select.
+func CountLocal(tags string) (int, error) {
+	if err := CheckTags(tags); err != nil {
+		return 0, err
+	}
+	return count(tags)
+}
+
+// count is how many embedded scenarios a checked expression selects.
+func count(expr string) (int, error) {
 	n := 0
 	err := eachScenario(func(set map[string]bool) {
 		if matches(expr, set) {

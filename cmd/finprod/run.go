@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/finprod/finprod/reports"
 	"github.com/finprod/finprod/smoke"
+	"github.com/finprod/finprod/steps"
 )
 
 func newRunCmd() *cobra.Command {
@@ -26,9 +26,9 @@ func newRunCmd() *cobra.Command {
   example     submit the service page's example leveranse, replay it with the same
               idempotencyKey: a receipt, a byte-identical replay, one forsendelse
   acceptance  every acceptance feature, as 'finprod test' does (cucumber.json,
-              acceptance.json, junit.xml)
+              acceptance.json, junit.xml); --tags runs only the scenarios it selects
   load        a short load run with an SLO: finprod load --rate 50 --duration 3s
-              --slo 'p99<500ms,success>=99%' (OUT/load/)
+              --slo 'p99<500ms,success>=99%' (OUT/load/); --load-duration sets its length
   report      'finprod report': OUT/report.html, junit.xml, the run in the history
 and end by printing the verdict and the report's path. OUT/run.json (format finprod.run/v1)
 is written when the run ends, however it ends (failed, interrupted): its verdict and exit
@@ -37,6 +37,8 @@ code are the run's.
 Examples:
   finprod run
   finprod run --out runs/today --history runs/history.db
+  finprod run --tags "@auth,@idempotens"            # the main job over two areas only
+  finprod run --load-duration 1m                     # a longer load part, for a nightly job
   make run
 
 Exit codes: 0 every part passed, 1 a check or scenario failed, 2 bad usage or the report
@@ -47,6 +49,14 @@ failed, 130 interrupted.`,
 			if o.noHistory && cmd.Flags().Changed("history") {
 				return usageErr("--history and --no-history: choose one")
 			}
+			// A --tags or --load-duration mistake is told before any part runs.
+			if o.loadDuration <= 0 {
+				return usageErr("--load-duration must be positive, got %s", o.loadDuration)
+			}
+			n, err := steps.CountLocal(o.tags)
+			if err := selectsScenarios(o.tags, n, err, "local", o.tags); err != nil {
+				return err
+			}
 			return runMain(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -54,12 +64,18 @@ failed, 130 interrupted.`,
 	f.StringVar(&o.out, "out", "out", "folder for everything the run writes")
 	f.StringVar(&o.history, "history", "", "SQLite history of runs (default OUT/history.db)")
 	f.BoolVar(&o.noHistory, "no-history", false, "record nothing and show no trends")
+	f.DurationVar(&o.loadDuration, "load-duration", defaultLoadDuration, "how long the load part sends, at 50 leveranser a second")
+	f.StringVar(&o.tags, "tags", "", `acceptance scenarios to run (default all), as finprod test --tags, e.g. "@auth,@idempotens"`)
 	return cmd
 }
 
 type runOptions struct {
 	out, history string
 	noHistory    bool
+	// tags selects the acceptance scenarios (all when empty).
+	tags string
+	// loadDuration is how long the load part sends.
+	loadDuration time.Duration
 }
 
 // mainRun is one `finprod run`: its parts, and the run.json that tells
@@ -80,6 +96,9 @@ func (m *mainRun) fail(err error) {
 }
 
 func runMain(ctx context.Context, o runOptions, stdout, stderr io.Writer) error {
+	if o.loadDuration == 0 {
+		o.loadDuration = defaultLoadDuration
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return usageErr("cannot create output folder %s: %v", o.out, err)
 	}
@@ -169,12 +188,14 @@ func (m *mainRun) example(ctx context.Context, w io.Writer) {
 func (m *mainRun) acceptance(ctx context.Context, stdout, stderr io.Writer) {
 	p := reports.RunPart{Name: "acceptance", Files: []string{reports.CucumberFile, reports.AcceptanceFile, reports.JUnitFile}}
 	err := runAcceptance(ctx, acceptanceOptions{
-		Target: "local", Concurrency: 4, Format: defaultConsoleFormat(stdout), Out: m.o.out,
+		Target: "local", Tags: m.o.tags, Concurrency: 4, Format: defaultConsoleFormat(stdout), Out: m.o.out,
 	}, stdout, stderr)
 	var ee *exitError
 	switch {
 	case ctx.Err() != nil:
 		p.Verdict, p.Detail = reports.VerdictInterrupted, "interrupted"
+	case err == nil && m.o.tags != "":
+		p.Verdict, p.Detail = reports.VerdictPassed, fmt.Sprintf("every scenario --tags %q selects passed", m.o.tags)
 	case err == nil:
 		p.Verdict, p.Detail = reports.VerdictPassed, "every scenario passed"
 	case errors.As(err, &ee) && ee.code == exitFailed:
@@ -187,15 +208,20 @@ func (m *mainRun) acceptance(ctx context.Context, stdout, stderr io.Writer) {
 	m.part(p)
 }
 
-// loadArgs is make run's short load run: a constant rate against a fresh
-// embedded mock, gated by an SLO; it writes OUT/load/.
-var loadArgs = []string{"load", "--rate", "50", "--duration", "3s", "--slo", "p99<500ms,success>=99%"}
+// defaultLoadDuration is the load part's length unless --load-duration says.
+const defaultLoadDuration = 3 * time.Second
+
+// loadArgs is make run's short load run: a constant rate for d against a
+// fresh embedded mock, gated by an SLO; it writes OUT/load/.
+func loadArgs(d time.Duration) []string {
+	return []string{"load", "--rate", "50", "--duration", d.String(), "--slo", "p99<500ms,success>=99%"}
+}
 
 // load runs `finprod load` as its command line would, so the main job does
 // what a user's load run does.
 func (m *mainRun) load(ctx context.Context, stdout, stderr io.Writer) {
 	root := newRootCmd()
-	args := append(slices.Clone(loadArgs), "--out", m.o.out)
+	args := append(loadArgs(m.o.loadDuration), "--out", m.o.out)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/steps"
 )
 
 // runJSON is run.json as a reader outside finprod sees it.
@@ -44,9 +46,21 @@ func readRunJSON(t *testing.T, dir string) runJSON {
 	return r
 }
 
+// runTags are the areas the whole-product test runs of the acceptance
+// suite: the whole suite runs in the steps package (TestFeatures, and its
+// @tt02 scenarios once more through a profile), and what this test adds is
+// the main job around it: its parts, run.json, the JUnit of acceptance and
+// load, the report, the history, no secret anywhere. @auth mints the most
+// tokens of its own (expired, wrong scope, another issuer), @idempotens is
+// the heart of the API.
+const runTags = "@auth,@idempotens"
+
 func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	all, code := runCLIExit(t, "run", "--out", dir)
+	// A second of load (50 leveranser) holds its gates as well as the
+	// default three.
+	all, code := runCLIExit(t, "run", "--out", dir, "--tags", runTags, "--load-duration", "1s")
 	require.Equal(t, exitOK, code, all)
 	assert.Contains(t, all, "byte-identical")
 	assert.Contains(t, all, "scenarios (", "the acceptance suite ran")
@@ -67,6 +81,7 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 	}
 	// The load part runs `finprod load`.
 	assert.Equal(t, []string{"example", "acceptance", "load", "report"}, names)
+	assert.Contains(t, r.Parts[2].Detail, "--duration 1s", "the load part runs as long as --load-duration says")
 	assert.FileExists(t, filepath.Join(dir, "load", "summary.json"))
 	assert.Contains(t, all, "load: ", "the headline names the load run")
 	require.NotEmpty(t, r.Parts[0].Checks)
@@ -108,12 +123,17 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 	assert.Contains(t, string(page), `data-verdict="passed"`)
 	assert.FileExists(t, filepath.Join(dir, "history.db"))
 
-	var m struct{ Target, Status string }
+	var m struct{ Target, Status, Tags string }
 	b, err = os.ReadFile(filepath.Join(dir, "acceptance.json"))
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(b, &m))
 	assert.Equal(t, "local", m.Target)
 	assert.Equal(t, "passed", m.Status)
+	assert.Equal(t, runTags, m.Tags, "the run's tags are the acceptance part's")
+	assert.Contains(t, r.Parts[1].Detail, runTags)
+	n, err := steps.CountLocal(runTags)
+	require.NoError(t, err)
+	assert.Equal(t, n, scenarios, "the acceptance part ran what the tags select, no more")
 
 	// The main job mints and uses tokens of its own: none may show in what
 	// it prints or writes (the report, the JUnit, the exchanges in the
@@ -128,6 +148,7 @@ func TestRunIsTheWholeProductAndSaysSoAtTheEnd(t *testing.T) {
 
 // An interrupted run says so, whatever an earlier run.json said.
 func TestAnInterruptedRunIsNotOK(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stale := `{"target":"http://127.0.0.1:1","checks":[],"ok":true}`
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "run.json"), []byte(stale), 0o644))
@@ -147,11 +168,25 @@ func TestAnInterruptedRunIsNotOK(t *testing.T) {
 }
 
 func TestRunUsage(t *testing.T) {
+	t.Parallel()
 	all, code := runCLIExit(t, "run", "--out", t.TempDir(), "--history", "h.db", "--no-history")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, all, "choose one")
 	all, code = runCLIExit(t, "run", "extra")
 	assert.Equal(t, exitUsage, code, all)
+	all, code = runCLIExit(t, "run", "--out", t.TempDir(), "--load-duration", "0s")
+	assert.Equal(t, exitUsage, code, all)
+	assert.Contains(t, all, "--load-duration must be positive")
+	// A --tags mistake is told before any part runs: no run.json.
+	for tags, names := range map[string]string{"@finnes-ikke": "no scenario is tagged @finnes-ikke", "@auth &&": "empty term",
+		"@auth && @idempotens": "selects no scenario"} {
+		dir := t.TempDir()
+		all, code = runCLIExit(t, "run", "--out", dir, "--tags", tags)
+		assert.Equal(t, exitUsage, code, all)
+		assert.Contains(t, all, names)
+		assert.Contains(t, all, "known tags: ")
+		assert.NoFileExists(t, filepath.Join(dir, "run.json"), "nothing ran")
+	}
 	all, code = runCLIExit(t, "run", "--help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, all, "Examples:")

@@ -131,13 +131,9 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 		return interruptedOr(ctx, err)
 	}
 	defer tg.Close()
-	if n, err := steps.Count(tg, o.Tags); err != nil {
-		return tagsErr("--tags: %v", err)
-	} else if unknown := steps.UnknownTags(o.Tags); n == 0 && len(unknown) > 0 {
-		return tagsErr("--tags %q: no scenario is tagged %s", o.Tags, strings.Join(unknown, ", "))
-	} else if n == 0 {
-		return tagsErr("--tags %q selects no scenario against target %s (which runs %q): a run of none would pass without testing anything",
-			o.Tags, tg.Name, steps.EffectiveTags(tg, o.Tags))
+	n, err := steps.Count(tg, o.Tags)
+	if err := selectsScenarios(o.Tags, n, err, tg.Name, steps.EffectiveTags(tg, o.Tags)); err != nil {
+		return err
 	}
 	if err := checkReachable(ctx, tg); err != nil {
 		return interruptedOr(ctx, err)
@@ -199,6 +195,24 @@ func acceptanceStatus(ctx context.Context, status int) string {
 		return string(reports.VerdictFailed)
 	}
 	return string(reports.VerdictNotRun)
+}
+
+// selectsScenarios is the usage error, if any, of a --tags expression that
+// selects n scenarios (count err) against target name, which runs the
+// expression effective: one that is not an expression, or that selects no
+// scenario, since a run of none would pass.
+func selectsScenarios(tags string, n int, err error, name, effective string) error {
+	switch {
+	case err != nil:
+		return tagsErr("--tags: %v", err)
+	case n > 0:
+		return nil
+	}
+	if unknown := steps.UnknownTags(tags); len(unknown) > 0 {
+		return tagsErr("--tags %q: no scenario is tagged %s", tags, strings.Join(unknown, ", "))
+	}
+	return tagsErr("--tags %q selects no scenario against target %s (which runs %q): a run of none would pass without testing anything",
+		tags, name, effective)
 }
 
 // tagsErr is a usage error about --tags that lists the tags there are.
