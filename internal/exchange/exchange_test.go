@@ -191,7 +191,7 @@ func TestTextLooksAheadWithoutMissingASecret(t *testing.T) {
 	pieces := []string{
 		`"`, `":`, `": "`, `" : "`, `=`, `&`, ` `, `\"`, "\n", "x", "æøå", `{"kode":"GLD_004"}`,
 		"token", "TOKEN", "access_token", "Id_Token", "to\u212Aen", "\u017Fecret", "client_secret", "Secret", "password", "PassWd",
-		"private_key", "privatekey", "PRIVATE", "assertion", "client_assertion", "pin", "PIN", "shipping",
+		"private_key", "privatekey", "PRIVATE", "assertion", "client_assertion", "pin", "PIN", "shipping", "beloepINOK", "idempotencyKey", "_key", "Key",
 		"eyJ", "eyJhbGciOiJSUzI1Ni", jwt, "-----BEGIN PRIVATE KEY-----", "MIIEvQ", "-----END PRIVATE KEY-----", "-----BEGIN x",
 	}
 	rng := rand.New(rand.NewPCG(7, 8))

@@ -22,9 +22,12 @@ var (
 )
 
 // Text takes secrets out of free text: bodies, URLs, error messages. Each
-// pattern needs a word (a credential's name, "-----BEGIN ", "eyJ") that is
-// looked for first, so text without one (most headers, most bodies) is not
-// scanned by the regular expressions at all.
+// pattern needs a word (a credential's name as the end of a JSON member's
+// name or before a form field's "=", "-----BEGIN ", "eyJ") that is looked
+// for first, so text without one (most headers, most bodies) is not
+// scanned by the regular expressions at all. A name must be followed by
+// its quote or "=": "pin" alone is in every amount of a leveranse
+// (beloepINOK).
 func Text(s string) string {
 	if strings.Contains(s, "-----BEGIN ") {
 		s = pemRe.ReplaceAllString(s, Redacted+" PEM")
@@ -32,11 +35,11 @@ func Text(s string) string {
 	if strings.Contains(s, "eyJ") {
 		s = jwtRe.ReplaceAllString(s, Redacted+" JWT")
 	}
-	if strings.Contains(s, `"`) && containsFolded(s, "token", "secret", "passw", "private", "assertion", "pin") {
+	if containsFolded(s, `token"`, `secret"`, `password"`, `passwd"`, `private_key"`, `privatekey"`, `assertion"`, `pin"`) {
 		s = jsonSecretRe.ReplaceAllString(s, `$1"`+Redacted+`"`)
 		s = jsonSecretCutRe.ReplaceAllString(s, `$1"`+Redacted)
 	}
-	if strings.Contains(s, "=") && containsFolded(s, "token", "secret", "passw", "assertion") {
+	if containsFolded(s, "token=", "secret=", "password=", "passwd=", "assertion=") {
 		s = formSecretRe.ReplaceAllString(s, "${1}"+Redacted)
 	}
 	return s
