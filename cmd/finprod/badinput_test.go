@@ -582,7 +582,7 @@ func TestBadInput(t *testing.T) {
 		t.Setenv(env, "")
 	}
 	dir := t.TempDir()
-	srv, err := mock.Start(t.Context(), mock.Config{})
+	srv, err := mock.Start(cliContext(t), mock.Config{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	fx := badFixture{dir: dir, missing: filepath.Join(dir, "missing.yaml"), folder: filepath.Join(dir, "adir"), mockURL: srv.URL()}

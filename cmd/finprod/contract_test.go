@@ -34,6 +34,7 @@ func ndjson(t *testing.T, n int, defects ...string) string {
 func thisYear() int { return time.Now().Year() }
 
 func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
 	good := writeFile(t, "to.ndjson", ndjson(t, 2))
 	out, code := run(t, "check", good)
 	assert.Equal(t, exitOK, code, out)
@@ -77,6 +78,7 @@ func TestCheckExitCodes(t *testing.T) {
 }
 
 func TestContractValidateIsCheck(t *testing.T) {
+	t.Parallel()
 	file := writeFile(t, "eksempel.json", string(contract.Eksempel()))
 	a, codeA := run(t, "check", file)
 	b, codeB := run(t, "contract", "validate", file)
@@ -92,6 +94,7 @@ func TestContractValidateIsCheck(t *testing.T) {
 }
 
 func TestCheckReadsStdinAndFolders(t *testing.T) {
+	t.Parallel()
 	root := newRootCmd()
 	var out bytes.Buffer
 	root.SetIn(strings.NewReader(ndjson(t, 3)))

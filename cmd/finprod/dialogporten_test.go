@@ -31,7 +31,7 @@ func run(t *testing.T, args ...string) (string, int) {
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&out)
-	err := root.ExecuteContext(context.Background())
+	err := root.ExecuteContext(cliContext(t))
 	if err != nil {
 		out.WriteString("error: " + err.Error() + "\n")
 	}

@@ -138,6 +138,7 @@ func TestGenerateCreatesTheOutputFolder(t *testing.T) {
 }
 
 func TestGenerateKeepsWhatExistsUnlessForced(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "lev.json")
 	require.NoError(t, os.WriteFile(file, []byte("mine"), 0o644))

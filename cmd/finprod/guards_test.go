@@ -197,7 +197,7 @@ func TestGuards(t *testing.T) {
 	// it to a mock: what a row lets through shows there (and the synthetic
 	// baseline shows that it would).
 	t.Run("finprod submit/a user's file", func(t *testing.T) {
-		srv, err := mock.Start(t.Context(), mock.Config{StateDir: filepath.Join(dir, "submit-mock")})
+		srv, err := mock.Start(cliContext(t), mock.Config{StateDir: filepath.Join(dir, "submit-mock")})
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = srv.Close() })
 		def, ok := srv.DefaultClient()
@@ -308,7 +308,7 @@ func TestGuards(t *testing.T) {
 				root.SetIn(bytes.NewReader(lines))
 				root.SetOut(&stdout)
 				root.SetErr(&stderr)
-				err := root.ExecuteContext(t.Context())
+				err := root.ExecuteContext(cliContext(t))
 				require.Error(t, err)
 				all := stdout.String() + stderr.String() + err.Error()
 				assert.Equal(t, exitUsage, exitCodeOf(err), all)

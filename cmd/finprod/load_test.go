@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/finprod/finprod/deploy/k8s"
 	"github.com/finprod/finprod/internal/loadfile"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/load"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
@@ -107,8 +106,7 @@ func TestLoadCapacityAnswersTheDeadlineQuestion(t *testing.T) {
 func mockWithClient(t *testing.T) (*mock.Server, string) {
 	t.Helper()
 	dir := t.TempDir()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
+	k := testkit.Key(t, "client")
 	der, err := x509.MarshalPKCS8PrivateKey(k)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600))
@@ -128,7 +126,7 @@ maskinporten:
 `), 0o600))
 	cfg, err := mock.LoadConfig(filepath.Join(dir, "mock.yaml"))
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cliContext(t))
 	srv, err := mock.Start(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close(); cancel() })
@@ -210,7 +208,7 @@ func TestLoadRefusesAboveATestEnvironmentsCeiling(t *testing.T) {
 func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
 	root := newRootCmd()
 	buf := &syncBuffer{}

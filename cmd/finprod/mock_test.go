@@ -100,7 +100,7 @@ func TestMockRefusesBadFlags(t *testing.T) {
 
 func TestMockServesUntilCancelled(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
 	var out syncBuffer
 	state := t.TempDir()
@@ -153,7 +153,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 // URL once it serves.
 func startMockCmd(t *testing.T, args ...string) (string, *syncBuffer, context.CancelFunc, chan error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cliContext(t))
 	var out syncBuffer
 	cmd := newRootCmd()
 	cmd.SetArgs(append([]string{"mock", "--quiet", "--listen", "127.0.0.1:0"}, args...))
@@ -184,6 +184,7 @@ func startMockCmd(t *testing.T, args ...string) (string, *syncBuffer, context.Ca
 // A second mock in the same folder must not replace the first one's client
 // files: it refuses, naming the mock that has them.
 func TestASecondMockKeepsOutOfTheFirstOnesFolder(t *testing.T) {
+	t.Parallel()
 	state := t.TempDir()
 	base, banner, stop, done := startMockCmd(t, "--state-dir", state, "--config", filepath.Join("..", "..", "profiles", "mock-tt02.yaml"))
 	assert.Contains(t, banner.String(), "may report for itself and 310000000", "the banner says what the access rules allow")
@@ -191,6 +192,8 @@ func TestASecondMockKeepsOutOfTheFirstOnesFolder(t *testing.T) {
 	key, err := os.ReadFile(filepath.Join(state, "maskinporten-client.pem"))
 	require.NoError(t, err)
 
+	// Without the test keys: a second mock that wrote its key over the
+	// first one's would write a key of its own, which the check below sees.
 	_, err = execute(context.Background(), "mock", "--quiet", "--listen", "127.0.0.1:0", "--state-dir", state)
 	requireExit(t, err, exitUsage, base)
 	assert.Contains(t, err.Error(), "--state-dir")
@@ -210,6 +213,7 @@ func TestASecondMockKeepsOutOfTheFirstOnesFolder(t *testing.T) {
 // The socket-level faults come from their flags, over what the config file
 // says, and show in GET /admin/faults.
 func TestMockSocketFaultFlags(t *testing.T) {
+	t.Parallel()
 	cfg := filepath.Join(t.TempDir(), "mock.yaml")
 	require.NoError(t, os.WriteFile(cfg, []byte("api:\n  faults: {resetShare: 0.5, trickle: 9s}\n"), 0o600))
 	base, _, _, _ := startMockCmd(t, "--state-dir", t.TempDir(), "--config", cfg,

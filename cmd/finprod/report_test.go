@@ -25,6 +25,7 @@ func fixture(t *testing.T, name string) string {
 }
 
 func TestReportWritesTheReportJUnitAndHistory(t *testing.T) {
+	t.Parallel()
 	dir := fixture(t, "sync-rules")
 	all, code := runCLIExit(t, "report", "--out", dir)
 	require.Equal(t, exitOK, code, all)
@@ -68,6 +69,7 @@ func TestReportWritesTheReportJUnitAndHistory(t *testing.T) {
 }
 
 func TestReportBadInput(t *testing.T) {
+	t.Parallel()
 	empty := t.TempDir()
 	broken := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(broken, "cucumber.json"), []byte(`{"not":"an array"}`), 0o644))
@@ -116,6 +118,7 @@ func TestReportOfARunWhereNothingRanIsNotGreen(t *testing.T) {
 }
 
 func TestReportDriftExitCodes(t *testing.T) {
+	t.Parallel()
 	a, b := fixture(t, "async-rules"), fixture(t, "sync-rules")
 	all, code := runCLIExit(t, "report", "drift", a, a)
 	assert.Equal(t, exitOK, code, all)
@@ -132,6 +135,7 @@ func TestReportDriftExitCodes(t *testing.T) {
 }
 
 func TestReportHelpTeaches(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"report", "--help"}, {"report", "drift", "--help"}} {
 		all, code := runCLIExit(t, args...)
 		assert.Equal(t, exitOK, code)

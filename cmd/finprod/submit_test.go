@@ -15,6 +15,7 @@ import (
 )
 
 func TestSubmitToTheEmbeddedMock(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	file := writeFile(t, "lev.ndjson", ndjson(t, 2))
@@ -52,8 +53,9 @@ func TestSubmitToTheEmbeddedMock(t *testing.T) {
 // service page's example (real-looking identities) is refused before it is
 // sent, and the exit code says it is the input's fault.
 func TestSubmitThroughAProfileSendsOnlySyntheticData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	srv, err := mock.Start(t.Context(), mock.Config{StateDir: filepath.Join(dir, "state")})
+	srv, err := mock.Start(cliContext(t), mock.Config{StateDir: filepath.Join(dir, "state")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	def, _ := srv.DefaultClient()
@@ -84,6 +86,7 @@ maskinporten:
 }
 
 func TestSubmitToAnUnreachableTargetIsExit3(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	all, code := run(t, "submit", "--target", unreachableProfile(t, dir), "--out", dir, writeFile(t, "x.json", ndjson(t, 1)))
 	assert.Equal(t, exitUnreachable, code, all)

@@ -94,6 +94,7 @@ func writeTestKey(t *testing.T, path string) {
 }
 
 func TestTagsThatSelectNothingAreAnError(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ tags, names string }{
 		{"@finnes-ikke", "@finnes-ikke"},
 		{"@auth &&", `has an empty term`},
@@ -112,8 +113,9 @@ func TestTagsThatSelectNothingAreAnError(t *testing.T) {
 // Ctrl-C in the middle of a run: it says so, the reports are whole, and
 // the exit code is 130, not a failed scenario's 1.
 func TestAnInterruptedRunSaysSoAndWritesWholeReports(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
 	var buf syncBuffer
 	root := newRootCmd()
