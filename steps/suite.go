@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"regexp"
 	"sync"
 
 	"github.com/cucumber/godog"
@@ -31,6 +32,19 @@ type Suite struct {
 	// submitted caches, per SUBMISSION transmission id, the referanse and
 	// forsendelseId of its document ([2]string), for counts in Dialogporten.
 	submitted sync.Map
+	// patterns holds each step text compiled (*regexp.Regexp): compiling
+	// all sixty-odd of them for every scenario was a tenth of a run's CPU
+	// under the race detector.
+	patterns sync.Map
+}
+
+// pattern is the step text expr compiled, once per suite.
+func (s *Suite) pattern(expr string) *regexp.Regexp {
+	if re, ok := s.patterns.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := s.patterns.LoadOrStore(expr, regexp.MustCompile(expr))
+	return re.(*regexp.Regexp)
 }
 
 // NewSuite makes a suite for a target. runID is put into every
