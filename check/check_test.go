@@ -26,6 +26,7 @@ import (
 	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/generators"
 	"github.com/finprod/finprod/internal/jsonmutate"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/rules"
 )
@@ -53,7 +54,8 @@ func run(t *testing.T, in string, o check.Options) ([]check.Document, error) {
 func TestCheckSaysWhatTheServiceAnswers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := mock.Start(ctx, mock.Config{API: mock.APIConfig{OpenYears: openYears, BusinessRules: rules.Sync}})
+	srv, err := mock.Start(ctx, mock.Config{API: mock.APIConfig{OpenYears: openYears, BusinessRules: rules.Sync},
+		SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	defer srv.Close()
 	tok, err := srv.MintToken(mock.DefaultSystembrukerOrg) // may report for any oppgavegiver

@@ -14,6 +14,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/finprod/finprod/internal/loadfile"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/target"
 )
@@ -37,11 +38,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// keyed is cfg with the mock's keys made once per test binary (testkit):
+// two fresh 2048-bit keys were most of the time of a mock's start.
+func keyed(t *testing.T, cfg mock.Config) mock.Config {
+	cfg.SigningKey, cfg.DefaultClientKey = testkit.Key(t, "mock signing"), testkit.Key(t, "mock default client")
+	return cfg
+}
+
 // localTarget is a copy of the shared local target, so a test may change
 // its policy without touching the others'.
 func localTarget(t *testing.T) *target.Target {
 	t.Helper()
-	shared.once.Do(func() { shared.tg, shared.err = target.Local(context.Background(), mock.Config{}) })
+	shared.once.Do(func() { shared.tg, shared.err = target.Local(context.Background(), keyed(t, mock.Config{})) })
 	require.NoError(t, shared.err)
 	tg := *shared.tg
 	return &tg
@@ -116,7 +124,7 @@ func TestALongRunRenewsItsToken(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tg, err := target.Local(ctx, mock.Config{Maskinporten: mock.MaskinportenConfig{TokenTTL: 5 * time.Second}})
+	tg, err := target.Local(ctx, keyed(t, mock.Config{Maskinporten: mock.MaskinportenConfig{TokenTTL: 5 * time.Second}}))
 	require.NoError(t, err)
 	defer tg.Close()
 	s, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 25}, Bounds: Bounds{Count: 150}, Seed: 12})

@@ -27,7 +27,7 @@ var faulty struct {
 func faultyShared(t *testing.T) *target.Target {
 	t.Helper()
 	faulty.once.Do(func() {
-		faulty.tg, faulty.err = target.Local(context.Background(), mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7}}})
+		faulty.tg, faulty.err = target.Local(context.Background(), keyed(t, mock.Config{API: mock.APIConfig{Faults: mock.Faults{FailShare: 0.1, DropShare: 0.1, Seed: 7}}}))
 	})
 	require.NoError(t, faulty.err)
 	return faulty.tg
@@ -45,7 +45,9 @@ var controlledMock struct {
 
 func controlled(t *testing.T, f mock.Faults) *target.Target {
 	t.Helper()
-	controlledMock.once.Do(func() { controlledMock.tg, controlledMock.err = target.Local(context.Background(), mock.Config{}) })
+	controlledMock.once.Do(func() {
+		controlledMock.tg, controlledMock.err = target.Local(context.Background(), keyed(t, mock.Config{}))
+	})
 	require.NoError(t, controlledMock.err)
 	controlledMock.mu.Lock()
 	base := controlledMock.tg.APIURL + mock.AdminPrefix

@@ -56,6 +56,7 @@ func TestTheViewsSayWhenTheWorkerCapWasReached(t *testing.T) {
 }
 
 func TestPlainLinesAreThrottledAndComplete(t *testing.T) {
+	t.Parallel()
 	var b syncBuffer
 	v := NewView(&b, false)
 	v.Update(snap(10, false))
@@ -72,6 +73,7 @@ func TestPlainLinesAreThrottledAndComplete(t *testing.T) {
 }
 
 func TestThePanelRefreshesInPlace(t *testing.T) {
+	t.Parallel()
 	var b syncBuffer
 	v := NewView(&b, true)
 	v.Update(snap(10, false))

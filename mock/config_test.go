@@ -154,7 +154,7 @@ func TestOtherOpenAPIChangesValidation(t *testing.T) {
 func TestCloseOnContextCancel(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := mock.Start(ctx, mock.Config{})
+	s, err := mock.Start(ctx, mock.Config{SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	cancel()
 	require.NoError(t, s.Wait())

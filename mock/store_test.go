@@ -10,6 +10,7 @@ import (
 
 	"github.com/finprod/finprod/client/api"
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -23,7 +24,8 @@ import (
 func TestStoreKeepsStateAcrossRestart(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "store.db")
-	first, err := mock.Start(context.Background(), mock.Config{Store: path, Dialogporten: mock.DialogportenConfig{FeedbackDelay: time.Hour}})
+	first, err := mock.Start(context.Background(), mock.Config{Store: path, Dialogporten: mock.DialogportenConfig{FeedbackDelay: time.Hour},
+		SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	assert.Equal(t, path, first.StoreFile())
 	a := apiFor(t, first, exampleOrg)

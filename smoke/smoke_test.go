@@ -8,12 +8,17 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/internal/testkit"
+	"github.com/finprod/finprod/mock"
 )
 
 func TestRunChecksTheExample(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	sum, err := Run(context.Background(), &out)
+	// The mock's keys made once per test binary, not two fresh ones.
+	ctx := mock.WithKeys(context.Background(), testkit.Key(t, "mock signing"), testkit.Key(t, "mock default client"))
+	sum, err := Run(ctx, &out)
 	require.NoError(t, err)
 	assert.True(t, sum.OK, out.String())
 	assert.Zero(t, sum.Failed())

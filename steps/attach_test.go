@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
@@ -21,7 +22,7 @@ import (
 // sent a request carries its exchange, and no token is in the file.
 func TestStepsAttachRedactedExchanges(t *testing.T) {
 	ctx := t.Context()
-	tg, err := target.Local(ctx, mock.Config{})
+	tg, err := target.Local(ctx, mock.Config{SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
 	path := filepath.Join(t.TempDir(), "cucumber.json")

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 	"github.com/finprod/finprod/steps"
 	"github.com/finprod/finprod/target"
@@ -34,7 +35,7 @@ func TestCheckTags(t *testing.T) {
 // TestCountIsWhatRuns: the scenarios Count promises are the ones godog
 // runs, and a selection of none is refused, not passed.
 func TestCountIsWhatRuns(t *testing.T) {
-	tg, err := target.Local(t.Context(), mock.Config{})
+	tg, err := target.Local(t.Context(), mock.Config{SigningKey: testkit.Key(t, "mock signing"), DefaultClientKey: testkit.Key(t, "mock default client")})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
 	// The console of a run without colours has none, with colours it has

@@ -32,28 +32,39 @@ import (
 // local is a target on an in-process mock, stopped when the test ends.
 func local(t *testing.T, cfg mock.Config) *target.Target {
 	t.Helper()
-	tg, err := target.Local(t.Context(), cfg)
+	tg, err := target.Local(t.Context(), keyed(t, cfg))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = tg.Close() })
 	return tg
 }
 
-// sharedMock is one plain local target for the tests that need no faults:
-// its keys are the tests' slowest part. Each test reports for an
-// oppgavegiver of its own (its seed), so their counts stay apart.
-var sharedMock = sync.OnceValues(func() (*target.Target, error) { return target.Local(context.Background(), mock.Config{}) })
+// keyed is cfg with the mock's keys made once per test binary (testkit):
+// two fresh 2048-bit keys were most of the time of a mock's start.
+func keyed(t *testing.T, cfg mock.Config) mock.Config {
+	cfg.SigningKey, cfg.DefaultClientKey = testkit.Key(t, "mock signing"), testkit.Key(t, "mock default client")
+	return cfg
+}
+
+// sharedMock is one plain local target for the tests that need no faults.
+// Each test reports for an oppgavegiver of its own (its seed), so their
+// counts stay apart.
+var sharedMock struct {
+	once sync.Once
+	tg   *target.Target
+	err  error
+}
 
 func shared(t *testing.T) *target.Target {
 	t.Helper()
-	tg, err := sharedMock()
-	require.NoError(t, err)
-	return tg
+	sharedMock.once.Do(func() { sharedMock.tg, sharedMock.err = target.Local(context.Background(), keyed(t, mock.Config{})) })
+	require.NoError(t, sharedMock.err)
+	return sharedMock.tg
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if tg, err := sharedMock(); err == nil {
-		_ = tg.Close()
+	if sharedMock.tg != nil {
+		_ = sharedMock.tg.Close()
 	}
 	os.Exit(code)
 }
