@@ -28,7 +28,7 @@ func TestLoadThroughFaultsDeliversEachLeveranseOnce(t *testing.T) {
 	}{
 		{"20% dropped after commit, 10% 500", "{dropShare: 0.2, failShare: 0.1, seed: 15}",
 			[]string{"500", retry.ReasonConnection}},
-		{"and the socket-level faults", "{dropShare: 0.1, failShare: 0.1, resetShare: 0.1, emptyShare: 0.1, malformedChunkShare: 0.1, trickleShare: 0.05, trickle: 4s, seed: 16}",
+		{"and the socket-level faults", "{dropShare: 0.1, failShare: 0.1, resetShare: 0.1, emptyShare: 0.1, malformedChunkShare: 0.1, trickleShare: 0.05, trickle: 2s, seed: 16}",
 			[]string{"500", retry.ReasonConnection, retry.ReasonBody, retry.ReasonTimeout}},
 	}
 	for _, c := range cases {
@@ -37,11 +37,13 @@ func TestLoadThroughFaultsDeliversEachLeveranseOnce(t *testing.T) {
 			dir := t.TempDir()
 			cfg := filepath.Join(dir, "faults.yaml")
 			require.NoError(t, os.WriteFile(cfg, []byte("api:\n  faults: "+c.faults+"\n"), 0o600))
-			// A trickled body outlasts the attempt's timeout; nothing else
-			// comes near it, even under the race detector on a busy machine.
+			// A trickled body (2 s) outlasts the attempt's timeout (1 s);
+			// nothing else comes near it, even under the race detector on a
+			// busy machine, and an answer slowed past it would only be one
+			// more timeout retried.
 			const n = 300
 			all, code := runCLIExit(t, "load", "--mock-config", cfg, "--count", strconv.Itoa(n), "--rate", "300",
-				"--retries", "15", "--retry-base", "1ms", "--retry-cap", "20ms", "--timeout", "2s", "--seed", "31",
+				"--retries", "15", "--retry-base", "1ms", "--retry-cap", "20ms", "--timeout", "1s", "--seed", "31",
 				"--slo", "success>=100%", "--progress", "none", "--out", dir)
 			require.Equal(t, exitOK, code, all)
 			s, err := loadfile.ReadSummary(filepath.Join(dir, "load", loadfile.SummaryFile))
