@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +24,8 @@ import (
 	"time"
 
 	"github.com/finprod/finprod/contract"
+	"github.com/finprod/finprod/internal/testkit"
+	"github.com/finprod/finprod/mock"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,8 +33,14 @@ import (
 
 // childArgs, when set in the environment, makes this test binary run
 // finprod with these arguments (JSON) instead of the tests: a real child
-// process to kill, without building the binary again.
-const childArgs = "FINPROD_TEST_RUN_ARGS"
+// process to kill, without building the binary again. childKeys hands it
+// the parent's test keys (two PKCS#8 PEM blocks: the mock's signing key,
+// its default client's), which the mocks it starts use (mock.WithKeys)
+// instead of making two of their own.
+const (
+	childArgs = "FINPROD_TEST_RUN_ARGS"
+	childKeys = "FINPROD_TEST_MOCK_KEYS"
+)
 
 func TestMain(m *testing.M) {
 	if raw := os.Getenv(childArgs); raw != "" {
@@ -39,6 +50,13 @@ func TestMain(m *testing.M) {
 			os.Exit(2)
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		if keys := os.Getenv(childKeys); keys != "" {
+			var err error
+			if ctx, err = withChildKeys(ctx, []byte(keys)); err != nil {
+				fmt.Fprintln(os.Stderr, "bad", childKeys, err)
+				os.Exit(2)
+			}
+		}
 		root := newRootCmd()
 		root.SetArgs(args)
 		err := root.ExecuteContext(ctx)
@@ -46,6 +64,30 @@ func TestMain(m *testing.M) {
 		os.Exit(exitCode(err))
 	}
 	os.Exit(m.Run())
+}
+
+// withChildKeys is ctx with the keys of childKeys.
+func withChildKeys(ctx context.Context, pemBlocks []byte) (context.Context, error) {
+	var keys []*rsa.PrivateKey
+	for rest := pemBlocks; ; {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			break
+		}
+		k, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("a %T, not an RSA key", k)
+		}
+		keys = append(keys, rk)
+	}
+	if len(keys) != 2 {
+		return nil, fmt.Errorf("%d keys, want 2", len(keys))
+	}
+	return mock.WithKeys(ctx, keys[0], keys[1]), nil
 }
 
 // mockChild is `finprod mock` running in a process of its own.
@@ -60,7 +102,8 @@ func startMockChild(t *testing.T, args ...string) *mockChild {
 	raw, err := json.Marshal(append([]string{"mock", "--listen", "127.0.0.1:0", "--quiet"}, args...))
 	require.NoError(t, err)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childArgs+"="+string(raw))
+	keys := append(testkit.PrivateKeyPEM(t, testkit.Key(t, "mock signing")), testkit.PrivateKeyPEM(t, testkit.Key(t, "mock default client"))...)
+	cmd.Env = append(os.Environ(), childArgs+"="+string(raw), childKeys+"="+string(keys))
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	c := &mockChild{cmd: cmd, out: &syncBuffer{}}
