@@ -33,6 +33,31 @@ func runCLI(t *testing.T, args ...string) (string, string, error) {
 	return out.String(), errOut.String(), err
 }
 
+// cliResult is what runCLIIn saw of one run.
+type cliResult struct {
+	out      string // everything printed, with main's error line
+	code     int    // the exit code main would return
+	panicked any    // what a panic carried; nil without one
+}
+
+// runCLIIn is runCLIExit under ctx, safe to call from any goroutine: it
+// takes no *testing.T, and a panic comes back in the result.
+func runCLIIn(ctx context.Context, args ...string) (r cliResult) {
+	defer func() { r.panicked = recover() }()
+	var out, errOut bytes.Buffer
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	err := root.ExecuteContext(ctx)
+	r.out = out.String() + errOut.String()
+	if err != nil {
+		r.out += "finprod: " + err.Error() + "\n"
+	}
+	r.code = exitCode(err)
+	return r
+}
+
 // runCLIExit runs the CLI and returns everything it printed, with the error
 // line main would print, and the exit code main would return.
 func runCLIExit(t *testing.T, args ...string) (string, int) {
