@@ -30,7 +30,7 @@ var shared struct {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, tg := range []*target.Target{shared.tg, faulty.tg, controlledMock.tg} {
+	for _, tg := range []*target.Target{shared.tg, faulty.tg} {
 		if tg != nil {
 			_ = tg.Close()
 		}

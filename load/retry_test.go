@@ -33,32 +33,17 @@ func faultyShared(t *testing.T) *target.Target {
 	return faulty.tg
 }
 
-// controlledMock is one mock for the tests that need faults of their own:
-// each holds it, with its faults set through the admin API and the store
-// reset, until it ends, so they run one after the other on it.
-var controlledMock struct {
-	once sync.Once
-	mu   sync.Mutex
-	tg   *target.Target
-	err  error
-}
-
+// controlled is a mock of the test's own with the faults f, set through
+// the admin API as a user of finprod mock sets them. With the keys made
+// once (keyed) a mock costs little, so the tests that need faults of
+// their own no longer take turns on one.
 func controlled(t *testing.T, f mock.Faults) *target.Target {
 	t.Helper()
-	controlledMock.once.Do(func() {
-		controlledMock.tg, controlledMock.err = target.Local(context.Background(), keyed(t, mock.Config{}))
-	})
-	require.NoError(t, controlledMock.err)
-	controlledMock.mu.Lock()
-	base := controlledMock.tg.APIURL + mock.AdminPrefix
-	t.Cleanup(func() {
-		admin(t, http.MethodPut, base+"faults", mock.Faults{})
-		controlledMock.mu.Unlock()
-	})
-	admin(t, http.MethodPost, base+"reset", nil)
-	admin(t, http.MethodPut, base+"faults", f)
-	tg := *controlledMock.tg
-	return &tg
+	tg, err := target.Local(context.Background(), keyed(t, mock.Config{}))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tg.Close() })
+	admin(t, http.MethodPut, tg.APIURL+mock.AdminPrefix+"faults", f)
+	return tg
 }
 
 // TestRetriesProveIdempotency: the mock fails a tenth of all requests

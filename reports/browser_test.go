@@ -176,6 +176,7 @@ func combined(t *testing.T) string {
 }
 
 func TestReportInChromium(t *testing.T) {
+	t.Parallel()
 	dir := combined(t)
 	run, err := Open(dir)
 	require.NoError(t, err)
