@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/finprod/finprod/internal/flock"
+	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
 )
 
@@ -578,6 +579,10 @@ var stackRE = regexp.MustCompile(`(?m)^goroutine \d+|\.go:\d+|^panic:`)
 // what does not answer, 1 for a file that fails its check), and no panic
 // or stack trace.
 func TestBadInput(t *testing.T) {
+	// It sets the environment and the working directory: a process of its own.
+	if !testkit.OwnProcess(t) {
+		return
+	}
 	for _, env := range []string{EnvProfile, "FINPROD_TOKEN", "FINPROD_API_TOKEN", "FINPROD_TEST_UNSET_PASSWORD", EnvJobIndex} {
 		t.Setenv(env, "")
 	}
