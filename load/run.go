@@ -102,7 +102,9 @@ type Snapshot struct {
 }
 
 // ErrInterrupted is returned (wrapped) with a complete summary when the
-// run's context ended (SIGINT/SIGTERM) before the schedule did.
+// run's context ended (SIGINT/SIGTERM) before the schedule did; without a
+// summary when it ended before the first request, while the first token
+// was being fetched.
 var ErrInterrupted = errors.New("interrupted")
 
 func (o *Options) withDefaults() {
@@ -285,6 +287,9 @@ func newRunnerOver(ctx context.Context, o Options, base http.RoundTripper) (*run
 	defer tcancel()
 	if _, err := r.tokens.header(tctx); err != nil {
 		cancel()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%w before the first request (nothing was sent)", ErrInterrupted)
+		}
 		return nil, &UnreachableError{Err: fmt.Errorf("target %s: no token for systembruker %s: %w", tg.Name, id.Systembruker, err)}
 	}
 	return r, nil

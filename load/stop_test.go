@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,7 +12,26 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/finprod/finprod/internal/loadfile"
+	"github.com/finprod/finprod/mock"
 )
+
+// An interrupt while the first token is fetched (a fresh target has none
+// yet) is an interrupt, not an unreachable target: a user who pressed
+// Ctrl-C is told so, and gets the interrupted exit code.
+func TestAnInterruptBeforeTheFirstRequestIsAnInterrupt(t *testing.T) {
+	t.Parallel()
+	tg := controlled(t, mock.Faults{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s, err := Run(ctx, Options{Target: tg, Schedule: Constant{PerSecond: 100}, Bounds: Bounds{Count: 10}, Seed: 31, Out: t.TempDir()})
+	require.ErrorIs(t, err, ErrInterrupted)
+	var ue *UnreachableError
+	assert.False(t, errors.As(err, &ue), "not an unreachable target: %v", err)
+	if s != nil {
+		assert.True(t, s.Interrupted)
+		assert.Zero(t, s.Requests.Sent)
+	}
+}
 
 // TestAnInterruptedRunWritesConsistentOutputs: cancelled halfway, the run
 // returns ErrInterrupted with a summary, and its three files agree.

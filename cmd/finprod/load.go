@@ -448,6 +448,9 @@ func finishLoad(cmd *cobra.Command, s *loadfile.Summary, err error, out string) 
 }
 
 func loadErr(err error) error {
+	if errors.Is(err, load.ErrInterrupted) {
+		return interruptedErr("%v", err)
+	}
 	var ue *load.UnreachableError
 	if errors.As(err, &ue) {
 		return unreachableErr("%v", err)
