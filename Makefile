@@ -14,8 +14,12 @@ run:
 # When a test binary exits, the race runtime waits atexit_sleep_ms (1 s by
 # default) for reports from goroutines still running; 50 ms keeps a window
 # and saves about a second per package. Options in GORACE still apply, after it.
+# Many tests spend their time waiting (a load run keeps to its schedule, a
+# token has to expire), not computing; -parallel defaults to GOMAXPROCS (2
+# here), which would keep the cores idle while two such tests wait.
+TEST_PARALLEL ?= 4
 test: lint test-deps
-	GORACE="atexit_sleep_ms=50 $$GORACE" $(GO) test -race -count=1 $(PKGS)
+	GORACE="atexit_sleep_ms=50 $$GORACE" $(GO) test -race -count=1 -parallel $(TEST_PARALLEL) $(PKGS)
 ifneq ($(CI),)
 	@$(MAKE) --no-print-directory fuzz-short
 endif
