@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/finprod/finprod/client/maskinporten"
+	"github.com/finprod/finprod/contract"
 	"github.com/finprod/finprod/internal/loadfile"
 	"github.com/finprod/finprod/internal/testkit"
 	"github.com/finprod/finprod/mock"
@@ -115,20 +117,63 @@ func mustGates(t *testing.T, s string) []Gate {
 	return g
 }
 
-// TestALongRunRenewsItsToken: the mock's tokens live 5 s here, and the
-// run lasts longer, so it succeeds only if it keeps asking the token
-// source, which renews the token 2.5 s before it expires (half its life):
-// a header at most a second old still has 1.5 s to go, room enough for a
-// loaded machine. The run is bounded by count, so every request is sent.
+// TestALongRunRenewsItsToken: the mock's tokens live 3 s here, and the
+// run lasts 3.5 s, longer than the first token (whose exp is whole seconds,
+// so it may live just over 2 s), so it succeeds only if the run keeps
+// asking its token source. The source is Maskinporten's client against the
+// mock's Maskinporten, for the client the local target registers for the
+// run's systembruker, with a refresh margin of 2.5 s: a token is replaced
+// half a second after it was fetched, and a header the run's cache holds
+// for at most a second then still has half a second to go. (The default
+// margin, half a short life, would leave none; a real token lives 120 s.)
+// The run is bounded by count, so every request is sent.
 func TestALongRunRenewsItsToken(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tg, err := target.Local(ctx, keyed(t, mock.Config{Maskinporten: mock.MaskinportenConfig{TokenTTL: 5 * time.Second}}))
+	tg, err := target.Local(ctx, keyed(t, mock.Config{Maskinporten: mock.MaskinportenConfig{TokenTTL: 3 * time.Second}}))
 	require.NoError(t, err)
 	defer tg.Close()
-	s, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 25}, Bounds: Bounds{Count: 150}, Seed: 12})
+	const seed = 12
+	org := tg.Identity(seed).Systembruker
+	// The first token registers the local target's client for org.
+	_, err = tg.Credentials.Token(ctx, org, contract.Scope)
 	require.NoError(t, err)
-	assert.Equal(t, uint64(150), s.Requests.Sent)
+	src, err := maskinporten.New(maskinporten.Config{
+		Issuer: tg.APIURL + mock.MaskinportenPrefix, ClientID: "finprod-suite-" + org, KID: "finprod-suite",
+		PrivateKey: testkit.Key(t, "mock default client"), Systembruker: org, Scopes: []string{contract.Scope},
+		RefreshMargin: 2500 * time.Millisecond,
+	})
+	require.NoError(t, err)
+	grants := &countingSource{src: src}
+	tg.Credentials = grants
+	s, err := Run(context.Background(), Options{Target: tg, Schedule: Constant{PerSecond: 60}, Bounds: Bounds{Count: 210}, Seed: seed})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(210), s.Requests.Sent)
 	assert.Equal(t, s.Requests.Sent, s.Requests.Success, "no request went out with an expired token: %v", s.Status)
+	assert.GreaterOrEqual(t, grants.distinct(), 3, "the run used tokens that the source renewed")
+}
+
+// countingSource is a token source that counts the distinct tokens it gave.
+type countingSource struct {
+	src  *maskinporten.Source
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+func (c *countingSource) Token(ctx context.Context, _ string, _ ...string) (string, error) {
+	tok, err := c.src.Token(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.seen == nil {
+		c.seen = map[string]bool{}
+	}
+	c.seen[tok] = true
+	return tok, err
+}
+
+func (c *countingSource) distinct() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.seen)
 }
