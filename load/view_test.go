@@ -1,9 +1,7 @@
 package load
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,24 +9,8 @@ import (
 
 	"github.com/finprod/finprod/client/retry"
 	"github.com/finprod/finprod/internal/loadfile"
+	"github.com/finprod/finprod/internal/testkit"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func snap(sent uint64, done bool) Snapshot {
 	return Snapshot{
@@ -57,7 +39,7 @@ func TestTheViewsSayWhenTheWorkerCapWasReached(t *testing.T) {
 
 func TestPlainLinesAreThrottledAndComplete(t *testing.T) {
 	t.Parallel()
-	var b syncBuffer
+	var b testkit.Buffer
 	v := NewView(&b, false)
 	v.Update(snap(10, false))
 	v.Update(snap(20, false)) // within LineEvery: no line
@@ -74,7 +56,7 @@ func TestPlainLinesAreThrottledAndComplete(t *testing.T) {
 
 func TestThePanelRefreshesInPlace(t *testing.T) {
 	t.Parallel()
-	var b syncBuffer
+	var b testkit.Buffer
 	v := NewView(&b, true)
 	v.Update(snap(10, false))
 	time.Sleep(3 * PanelEvery / 2)

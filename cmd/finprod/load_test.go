@@ -212,7 +212,7 @@ func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
 	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
 	root := newRootCmd()
-	buf := &syncBuffer{}
+	buf := &testkit.Buffer{}
 	root.SetOut(buf)
 	root.SetErr(buf)
 	root.SetArgs([]string{"load", "--rate", "200", "--duration", "1m", "--progress", "panel", "--out", out})

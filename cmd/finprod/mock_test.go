@@ -1,7 +1,8 @@
 package main
 
 import (
-	"bytes"
+	"github.com/finprod/finprod/internal/testkit"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,26 +18,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// syncBuffer lets the test read what the command prints while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
+// testkit.Buffer lets the test read what the command prints while it runs.
 func execute(ctx context.Context, args ...string) (string, error) {
-	var out syncBuffer
+	var out testkit.Buffer
 	cmd := newRootCmd()
 	cmd.SetArgs(args)
 	cmd.SetOut(&out)
@@ -102,7 +85,7 @@ func TestMockServesUntilCancelled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
-	var out syncBuffer
+	var out testkit.Buffer
 	state := t.TempDir()
 	cmd := newRootCmd()
 	cmd.SetArgs([]string{"mock", "--listen", "127.0.0.1:0", "--latency", "1ms", "--state-dir", state})
@@ -151,10 +134,10 @@ func TestMockServesUntilCancelled(t *testing.T) {
 
 // startMockCmd runs `finprod mock` until the test ends and returns its base
 // URL once it serves.
-func startMockCmd(t *testing.T, args ...string) (string, *syncBuffer, context.CancelFunc, chan error) {
+func startMockCmd(t *testing.T, args ...string) (string, *testkit.Buffer, context.CancelFunc, chan error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(cliContext(t))
-	var out syncBuffer
+	var out testkit.Buffer
 	cmd := newRootCmd()
 	cmd.SetArgs(append([]string{"mock", "--quiet", "--listen", "127.0.0.1:0"}, args...))
 	cmd.SetOut(&out)

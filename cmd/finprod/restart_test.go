@@ -94,7 +94,7 @@ func withChildKeys(ctx context.Context, pemBlocks []byte) (context.Context, erro
 type mockChild struct {
 	cmd  *exec.Cmd
 	base string
-	out  *syncBuffer
+	out  *testkit.Buffer
 }
 
 func startMockChild(t *testing.T, args ...string) *mockChild {
@@ -106,7 +106,7 @@ func startMockChild(t *testing.T, args ...string) *mockChild {
 	cmd.Env = append(os.Environ(), childArgs+"="+string(raw), childKeys+"="+string(keys))
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	c := &mockChild{cmd: cmd, out: &syncBuffer{}}
+	c := &mockChild{cmd: cmd, out: &testkit.Buffer{}}
 	cmd.Stderr = c.out
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {

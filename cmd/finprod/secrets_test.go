@@ -502,7 +502,7 @@ func runMockWhile(t *testing.T, args []string, use func(url string)) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
-	var out syncBuffer
+	var out testkit.Buffer
 	root := newRootCmd()
 	root.SetArgs(args)
 	root.SetOut(&out)

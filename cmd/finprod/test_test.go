@@ -117,7 +117,7 @@ func TestAnInterruptedRunSaysSoAndWritesWholeReports(t *testing.T) {
 	out := t.TempDir()
 	ctx, cancel := context.WithCancel(cliContext(t))
 	defer cancel()
-	var buf syncBuffer
+	var buf testkit.Buffer
 	root := newRootCmd()
 	root.SetArgs([]string{"test", "--format", "progress", "--concurrency", "1", "--out", out})
 	root.SetOut(&buf)
