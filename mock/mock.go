@@ -170,7 +170,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		_ = s.store.Close()
 		return failBeforeStore(err)
 	}
-	s.api, err = api.New(cfg.API, api.Deps{Contract: ct, Store: s.store, Verifier: s.verifier, Access: rules, Now: cfg.Now})
+	s.api, err = api.New(cfg.API, api.Deps{Contract: ct, Store: s.store, Verifier: s.verifier, Access: rules, Now: cfg.Now, Log: cfg.Logger})
 	if err != nil {
 		return fail(err)
 	}

@@ -6,8 +6,10 @@ package api
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/finprod/finprod/contract"
@@ -77,6 +79,8 @@ type Deps struct {
 	Verifier *tokens.Verifier
 	Access   Access
 	Now      func() time.Time
+	// Log is told when the store fails (nil: nobody is).
+	Log *slog.Logger
 }
 
 // Handler serves the reporting API under /v1/. It is safe for concurrent use.
@@ -89,6 +93,10 @@ type Handler struct {
 	now      func() time.Time
 	faults   *faultState
 	idem     *idempotency
+	log      *slog.Logger
+	// storeFailed is set once the store's failure has been logged: every
+	// later submission fails the same way, and one line says why.
+	storeFailed atomic.Bool
 }
 
 // New checks the configuration and builds the handler.
@@ -107,8 +115,18 @@ func New(cfg Config, d Deps) (*Handler, error) {
 	}
 	return &Handler{
 		cfg: cfg, contract: d.Contract, store: d.Store, verifier: d.Verifier, access: d.Access, now: d.Now,
-		faults: newFaultState(cfg.Faults), idem: newIdempotency(d.Store),
+		faults: newFaultState(cfg.Faults), idem: newIdempotency(d.Store), log: d.Log,
 	}, nil
+}
+
+// storeFailure logs, once, that a submission could not be stored. A store
+// whose file failed refuses every later submission the same way, until the
+// mock is started again, so one line says why they all get 500.
+func (h *Handler) storeFailure(err error) {
+	if h.log == nil || h.storeFailed.Swap(true) {
+		return
+	}
+	h.log.Error("could not store a submission: it is answered 500 GLD_001, and once the store's file has failed so is every later one, until the mock is started again", "err", err)
 }
 
 // Faults returns the faults in force.

@@ -180,6 +180,7 @@ func (h *Handler) process(body []byte, year int, systembruker string, key idemKe
 		return store.Answer{Status: http.StatusOK, Korrelasjonsid: uuid.NewString(), Body: out}, err
 	})
 	if err != nil {
+		h.storeFailure(err)
 		return errorBody(contract.GLD001)
 	}
 	return response{status: ans.Status, korrelasjonsid: ans.Korrelasjonsid, body: ans.Body}
