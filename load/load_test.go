@@ -135,15 +135,14 @@ func TestALongRunRenewsItsToken(t *testing.T) {
 	require.NoError(t, err)
 	defer tg.Close()
 	const seed = 12
-	org := tg.Identity(seed).Systembruker
-	// The first token registers the local target's client for org.
-	_, err = tg.Credentials.Token(ctx, org, contract.Scope)
-	require.NoError(t, err)
-	src, err := maskinporten.New(maskinporten.Config{
-		Issuer: tg.APIURL + mock.MaskinportenPrefix, ClientID: "finprod-suite-" + org, KID: "finprod-suite",
-		PrivateKey: testkit.Key(t, "mock default client"), Systembruker: org, Scopes: []string{contract.Scope},
-		RefreshMargin: 2500 * time.Millisecond,
+	local, ok := tg.Credentials.(interface {
+		ClientConfig(org string) (maskinporten.Config, error)
 	})
+	require.True(t, ok, "a local target's credentials name their Maskinporten client")
+	cfg, err := local.ClientConfig(tg.Identity(seed).Systembruker)
+	require.NoError(t, err)
+	cfg.Scopes, cfg.RefreshMargin = []string{contract.Scope}, 2500*time.Millisecond
+	src, err := maskinporten.New(cfg)
 	require.NoError(t, err)
 	grants := &countingSource{src: src}
 	tg.Credentials = grants

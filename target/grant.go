@@ -92,6 +92,18 @@ func (g *grantCredentials) forOrg(org string) (*maskinportenCredentials, error) 
 	return mc, nil
 }
 
+// ClientConfig is the Maskinporten client the local target registers in
+// its mock for org, registered now if it was not yet: for a test that
+// needs a token source of its own against the same client (a refresh
+// margin of its own, say). Its key is the mock's default client's.
+func (g *grantCredentials) ClientConfig(org string) (maskinporten.Config, error) {
+	mc, err := g.forOrg(org)
+	if err != nil {
+		return maskinporten.Config{}, err
+	}
+	return mc.cfg, nil
+}
+
 // PlainToken is a token for the organisation's own client without a
 // systembruker: the grant asks for none.
 func (g *grantCredentials) PlainToken(ctx context.Context, org string, scopes ...string) (string, error) {
