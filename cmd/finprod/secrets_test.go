@@ -537,11 +537,7 @@ func TestBase64RunsIsTheRegularExpression(t *testing.T) {
 	rng := mrand.New(mrand.NewPCG(11, 12))
 	found := 0
 	for range 5000 {
-		var b strings.Builder
-		for range 1 + rng.IntN(10) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		data := []byte(b.String())
+		data := []byte(testkit.Pieces(rng, pieces, 10))
 		want := re.FindAll(data, -1)
 		found += len(want)
 		if !assert.Equal(t, want, base64Runs(data), "%q", data) {

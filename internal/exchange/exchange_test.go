@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/finprod/finprod/internal/testkit"
 )
 
 // A token as Maskinporten would give it (header, claims, signature); the
@@ -197,11 +199,7 @@ func TestTextLooksAheadWithoutMissingASecret(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	redacted := 0
 	for range 20_000 {
-		var b strings.Builder
-		for range 1 + rng.IntN(12) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		s := b.String()
+		s := testkit.Pieces(rng, pieces, 12)
 		want := allPatterns(s)
 		if want != s {
 			redacted++

@@ -1,7 +1,9 @@
 // Package testkit is what the tests of several packages share: a settable
 // clock, RSA keys made once per test binary, certificates and PEM encodings,
-// the documented example with its defects mended, and credentials whose
-// first token is stale. Only _test.go files import it.
+// the documented example with its defects mended, credentials whose first
+// token is stale, a test run in a process of its own, an output buffer safe
+// for concurrent use, a dialer that keeps a test binary on loopback, and
+// random corpora for differential tests. Only _test.go files import it.
 package testkit
 
 import (
