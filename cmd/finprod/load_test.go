@@ -206,6 +206,24 @@ func TestLoadRefusesAboveATestEnvironmentsCeiling(t *testing.T) {
 	assert.Equal(t, exitOK, code, all)
 }
 
+// Ctrl-C before the first request (here, before the command starts) is an
+// interrupt, exit 130, for finprod load and finprod test alike: not an
+// unreachable target, though the token could not be fetched.
+func TestAnInterruptBeforeTheFirstRequestIsExit130(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(cliContext(t))
+	cancel()
+	for _, args := range [][]string{
+		{"load", "--rate", "50", "--duration", "1s", "--progress", "none", "--out", t.TempDir()},
+		{"test", "--out", t.TempDir()},
+	} {
+		r := runCLIIn(ctx, args...)
+		require.Nil(t, r.panicked)
+		assert.Equal(t, exitInterrupted, r.code, "finprod %s\n%s", args[0], r.out)
+		assert.NotContains(t, r.out, "no token", "finprod %s", args[0])
+	}
+}
+
 func TestLoadInterruptedIsExit130WithOutputs(t *testing.T) {
 	t.Parallel()
 	out := t.TempDir()

@@ -136,7 +136,7 @@ func runAcceptance(ctx context.Context, o acceptanceOptions, stdout, stderr io.W
 		return err
 	}
 	if err := checkReachable(ctx, tg); err != nil {
-		return interruptedOr(ctx, err)
+		return err
 	}
 
 	// godog writes the Cucumber JSON as it goes; it is renamed into place
@@ -240,8 +240,18 @@ func verdict(status int) string {
 
 // checkReachable gets a token and asks the API for a path that does not
 // exist: any HTTP answer shows the target is there; no answer, or no
-// token, is exit code 3 before any scenario runs.
+// token, is exit code 3 before any scenario runs. An interrupt meanwhile
+// (Ctrl-C while the token is fetched) is exit code 130, not an unreachable
+// target.
 func checkReachable(ctx context.Context, tg *target.Target) error {
+	err := reachable(ctx, tg)
+	if err != nil && ctx.Err() != nil {
+		return interruptedErr("interrupted before the first request: nothing was sent")
+	}
+	return err
+}
+
+func reachable(ctx context.Context, tg *target.Target) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	id := tg.Identity(0)
